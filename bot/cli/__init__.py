@@ -1,0 +1,39 @@
+"""The terminal adapter: ``python -m bot <command>``.
+
+Each command module exposes ``register(subparsers)``, which adds its parser and sets
+``handler`` (``args -> exit status``). Errors an operator can fix (settings, knowledge)
+print one line and exit non-zero; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from bot.settings import SettingsError
+
+COMMAND_MODULES = ("bot.cli.kb",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="IT PM Coach: a Discord bot that coaches members into IT project management.",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

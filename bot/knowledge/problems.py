@@ -1,0 +1,41 @@
+"""Problems found while loading knowledge, reported as ``PATH:LINE: severity: message``.
+
+One line per problem is the contract moderators (and CI logs) read, so the formatting lives
+in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a knowledge file; ``line`` is 1-based (0 when unknown)."""
+
+    path: str
+    line: int
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+def summarise(problems: list[Problem]) -> str:
+    """``ok`` or ``3 errors, 1 warning``: the tail of the validator's summary line."""
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return "ok"
+    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
