@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.settings import SettingsError
 
-COMMAND_MODULES = ("bot.cli.kb",)
+COMMAND_MODULES = ("bot.cli.run", "bot.cli.kb", "bot.cli.reports", "bot.cli.ask", "bot.cli.chat")
 
 
 def build_parser() -> argparse.ArgumentParser:

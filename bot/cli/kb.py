@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from bot.cli.common import add_knowledge_option, open_engine, tolerant_stdio
+from bot.cli.reports import register_gaps
 from bot.knowledge.loader import load_knowledge
+from bot.search.evaluation import EvalFileError, evaluate, format_report, load_items
 from bot.settings import load_settings
 
 
@@ -19,6 +23,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("directory", nargs="?", type=Path,
                        help="knowledge directory (default: KNOWLEDGE_DIR, or the repo's knowledge/)")
     check.set_defaults(handler=run_check)
+    evaluate = commands.add_parser(
+        "eval", help="measure the answer engine on a question file",
+        description="Answer every question of FILE (a YAML list of {q, topic, expect_any}) and print "
+                    "top-1 and top-3 accuracy, the out-of-scope refusal rate, the in-scope false-refusal "
+                    "rate, and each failure.")
+    evaluate.add_argument("file", type=Path, help="question file, e.g. tests/eval/questions.yaml")
+    add_knowledge_option(evaluate)
+    evaluate.set_defaults(handler=run_eval)
+    register_gaps(commands)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    tolerant_stdio()
+    try:
+        items = load_items(args.file)
+    except EvalFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    engine = open_engine(args.knowledge)
+    if engine is None:
+        return 2
+    report = evaluate(engine.answer, items)
+    print(f"{len(engine.knowledge.entries)} entries (knowledge {engine.knowledge.version})")
+    print("\n".join(format_report(report, str(args.file))))
+    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:

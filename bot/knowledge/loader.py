@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bot.knowledge.fields import KEBAB as KEBAB_ID
 from bot.knowledge.fields import Fields, as_mapping
 from bot.knowledge.models import Area, Entry, Knowledge, Link, Milestone, Track
 from bot.knowledge.names import closest_names

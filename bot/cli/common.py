@@ -1,0 +1,39 @@
+"""What the terminal commands share: the ``--knowledge`` option and building the engine."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.knowledge.loader import KnowledgeError, load_or_raise
+from bot.search import AnswerEngine
+from bot.settings import load_settings
+
+
+def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--knowledge", type=Path, metavar="DIR", default=None,
+                        help="knowledge directory (default: KNOWLEDGE_DIR, or the repo's knowledge/)")
+
+
+def open_engine(directory: Path | None) -> AnswerEngine | None:
+    """Load and index the knowledge; on bad knowledge print why (one line each) and return None."""
+    directory = directory or load_settings().knowledge_dir
+    try:
+        knowledge = load_or_raise(directory)
+    except KnowledgeError as exc:
+        print(f"error: the knowledge in {directory} has errors "
+              f"(run `python -m bot kb check {directory}`):", file=sys.stderr)
+        for problem in exc.result.errors[:20]:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+    return AnswerEngine.build(knowledge)
+
+
+def tolerant_stdio() -> None:
+    """Never crash on a terminal that cannot show a character or bytes that are not UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")

@@ -1,0 +1,150 @@
+"""Progress commands: ``/roadmap``, ``/track choose``, ``/milestone ...``, ``/next``, ``/progress``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from rapidfuzz import fuzz
+
+from bot.progress.errors import UnknownTrack
+from bot.storage.protocol import NOTE_MAX_CHARS
+from bot.ui.context import coach_of, guild_id_of, is_moderator
+from bot.ui.embeds import notice
+from bot.ui.entries import MarkDoneButton, OpenEntryButton
+from bot.ui.milestones import complete_and_reply, undo_and_reply
+from bot.ui.progress import next_embed, roadmap_embed, summary_embed
+from bot.ui.text import clip
+
+if TYPE_CHECKING:
+    from bot.client import CoachBot
+
+MAX_CHOICES = 25
+
+
+def _matches(current: str, *names: str) -> float:
+    """How well typed text matches an id or title (100 for an empty query: list everything)."""
+    needle = current.strip().lower()
+    if not needle:
+        return 100.0
+    return max(100.0 if needle in n.lower() else fuzz.WRatio(needle, n.lower()) for n in names)
+
+
+class Roadmap(commands.Cog):
+    track = app_commands.Group(name="track", description="Choose the career track you follow")
+    milestone = app_commands.Group(name="milestone", description="Mark your milestones done or not done")
+
+    def __init__(self, bot: CoachBot) -> None:
+        self.bot = bot
+
+    # -- autocomplete --------------------------------------------------------------------
+
+    async def track_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        tracks = coach_of(interaction).library.knowledge.tracks.values()
+        scored = sorted(((_matches(current, t.id, t.title), i, t) for i, t in enumerate(tracks)),
+                        key=lambda x: (-x[0], x[1]))
+        return [app_commands.Choice(name=clip(t.title, 100), value=t.id) for s, _, t in scored if s >= 60][
+            :MAX_CHOICES]
+
+    async def milestone_choices(self, interaction: discord.Interaction,
+                                current: str) -> list[app_commands.Choice[str]]:
+        """The member's current track first, in track order; then every other milestone."""
+        coach = coach_of(interaction)
+        knowledge = coach.library.knowledge
+        summary = await coach.progress.summary(guild_id_of(interaction), interaction.user.id)
+        ordered = list(summary.current.milestones)
+        order = [s.milestone.id for s in ordered] + [m for m in knowledge.milestones if
+                                                     m not in {s.milestone.id for s in ordered}]
+        done = {s.milestone.id for t in summary.tracks for s in t.milestones if s.done}
+        scored = []
+        for position, milestone_id in enumerate(order):
+            milestone = knowledge.milestones[milestone_id]
+            score = _matches(current, milestone.id, milestone.title)
+            if score >= 60:
+                scored.append((-score if current.strip() else 0, position, milestone, milestone_id in done))
+        scored.sort(key=lambda x: (x[0], x[1]))
+        return [app_commands.Choice(name=clip(("✅ " if is_done else "") + m.title, 100), value=m.id)
+                for _, _, m, is_done in scored[:MAX_CHOICES]]
+
+    # -- commands ------------------------------------------------------------------------
+
+    @app_commands.command(name="roadmap", description="Your roadmap: milestones, progress and next step")
+    @app_commands.describe(track="Another track to look at (default: yours)")
+    @app_commands.autocomplete(track=track_choices)
+    async def roadmap(self, interaction: discord.Interaction, track: str | None = None) -> None:
+        coach = coach_of(interaction)
+        guild_id = guild_id_of(interaction)
+        summary = await coach.progress.summary(guild_id, interaction.user.id)
+        shown = summary.current
+        if track:
+            found = next((t for t in summary.tracks if t.track.id == track), None)
+            if found is None:
+                raise UnknownTrack(track, coach.library.knowledge.tracks)
+            shown = found
+        step = await coach.progress.next_step(guild_id, interaction.user.id) if shown is summary.current else None
+        await interaction.response.send_message(embed=roadmap_embed(shown, step), ephemeral=True)
+
+    @track.command(name="choose", description="Choose the career track you follow")
+    @app_commands.describe(track="The track to follow")
+    @app_commands.autocomplete(track=track_choices)
+    async def track_choose(self, interaction: discord.Interaction, track: str) -> None:
+        coach = coach_of(interaction)
+        choice = await coach.progress.choose_track(guild_id_of(interaction), interaction.user.id, track)
+        summary = await coach.progress.summary(guild_id_of(interaction), interaction.user.id)
+        step = await coach.progress.next_step(guild_id_of(interaction), interaction.user.id)
+        text = (f"You now follow **{choice.track.title}**." if choice.changed
+                else f"You already follow **{choice.track.title}**.")
+        await interaction.response.send_message(content=text, embed=roadmap_embed(summary.current, step),
+                                                ephemeral=True)
+
+    @milestone.command(name="done", description="Mark a milestone as done")
+    @app_commands.describe(milestone="The milestone (start typing)", note="Optional note, e.g. 'passed CAPM on 3 Nov'")
+    @app_commands.autocomplete(milestone=milestone_choices)
+    async def milestone_done(self, interaction: discord.Interaction, milestone: str,
+                             note: app_commands.Range[str, 1, NOTE_MAX_CHARS] | None = None) -> None:
+        await complete_and_reply(interaction, milestone, note)
+
+    @milestone.command(name="undo", description="Set a milestone back to not done")
+    @app_commands.describe(milestone="The milestone (start typing)")
+    @app_commands.autocomplete(milestone=milestone_choices)
+    async def milestone_undo(self, interaction: discord.Interaction, milestone: str) -> None:
+        await undo_and_reply(interaction, milestone)
+
+    @milestone.command(name="mentions", description="Be mentioned when your milestones are celebrated")
+    @app_commands.describe(on="True: mention me in celebrations; False: just my name (default)")
+    async def milestone_mentions(self, interaction: discord.Interaction, on: bool) -> None:
+        await coach_of(interaction).set_mention_opt_in(guild_id_of(interaction), interaction.user.id, on)
+        text = ("Celebrations of your milestones will mention you." if on
+                else "Celebrations of your milestones will show your name without pinging you.")
+        await interaction.response.send_message(embed=notice(text), ephemeral=True)
+
+    @app_commands.command(name="next", description="Your next step, with its checklist and what to read")
+    async def next(self, interaction: discord.Interaction) -> None:
+        step = await coach_of(interaction).progress.next_step(guild_id_of(interaction), interaction.user.id)
+        view = discord.ui.View(timeout=None)
+        for entry in step.entries[:3]:
+            view.add_item(OpenEntryButton(entry.id, entry.title))
+        if step.milestone is not None:
+            view.add_item(MarkDoneButton(step.milestone.id))
+        await interaction.response.send_message(embed=next_embed(step), view=view, ephemeral=True)
+
+    @app_commands.command(name="progress", description="See your progress (moderators: anyone's)")
+    @app_commands.describe(member="Another member (moderators only)")
+    async def progress(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        target = member or interaction.user
+        if target.id != interaction.user.id and not is_moderator(interaction):
+            await interaction.response.send_message(embed=notice(
+                "You can see your own progress; other members' progress is for moderators.", ok=False),
+                ephemeral=True)
+            return
+        coach = coach_of(interaction)
+        summary = await coach.progress.summary(guild_id_of(interaction), target.id)
+        who = "you" if target.id == interaction.user.id else discord.utils.escape_markdown(target.display_name)
+        await interaction.response.send_message(embed=summary_embed(summary, coach.library.knowledge, who),
+                                                ephemeral=True)
+
+
+async def setup(bot: CoachBot) -> None:
+    await bot.add_cog(Roadmap(bot))

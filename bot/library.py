@@ -1,0 +1,149 @@
+"""The knowledge in service: loaded, validated and indexed together, swapped atomically.
+
+A ``Library`` pairs one ``Knowledge`` with the search index built from it, so a question is
+always answered from one version, never a mix. ``Librarian`` owns the current library and
+reloads it off the event loop; a failed reload keeps serving the last good version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.knowledge.loader import KnowledgeError, LoadResult, load_knowledge
+from bot.knowledge.models import Knowledge
+from bot.knowledge.problems import Problem
+from bot.search import AnswerEngine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    knowledge: Knowledge
+    engine: AnswerEngine
+
+    @classmethod
+    def build(cls, knowledge: Knowledge) -> Library:
+        return cls(knowledge, AnswerEngine.build(knowledge))
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeDiff:
+    """What changed between two versions, for the moderator who reloaded."""
+
+    entries_added: tuple[str, ...] = ()
+    entries_removed: tuple[str, ...] = ()
+    entries_changed: tuple[str, ...] = ()
+    milestones_added: tuple[str, ...] = ()
+    milestones_removed: tuple[str, ...] = ()
+    tracks_added: tuple[str, ...] = ()
+    tracks_removed: tuple[str, ...] = ()
+
+    @classmethod
+    def between(cls, old: Knowledge, new: Knowledge) -> KnowledgeDiff:
+        def added(a: object, b: object) -> tuple[str, ...]:
+            return tuple(k for k in b if k not in a)  # type: ignore[attr-defined]
+
+        changed = tuple(k for k, e in new.entries.items() if k in old.entries and old.entries[k] != e)
+        return cls(
+            entries_added=added(old.entries, new.entries),
+            entries_removed=added(new.entries, old.entries),
+            entries_changed=changed,
+            milestones_added=added(old.milestones, new.milestones),
+            milestones_removed=added(new.milestones, old.milestones),
+            tracks_added=added(old.tracks, new.tracks),
+            tracks_removed=added(new.tracks, old.tracks),
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, name) for name in self.__slots__)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadOutcome:
+    """The result of one reload: either a new version with its diff, or the errors that kept the old."""
+
+    ok: bool
+    version: str
+    problems: tuple[Problem, ...] = ()
+    diff: KnowledgeDiff = field(default_factory=KnowledgeDiff)
+
+
+@dataclass
+class FailedReload:
+    at: datetime
+    problems: tuple[Problem, ...]
+
+
+class Librarian:
+    """Owns the library in service and its reloads (one at a time)."""
+
+    def __init__(self, directory: Path, library: Library) -> None:
+        self.directory = directory
+        self._library = library
+        self._lock = asyncio.Lock()
+        self._fingerprint = fingerprint(directory)
+        self.last_failure: FailedReload | None = None
+
+    @classmethod
+    async def open(cls, directory: Path) -> Librarian:
+        """Load, validate and index ``directory`` in a worker thread; raise on errors."""
+        result, library = await asyncio.to_thread(_load_and_index, directory)
+        if library is None:
+            raise KnowledgeError(result)
+        return cls(directory, library)
+
+    @property
+    def library(self) -> Library:
+        return self._library
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self._library.knowledge
+
+    def changed_on_disk(self) -> bool:
+        """Whether any knowledge file was added, removed or modified since the last load."""
+        return fingerprint(self.directory) != self._fingerprint
+
+    async def reload(self) -> ReloadOutcome:
+        async with self._lock:
+            stamp = await asyncio.to_thread(fingerprint, self.directory)
+            result, library = await asyncio.to_thread(_load_and_index, self.directory)
+            self._fingerprint = stamp
+            if library is None:
+                self.last_failure = FailedReload(datetime.now(UTC), tuple(result.errors))
+                log.warning("knowledge reload kept version %s; the edit has errors:\n%s",
+                            self.knowledge.version, "\n".join(str(p) for p in result.errors))
+                return ReloadOutcome(False, self.knowledge.version, tuple(result.errors))
+            old, self._library = self._library, library
+            diff = KnowledgeDiff.between(old.knowledge, library.knowledge)
+            log.info("knowledge reloaded: version %s -> %s", old.knowledge.version, library.knowledge.version)
+            return ReloadOutcome(True, library.knowledge.version, tuple(result.problems), diff)
+
+
+def _load_and_index(directory: Path) -> tuple[LoadResult, Library | None]:
+    result = load_knowledge(directory)
+    if result.knowledge is None:
+        return result, None
+    return result, Library.build(result.knowledge)
+
+
+def fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of every file below ``directory`` (cheap to poll)."""
+    stamps: list[tuple[str, int, int]] = []
+    for folder, dirs, files in os.walk(directory):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = os.path.join(folder, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            stamps.append((path, info.st_size, info.st_mtime_ns))
+    return tuple(sorted(stamps))

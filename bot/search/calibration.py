@@ -1,0 +1,61 @@
+"""How match features become a confidence, and where the outcome thresholds sit.
+
+Every number here was fitted or chosen on data by ``benchmarks/calibrate.py`` (run it to
+see the feature table, the fit and the threshold sweep); ``docs/benchmarks.md`` records
+the run. The confidence is a logistic model of "the top candidate is a right answer",
+fitted on labelled member questions (in scope, with the facts a right entry holds, and
+out of scope). Outcomes:
+
+* ``answer`` when confidence >= ``ANSWER_AT``,
+* ``suggest`` when it is >= ``SUGGEST_AT`` (the member picks among the best 2 to 5),
+* ``unknown`` below that.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: Feature names, in the order of ``WEIGHTS`` (after the intercept).
+FEATURES = ("soft", "hard", "anchor", "qsim", "margin")
+
+#: Logistic model: intercept, then one weight per feature. Fitted by benchmarks/calibrate.py.
+WEIGHTS: tuple[float, ...] = (-5.56, 2.98, 3.94, 3.39, 4.70, 0.24)
+
+#: The confidence of a candidate that no subject word of the question names (see ``confidence``).
+NO_ANCHOR_FACTOR = 0.5
+
+ANSWER_AT = 0.60
+SUGGEST_AT = 0.48
+#: A suggestion must be at least this share of the best candidate's confidence.
+SUGGEST_SHARE = 0.4
+MAX_SUGGESTIONS = 5
+#: An answer also names up to this many runner-ups that reach ``SUGGEST_AT`` ("not what you meant?").
+MAX_ALTERNATIVES = 2
+#: An exact id, alias or title match is served as an answer with this confidence.
+NAME_MATCH_CONFIDENCE = 0.97
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the ranker knows about one candidate; all in 0..1 except ``margin`` (-1..1)."""
+
+    soft: float     # BM25F score over the query's total importance (field- and tf-aware coverage)
+    hard: float     # share of the query's importance matched anywhere in the entry
+    anchor: float   # share matched in a naming field (title, alias, question) by a subject word
+    qsim: float     # best F1 overlap with the entry's title, an alias or one of its questions
+    margin: float   # this candidate's rank score minus the best other candidate's
+
+    def vector(self) -> tuple[float, ...]:
+        return (self.soft, self.hard, self.anchor, self.qsim, self.margin)
+
+
+def confidence(features: Features, weights: Sequence[float] = WEIGHTS) -> float:
+    """P(the candidate is a right answer); halved when no subject word of the question names
+    the entry (``anchor == 0``), the mark of an out-of-scope question that only brushes an
+    answer's wording ("how do I become a nurse" against "...history, nursing, engineering")."""
+    z = weights[0] + sum(w * x for w, x in zip(weights[1:], features.vector(), strict=True))
+    z = max(-30.0, min(30.0, z))
+    p = 1.0 / (1.0 + math.exp(-z))
+    return p * NO_ANCHOR_FACTOR if features.anchor <= 0.0 else p

@@ -1,0 +1,162 @@
+"""Plain-English word knowledge the engine brings with it, independent of any knowledge base.
+
+These are facts about English and chat, not about IT project management: function words
+and filler (stop words), irregular verb forms the Porter stemmer cannot join ("paid" and
+"pay"), and a few groups of everyday words people use interchangeably ("tries" and
+"attempts", "pass mark" and "passing score"). Domain vocabulary (pmp, scrum master, cv
+and resume...) belongs in ``knowledge/synonyms.yaml``, where moderators can see and edit
+it; the groups here only cover wording that any FAQ would meet.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+#: Function words, question words and chat filler: they never decide which entry is meant.
+STOPWORDS = _words("""
+a about above after again against all am an and any anybody anyone anything are arent as at
+b be because been before being below between both but by c can cant could couldnt d did didnt
+do does doesnt doing dont down during e each else etc even ever every few for from further g
+gonna guys had hadnt has hasnt have havent having he hed hello hes hey hi him his how hows i
+id ie if ill im in into is isnt it its itself ive just k kinda let lets lol m me might mine
+more most must my myself n no nor not now o of off ok okay on once only or other our ours
+ourselves out over own p pls plz please q r rn s same shall she should shouldnt so some
+somebody someone something such t than thank thanks thanx that thats the their theirs them
+themselves then there theres these they theyd theyre this those through thx to too u under
+until up ur us v very w wanna was wasnt we well were werent what whats when where wheres
+whether which while who whom whos why will with wont would wouldnt x y ya yall yeah yes yet
+you youd youll your youre yours yourself yourselves youve z also really actually basically
+anyway tho though guess vs versus much many get gets got getting gotten need needs needed
+want wants wanted like know knows think stuff thing things lot lots kind sort literally
+honestly seriously wat wut idk tbh imo imho ngl bc cuz coz btw fyi asap omg nobody nothing
+everyone everybody everything anywhere somewhere nowhere
+""")
+
+#: Irregular forms the stemmer would leave apart from their base form.
+IRREGULAR = {
+    "paid": "pay", "made": "make", "took": "take", "taken": "take", "gave": "give", "given": "give",
+    "went": "go", "gone": "go", "knew": "know", "known": "know", "thought": "think", "bought": "buy",
+    "spent": "spend", "left": "leave", "lost": "lose", "won": "win", "ran": "run", "began": "begin",
+    "begun": "begin", "chose": "choose", "chosen": "choose", "wrote": "write", "written": "write",
+    "led": "lead", "held": "hold", "kept": "keep", "met": "meet", "sent": "send", "told": "tell",
+    "felt": "feel", "brought": "bring", "built": "build", "taught": "teach", "fought": "fight",
+    "sat": "sit", "children": "child", "men": "man", "women": "woman", "hrs": "hours", "hr": "hour",
+    "yrs": "years", "yr": "year", "mins": "minutes", "min": "minute", "uni": "university",
+}
+
+#: British spellings the rules in ``american`` cannot derive.
+_BRITISH = {
+    "centre": "center", "centres": "centers", "metre": "meter", "metres": "meters", "theatre": "theater",
+    "fibre": "fiber", "programme": "program", "programmes": "programs", "licence": "license",
+    "licences": "licenses", "defence": "defense", "offence": "offense", "judgement": "judgment",
+    "practise": "practice", "practised": "practiced", "practises": "practices", "practising": "practicing",
+    "catalogue": "catalog", "dialogue": "dialog", "travelled": "traveled", "travelling": "traveling",
+    "cancelled": "canceled", "cancelling": "canceling", "modelling": "modeling", "modelled": "modeled",
+    "labelled": "labeled", "labelling": "labeling", "counselling": "counseling", "enrolment": "enrollment",
+    "enrol": "enroll", "grey": "gray", "cheque": "check", "mum": "mom",
+}
+_OUR = re.compile(r"^(colo|behavio|labo|favo|hono|humo|neighbo|rumo|endeavo|harbo|flavo|vigo|savo)ur")
+_ISE = re.compile(r"(?<=\w{3})is(e|es|ed|ing|ation|ations|er|ers)$")
+_YSE = re.compile(r"(?<=\w{3})ys(e|es|ed|ing)$")
+
+
+def american(word: str) -> str:
+    """One spelling for British and American forms ("organise" and "organize" meet).
+
+    Applied to entries and questions alike, so the rules only have to be consistent, not
+    right: "advise" becoming "advize" merges it with nothing else.
+    """
+    word = _BRITISH.get(word, word)
+    word = _OUR.sub(r"\1r", word)
+    word = _ISE.sub(r"iz\1", word)
+    return _YSE.sub(r"yz\1", word)
+
+
+#: Everyday wording that means the same thing in a question. Terms are matched like the
+#: knowledge base's own synonym groups.
+GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("attempts", "attempt", "tries", "try", "tried", "goes at"),
+    ("pass mark", "passing score", "pass score", "passing mark", "pass rate", "score to pass",
+     "cut score", "passing grade"),
+    ("percent", "percentage", "percentages", "weighting", "weightings", "weights", "breakdown"),
+    ("how long", "how much time", "duration", "length", "time limit"),
+    ("cost", "costs", "price", "prices", "fee", "fees", "how much is", "how much are"),
+    ("start", "begin", "beginning", "kick off", "kickoff", "kicks off", "kicking off"),
+    ("conflict", "conflicts", "argue", "arguing", "argument", "arguments", "disagree",
+     "disagreement", "disagreements", "fight", "fighting", "clash", "clashing", "feud"),
+    ("executive", "executives", "exec", "execs", "c-suite", "leadership team", "senior management"),
+    ("university", "universities", "college", "colleges"),
+    ("confidential", "nda", "ndas", "sanitised", "sanitized", "anonymised", "anonymized"),
+    ("dying", "dead", "obsolete", "saturated", "oversaturated"),
+    ("old", "older", "age", "aged"),
+    ("cheap", "cheaper", "cheapest", "affordable", "inexpensive", "broke", "low cost"),
+    ("beginner", "beginners", "newbie", "newbies", "novice", "noob", "newcomer", "total beginner"),
+    ("aspiring", "wannabe", "would-be"),
+    ("internship", "internships", "intern", "interns"),
+    ("code", "coding", "programming", "write code"),
+    ("boss", "supervisor", "line manager"),
+    ("status report", "status reports", "status update", "status updates", "progress report",
+     "progress update", "weekly update"),
+)
+
+#: Everyday English words (a few hundred of the most frequent nouns, verbs, adjectives and
+#: adverbs, function words aside). They may match an entry, but they never show that a
+#: question is about this server's subject: "how do I become a nurse" shares "become" with
+#: many entries and means none of them. Subject words (project, scrum, pmp...) are not here.
+COMMON_WORDS = _words("""
+able absolutely accept access according account across act action active actual add advice
+afford afraid age ago agree ahead allow almost alone along already alright alternative although
+always amazing amount angry animal annoying another answer anymore anywhere apartment apply
+area around arrive art article ask asleep attention available average avoid away awesome baby
+back bad bank bar base basic beautiful become bed begin behind believe belong benefit best
+better big bill bit black blue board body book boring born borrow bother bottom box boy brain
+break bring broke brother build bunch business busy buy call calm camera can car card
+care careful carry case cat catch cause center certain chance change cheap check child choice
+choose city class clean clear close clothes club cold college color come comfortable common
+company compare complete completely computer confused consider continue control cook cool
+copy correct cost country couple cover crazy create current cut cute daily dark data
+date daughter day dead deal dear decide decision deep definitely describe design detail
+die different difficult dinner direction dirty discuss doctor dog dollar door double doubt
+dream dress drink drive drop dumb early earn easy eat edge effort either email empty end
+energy enjoy enough enter entire especially euro event everybody everyday everyone everything
+everywhere exact exactly example excellent except excited exciting exercise expect expensive
+explain extra eye face fact fail fair fall false family famous fan far fast father fault
+favorite fear feel feeling figure file fill final finally find fine finish fire first fit
+fix floor fly focus follow food foot force forget form forward free fresh friend front full
+fun funny future game garden general girl give glad goal god good great green ground group
+grow guy hair half hand handle happen happy hard hate head health hear heart heavy help
+here high hit hold holiday home hope horrible hospital hot hour house huge human hungry hurt
+husband idea imagine important impossible include increase indeed information inside instead
+interest interesting island issue item job join joke jump keep key kid kill kitchen knowledge
+lady land language large last late later laugh law lazy lead learn least leave left leg less
+lesson letter level lie life light likely line list listen little live local long look lose
+loss loud love low luck lucky machine main major make man many market married matter
+maybe mean meaning meet member memory mention message middle mind minute miss mistake modern
+moment money month morning mother move movie music name nation natural nature near nearly
+necessary neck negative neither nervous never new news next nice night nobody noise none normal
+nothing notice number obviously offer office often old online open opinion option order
+original otherwise outside page pain paper parent park part party pass past pay peace pen
+people perfect perhaps period person phone pick picture piece place plant play player
+pleasure plenty point police poor popular position positive possible post pound power pretty
+price private probably problem produce promise proper protect proud prove public pull
+push put quality question quick quickly quiet quite race rain raise random rather reach read
+ready real realize reason receive recent recently recommend red relationship remember rent
+reply rest result return rich ride right ring rise road rock room rule run sad safe
+sale save say scared school sea season seat second see seem sell send sense
+serious service set several shape share shop short shot show shut sick side sign simple since
+single sister sit situation size sleep slow small smart smell smile sorry sound space
+speak special spend sport spot spring staff stage stand star start state stay step stick stop
+store story straight strange street strong student stupid style subject success suddenly
+suggest summer sun support suppose sure surprise sweet system table take talk tall taste tax
+teach teacher tell terrible text thank thanks therefore thick thin third though
+thousand throw ticket tiny tired today together tomorrow tonight top total touch tough town
+track train travel tree trip trouble true trust truth try turn type ugly understand unless
+upon use useful usual usually value various view visit voice wait wake walk wall war warm
+wash watch water weak wear weather website wedding week weekend weird whatever whenever while
+white whole wide wife win window winter wish woman wonder wonderful word work world worry
+worse worst worth write wrong year yesterday young
+""")

@@ -1,0 +1,184 @@
+"""Parse a member's message into weighted concepts the index can score.
+
+A *concept* is one thing the member said (a word, or a synonym phrase such as "project
+management professional") with the index terms that satisfy it: its stem and the synonym
+groups it belongs to. An entry gets the best of the alternatives, not their sum, so a
+synonym never counts twice. Every concept also carries its importance (idf); words the
+knowledge base has never seen keep the importance of the rarest word, and that is what
+lets "how do I become a dentist" fall below the answer threshold: "dentist" is half the
+question and no entry has it.
+
+Words the index lacks are first corrected (``Speller``: "certifcation"), then read as
+clippings of longer words ("execs" -> "executive", "admin" -> "administrator"), before
+they are counted as unknown.
+
+Long messages: when a message runs past a couple of sentences, the last question in it
+(a sentence ending in "?" or opening like one) carries full weight and the story around it
+is scaled down to at most ``CONTEXT_SHARE`` of the question's importance, because a
+300-word life story usually ends with the one thing the member actually wants to know.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field, replace
+
+from bot.search.analyzer import STOPWORDS, Analyzer, base_word
+from bot.search.index import FieldIndex
+from bot.search.lexicon import COMMON_WORDS
+from bot.search.speller import LONG_WORD, Speller
+from bot.search.text import clean, sentences, words
+
+#: Messages with more content words than this get a focus sentence.
+LONG_MESSAGE = 16
+#: The story around the focus question weighs at most this share of the question itself.
+CONTEXT_SHARE = 0.5
+#: A concept the member wrote exactly beats one matched through a synonym or a correction.
+SYNONYM_VALUE = 0.9
+CORRECTED_VALUE = 0.8
+SHORT_CORRECTED_VALUE = 0.6  # short words are often real words the knowledge lacks
+CLIPPED_VALUE = 0.7
+MIN_CLIPPING = 4
+#: Everyday words are never more specific than a word found in this share of the entries.
+EVERYDAY_DF_SHARE = 0.2
+#: Unknown numbers and one- or two-letter tokens say less than unknown words.
+WEAK_UNKNOWN = 0.3
+
+_QUESTION_OPENERS = frozenset((
+    "how", "what", "which", "when", "where", "why", "who", "whats", "hows", "is", "are", "am", "do", "does",
+    "did", "can", "could", "should", "would", "will", "any", "anyone", "anybody", "tips", "advice", "help"))
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    weight: float                          # how much the member stressed it
+    importance: float                      # idf: how specific it is
+    alternatives: tuple[tuple[str, float], ...]  # (index term, value <= importance)
+    context: bool = False                  # from the story around the question, not the question
+
+
+@dataclass(slots=True)
+class Query:
+    concepts: list[Concept] = field(default_factory=list)
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    norm: str = ""                         # the cleaned text, words joined by single spaces
+    mass: float = 0.0                      # the most an entry can score: every concept fully matched
+
+    @property
+    def known(self) -> bool:
+        return any(c.alternatives for c in self.concepts)
+
+
+class QueryParser:
+    """Turns text into a ``Query`` using the index's vocabulary and idf."""
+
+    def __init__(self, analyzer: Analyzer, index: FieldIndex, speller: Speller) -> None:
+        self.analyzer = analyzer
+        self.index = index
+        self.speller = speller
+        self._stems = sorted(t for t in index.postings if not t.startswith("_"))
+        #: Stems of everyday English words and the general synonym groups: not subject words.
+        self.everyday = frozenset(analyzer.stem(base_word(w)) for w in COMMON_WORDS) | {
+            t for t in index.postings if t.startswith("__")}
+        self._everyday_cap = index.idf_for(max(1, round(index.size * EVERYDAY_DF_SHARE)))
+
+    def _known(self, word: str) -> bool:
+        return self.analyzer.stem(word) in self.index or word in self.analyzer.synonym_words
+
+    def _clipped(self, stem: str) -> list[str]:
+        """Known stems that start with an unknown one ("exec" -> "execut"), most frequent first."""
+        if len(stem) < MIN_CLIPPING:
+            return []
+        start = bisect.bisect_left(self._stems, stem)
+        found: list[str] = []
+        for term in self._stems[start:start + 32]:
+            if not term.startswith(stem):
+                break
+            found.append(term)
+        return sorted(found, key=lambda t: self.index.idf[t])[:3]
+
+    def _weighted_sentences(self, text: str) -> list[tuple[list[str], bool]]:
+        """Each sentence's words, and whether it is context around the focus question."""
+        parts = [([base_word(w) for w in words(s)], q) for s, q in sentences(text)]
+        parts = [(w, q) for w, q in parts if w]
+        content = sum(1 for ws, _ in parts for w in ws if w not in STOPWORDS)
+        if len(parts) < 2 or content <= LONG_MESSAGE:
+            return [(ws, False) for ws, _ in parts]
+        focus = len(parts) - 1
+        for i in range(len(parts) - 1, -1, -1):
+            ws, asked = parts[i]
+            if asked or ws[0] in _QUESTION_OPENERS:
+                focus = i
+                break
+        return [(ws, i != focus) for i, (ws, _) in enumerate(parts)]
+
+    def _correct(self, raw: list[str], query: Query) -> list[bool]:
+        corrected = [False] * len(raw)
+        for i, word in enumerate(raw):
+            if word not in STOPWORDS and not self._known(word):
+                fix = self.speller.correct(word)
+                if fix is not None:
+                    query.corrections.append((word, fix))
+                    raw[i], corrected[i] = fix, True
+        return corrected
+
+    def _concept(self, word: str, stem: str, groups: list[tuple[str, int]], corrected: bool,
+                 context: bool) -> Concept:
+        idf = self.index.idf
+        if groups:
+            importance = max(idf[g] for g, _ in groups)
+            share = 1.0 / max(n for _, n in groups)
+        elif stem in idf:
+            importance, share = idf[stem], 1.0
+            if stem in self.everyday:
+                importance = min(importance, self._everyday_cap)
+        else:
+            clipped = self._clipped(stem)
+            if clipped:
+                importance = max(idf[t] for t in clipped)
+                return Concept(1.0, importance, tuple((t, idf[t] * CLIPPED_VALUE) for t in clipped), context)
+            weak = word.isdigit() or len(word) <= 2
+            return Concept(1.0, self.index.unknown_idf * (WEAK_UNKNOWN if weak else 1.0), (), context)
+        alternatives: list[tuple[str, float]] = []
+        if stem in idf and word not in STOPWORDS:
+            value = min(idf[stem], importance)
+            if corrected:
+                value *= CORRECTED_VALUE if len(word) >= LONG_WORD else SHORT_CORRECTED_VALUE
+            alternatives.append((stem, value))
+        value = SYNONYM_VALUE if alternatives else 1.0
+        alternatives.extend((g, idf[g] * value) for g in dict.fromkeys(g for g, _ in groups))
+        return Concept(share, importance, tuple(alternatives), context)
+
+    def parse(self, text: str) -> Query:
+        norm = clean(text)
+        query = Query(norm=" ".join(words(norm)))
+        best: dict[object, Concept] = {}
+        idf = self.index.idf
+        for raw, context in self._weighted_sentences(norm):
+            corrected = self._correct(raw, query)
+            stems = [self.analyzer.stem(w) for w in raw]
+            covering: list[list[tuple[str, int]]] = [[] for _ in raw]
+            for span in self.analyzer.spans(raw, stems):
+                if span.group in idf:
+                    for p in range(span.start, span.end):
+                        covering[p].append((span.group, span.end - span.start))
+            for p, word in enumerate(raw):
+                if word in STOPWORDS and not covering[p]:
+                    continue
+                concept = self._concept(word, stems[p], covering[p], corrected[p], context)
+                key = concept.alternatives or word
+                old = best.get(key)
+                if old is None or (old.context and not concept.context) or (
+                        old.context == concept.context and old.weight < concept.weight):
+                    best[key] = concept
+        concepts = list(best.values())
+        focus_mass = sum(c.weight * c.importance for c in concepts if not c.context)
+        context_mass = sum(c.weight * c.importance for c in concepts if c.context)
+        if context_mass > CONTEXT_SHARE * focus_mass > 0:
+            scale = CONTEXT_SHARE * focus_mass / context_mass
+            concepts = [replace(c, weight=c.weight * scale) if c.context else c for c in concepts]
+        query.concepts = concepts
+        query.mass = sum(c.weight * c.importance for c in concepts)
+        query.unknown = [k for k, c in best.items() if isinstance(k, str)]
+        return query

@@ -1,0 +1,64 @@
+"""Correct a misspelt word to a word the knowledge base actually uses.
+
+Members type "certifcation", "requirments" and "linkdin". Checking a word against the
+whole vocabulary with an edit-distance scorer costs milliseconds on a large knowledge
+base, so candidates come from a symmetric-delete table (the SymSpell idea): every
+vocabulary word is stored under itself and each single-character deletion of it; a query
+word looks up its own deletions (one or two). rapidfuzz then checks the true
+Damerau-style distance (optimal string alignment) of the few candidates.
+
+The budget is strict on purpose: nothing under 5 letters, one edit (first letter kept)
+up to 7 letters, two edits from 8 letters. A looser budget turns out-of-scope words into in-scope ones
+("weather" into "gather") and would make the engine answer things it does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rapidfuzz.distance import OSA
+
+MIN_LENGTH = 5
+LONG_WORD = 8
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+class Speller:
+    """A fixed vocabulary (word -> how often it occurs) with fast nearest-word lookup."""
+
+    def __init__(self, frequencies: Mapping[str, int]) -> None:
+        self._freq = dict(frequencies)
+        table: dict[str, list[str]] = {}
+        for word in self._freq:
+            if len(word) < MIN_LENGTH - 1 or not word.isalpha():
+                continue
+            table.setdefault(word, []).append(word)
+            for deleted in _deletes(word):
+                table.setdefault(deleted, []).append(word)
+        self._table = table
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._freq
+
+    def correct(self, word: str) -> str | None:
+        """The closest vocabulary word within the edit budget, or None (also for known words)."""
+        n = len(word)
+        if n < MIN_LENGTH or word in self._freq or not word.isalpha():
+            return None
+        budget = 2 if n >= LONG_WORD else 1
+        probes = {word} | _deletes(word)
+        if budget == 2:
+            probes |= {d2 for d1 in probes if len(d1) == n - 1 for d2 in _deletes(d1)}
+        candidates = {c for probe in probes for c in self._table.get(probe, ())}
+        best: tuple[int, int, str] | None = None
+        for candidate in candidates:
+            distance = OSA.distance(word, candidate, score_cutoff=budget)
+            if distance > budget or ((distance == 2 or n < LONG_WORD) and candidate[0] != word[0]):
+                continue
+            key = (distance, -self._freq[candidate], candidate)
+            if best is None or key < best:
+                best = key
+        return best[2] if best else None

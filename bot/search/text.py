@@ -1,0 +1,105 @@
+"""Turn whatever a member types into clean lowercase words.
+
+Discord messages carry mentions (``<@123>``, ``<#1>``, ``<@&1>``), custom emoji, Markdown,
+links, zero-width and bidi control characters, and sometimes NUL bytes or lone surrogates
+pasted from elsewhere. None of that is a word, and none of it may raise: every function
+here accepts any ``str`` and returns plain text made of letters, digits, spaces and the
+sentence marks ``. ! ?`` (kept so long messages can be split into sentences).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Text longer than this is cut (keeping the start and, mostly, the end, where the question
+#: usually is). Discord messages hold at most 4,000 characters, so this only bounds abuse.
+MAX_CHARS = 6000
+_HEAD = 1500
+
+_DISCORD_MARKUP = re.compile(
+    r"<a?:\w{1,64}:\d+>"             # custom emoji <:name:id>, <a:name:id>
+    r"|</[^<>:]{1,64}:\d+>"          # slash-command mention </name:id>
+    r"|<(?:@[!&]?|#)\d+>"            # user, role and channel mentions
+    r"|<t:-?\d+(?::\w)?>"            # timestamps
+    r"|@(?:everyone|here)\b"
+)
+_SHORTCODE = re.compile(r":[a-zA-Z0-9_+-]{1,32}:")   # emoji shortcodes :smile:
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_APOSTROPHE = re.compile(r"(?<=[^\W_])['’‘`´](?=[^\W_])")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_PLUS = re.compile(r"(?<=[^\W_])\+")
+_NOT_TEXT = re.compile(r"[^\w.!?\n]+")
+_SENTENCE = re.compile(r"[.!?]+(?=\s|$)|\n+")
+_WORD = re.compile(r"\w+")
+
+
+#: Combining marks (accents after NFKD) and format characters (zero-width, bidi controls,
+#: soft hyphen, tags): removed, so "cert\u200bification" is one word again.
+_NOISE = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000e0000-\U000e007f]")
+
+
+def _strip_unicode_noise(text: str) -> str:
+    """Fold accents and width forms, and drop format characters (zero-width, bidi marks)."""
+    return _NOISE.sub("", unicodedata.normalize("NFKD", text))
+
+
+def _prepare(text: str) -> str:
+    """Lowercase text without markup, accents and format characters; punctuation kept."""
+    if not text.isascii():
+        text = text.encode("utf-8", "ignore").decode("utf-8")  # lone surrogates cannot be encoded
+        text = _strip_unicode_noise(text)
+    if "<" in text or "@" in text:
+        text = _DISCORD_MARKUP.sub(" ", text)
+    if ":" in text:
+        text = _SHORTCODE.sub(" ", text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    text = text.lower()
+    if "'" in text or "\u2019" in text or "`" in text or "\u2018" in text or "\u00b4" in text:
+        text = _APOSTROPHE.sub("", text)
+    if "," in text:
+        text = _THOUSANDS.sub("", text)
+    if "+" in text:
+        text = _PLUS.sub(" plus", text)
+    return text.replace("&", " and ").replace("%", " percent ").replace("_", " ")
+
+
+def clean(text: str) -> str:
+    """Lowercase text without markup, accents, control or format characters.
+
+    Keeps ``. ! ?`` and newlines as sentence boundaries; everything else that is not a
+    letter or digit becomes a space. ``project+`` becomes ``project plus`` and ``what's``
+    becomes ``whats``, the way members also type them.
+    """
+    if len(text) > MAX_CHARS:
+        text = text[:_HEAD] + "\n" + text[-(MAX_CHARS - _HEAD - 1):]
+    return _NOT_TEXT.sub(" ", _prepare(text)).strip()
+
+
+def text_words(text: str) -> list[str]:
+    """The words ``words(clean(text))`` gives, faster, for the (bounded) texts of entries."""
+    return _WORD.findall(_prepare(text))
+
+
+def words(text: str) -> list[str]:
+    """The words of already ``clean`` text."""
+    return _WORD.findall(text)
+
+
+def sentences(text: str) -> list[tuple[str, bool]]:
+    """Split ``clean`` text into (sentence, ends_with_question_mark), skipping empty ones."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for match in _SENTENCE.finditer(text):
+        part = text[pos:match.start()].strip()
+        if part:
+            out.append((part, "?" in match.group()))
+        pos = match.end()
+    tail = text[pos:].strip()
+    if tail:
+        out.append((tail, False))
+    return out

@@ -1,0 +1,36 @@
+"""Typed access to the application from an interaction, and the moderator check.
+
+Cogs and persistent components receive only an ``Interaction``; the application services
+hang off the bot (``interaction.client.coach``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+if TYPE_CHECKING:
+    from bot.coach import Coach
+
+
+def coach_of(interaction: discord.Interaction) -> Coach:
+    return interaction.client.coach  # type: ignore[attr-defined,no-any-return]
+
+
+def guild_id_of(interaction: discord.Interaction) -> int:
+    """The guild the interaction belongs to; commands are guild-only, DMs map to 0."""
+    return interaction.guild_id or 0
+
+
+def is_moderator(interaction: discord.Interaction) -> bool:
+    """Moderators are members with Manage Server (the same permission the commands default to)."""
+    permissions = interaction.permissions
+    return bool(permissions.manage_guild or permissions.administrator)
+
+
+def require_moderator(interaction: discord.Interaction) -> None:
+    """The run-time half of the moderator check (server admins can override default permissions)."""
+    if not is_moderator(interaction):
+        raise app_commands.MissingPermissions(["manage_guild"])

@@ -1,0 +1,189 @@
+"""Showing an entry, the same way wherever it is opened from.
+
+``/ask``, a picked suggestion, ``/topic``, a related button and the topic browser all go
+through ``show_entry``, so every view of an entry carries the same related, feedback,
+milestone and delete controls. All controls are ``DynamicItem``s with stable custom ids:
+they keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+
+from bot.knowledge.models import Entry, Knowledge
+from bot.ui.context import coach_of, guild_id_of, is_moderator
+from bot.ui.embeds import entry_embed, notice
+from bot.ui.errors import Guarded
+from bot.ui.text import BUTTON_LABEL, NO_PINGS, SELECT_OPTION, clip
+
+log = logging.getLogger(__name__)
+
+ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+MAX_RELATED = 3
+
+
+def entry_view(entry: Entry, knowledge: Knowledge, *, owner_id: int | None) -> discord.ui.View:
+    """Controls under an entry; ``owner_id`` (public posts only) may delete the post."""
+    view = discord.ui.View(timeout=None)
+    for related_id in [r for r in entry.related if r in knowledge.entries][:MAX_RELATED]:
+        view.add_item(OpenEntryButton(related_id, knowledge.entries[related_id].title))
+    view.add_item(VoteButton(entry.id, up=True))
+    view.add_item(VoteButton(entry.id, up=False))
+    if entry.milestone and entry.milestone in knowledge.milestones:
+        view.add_item(MarkDoneButton(entry.milestone))
+    if owner_id is not None:
+        view.add_item(DeleteButton(owner_id))
+    return view
+
+
+async def show_entry(interaction: discord.Interaction, entry: Entry, *, ephemeral: bool,
+                     content: str | None = None,
+                     allowed_mentions: discord.AllowedMentions = NO_PINGS) -> discord.Message | None:
+    """Reply with ``entry`` (or edit the deferred reply); returns the message when public."""
+    knowledge = coach_of(interaction).library.knowledge
+    owner = None if ephemeral else interaction.user.id
+    kwargs: dict[str, Any] = {"content": content, "embed": entry_embed(entry, knowledge),
+                              "view": entry_view(entry, knowledge, owner_id=owner),
+                              "allowed_mentions": allowed_mentions}
+    await coach_of(interaction).record_open(guild_id_of(interaction), entry.id)
+    if interaction.response.is_done():
+        return await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+    response = await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+    message = response.resource
+    return message if isinstance(message, discord.Message) else None
+
+
+async def open_entry_by_id(interaction: discord.Interaction, entry_id: str) -> None:
+    """Open an entry privately for whoever clicked; entries can vanish after a reload."""
+    entry = coach_of(interaction).library.knowledge.entries.get(entry_id)
+    if entry is None:
+        await interaction.response.send_message(
+            embed=notice("That entry is no longer in the knowledge base. Browse what is there with `/topics`.",
+                         ok=False), ephemeral=True)
+        return
+    await show_entry(interaction, entry, ephemeral=True)
+
+
+class OpenEntryButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:open:(?P<entry>{ID})"):
+    def __init__(self, entry_id: str, title: str = "Open") -> None:
+        super().__init__(discord.ui.Button(label=clip(title, BUTTON_LABEL), emoji="📖",
+                                           style=discord.ButtonStyle.secondary,
+                                           custom_id=f"coach:open:{entry_id}", row=0))
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> OpenEntryButton:
+        return cls(match["entry"])
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        await open_entry_by_id(interaction, self.entry_id)
+
+
+class VoteButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:vote:(?P<entry>{ID}):(?P<v>up|down)"):
+    """👍/👎 on an entry; one vote per member per entry (a new vote replaces the old)."""
+
+    def __init__(self, entry_id: str, *, up: bool) -> None:
+        super().__init__(discord.ui.Button(emoji="👍" if up else "👎", style=discord.ButtonStyle.secondary,
+                                           custom_id=f"coach:vote:{entry_id}:{'up' if up else 'down'}", row=1))
+        self.entry_id = entry_id
+        self.up = up
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> VoteButton:
+        return cls(match["entry"], up=match["v"] == "up")
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        await coach_of(interaction).record_vote(guild_id_of(interaction), self.entry_id, interaction.user.id,
+                                                self.up)
+        text = ("Thanks! Glad it helped." if self.up else
+                "Thanks for telling us. The moderators review the answers members mark as unhelpful.")
+        await interaction.response.send_message(embed=notice(text), ephemeral=True)
+
+
+class MarkDoneButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:done:(?P<milestone>{ID})"):
+    def __init__(self, milestone_id: str) -> None:
+        super().__init__(discord.ui.Button(label="Mark milestone done", emoji="✅",
+                                           style=discord.ButtonStyle.success,
+                                           custom_id=f"coach:done:{milestone_id}", row=1))
+        self.milestone_id = milestone_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> MarkDoneButton:
+        return cls(match["milestone"])
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        from bot.ui.milestones import complete_and_reply
+
+        await complete_and_reply(interaction, self.milestone_id, note=None)
+
+
+class DeleteButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=r"coach:delete:(?P<owner>[0-9]{1,20})"):
+    """🗑 on public answers: the asker or a moderator may remove the post."""
+
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(discord.ui.Button(emoji="🗑️", style=discord.ButtonStyle.secondary,
+                                           custom_id=f"coach:delete:{owner_id}", row=1))
+        self.owner_id = owner_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> DeleteButton:
+        return cls(int(match["owner"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.owner_id and not is_moderator(interaction):
+            await interaction.response.send_message(
+                embed=notice("Only the member who asked, or a moderator, can delete this answer.", ok=False),
+                ephemeral=True)
+            return
+        await interaction.response.defer()
+        await interaction.delete_original_response()
+
+
+class PickSuggestion(Guarded, discord.ui.DynamicItem[discord.ui.Select], template=r"coach:pick:(?P<owner>[0-9]{1,20})"):
+    """The menu under a "did you mean" reply; the asker's pick turns it into the answer."""
+
+    def __init__(self, owner_id: int, entries: list[Entry] | None = None) -> None:
+        options = [discord.SelectOption(label=clip(e.title, SELECT_OPTION), value=e.id) for e in entries or []]
+        super().__init__(discord.ui.Select(placeholder="Pick the topic you meant…",
+                                           custom_id=f"coach:pick:{owner_id}",
+                                           options=options or [discord.SelectOption(label="-", value="-")]))
+        self.owner_id = owner_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> PickSuggestion:
+        return cls(int(match["owner"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        values = (interaction.data or {}).get("values") or []
+        entry_id = str(values[0]) if values else ""
+        coach = coach_of(interaction)
+        entry = coach.library.knowledge.entries.get(entry_id)
+        if entry is None or interaction.user.id != self.owner_id:
+            await open_entry_by_id(interaction, entry_id)
+            return
+        knowledge = coach.library.knowledge
+        public = interaction.message is not None and not interaction.message.flags.ephemeral
+        await coach.record_open(guild_id_of(interaction), entry.id)
+        await interaction.response.edit_message(
+            content=None, embed=entry_embed(entry, knowledge),
+            view=entry_view(entry, knowledge, owner_id=self.owner_id if public else None),
+            allowed_mentions=NO_PINGS)
+
+
+def suggestion_view(owner_id: int, entries: list[Entry]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(PickSuggestion(owner_id, entries))
+    return view
+
+
+PERSISTENT_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    OpenEntryButton, VoteButton, MarkDoneButton, DeleteButton, PickSuggestion)

@@ -1,0 +1,40 @@
+"""Keep member text inside Discord's limits and unable to ping anyone."""
+
+from __future__ import annotations
+
+import discord
+
+# Every message that may carry member text is sent with this: nobody is pinged.
+NO_PINGS = discord.AllowedMentions.none()
+
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+EMBED_FIELD = 1024
+EMBED_FOOTER = 2048
+EMBED_TOTAL = 6000
+BUTTON_LABEL = 80
+SELECT_OPTION = 100
+CONTENT = 2000
+
+
+def ping_only(user: discord.abc.Snowflake) -> discord.AllowedMentions:
+    """Allowed mentions that ping exactly one member and nobody else."""
+    return discord.AllowedMentions(everyone=False, roles=False, users=[user], replied_user=False)
+
+
+def clip(text: str, limit: int) -> str:
+    """Trim to ``limit`` characters at a word boundary where possible, with an ellipsis."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def quote(text: str, limit: int = 200) -> str:
+    """Member text shown back to them: one line, clipped, with Markdown and mentions defused."""
+    flat = " ".join(text.split())
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(clip(flat, limit)))

@@ -1,0 +1,80 @@
+"""Child processes for the integrity tests: ``python -m tests.progress.subprocs ROLE DB ...``.
+
+- ``burst DB``: complete milestones as fast as possible from several tasks, printing
+  ``ack MEMBER MILESTONE`` after each call has returned, until killed.
+- ``hold-lock DB``: take SQLite's write lock, print ``locked``, hold it until stdin closes.
+- ``open DB TIMEOUT``: try to open the storage and write; print ``ok`` or the typed error
+  (``error REASON SECONDS MESSAGE``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+import time
+from datetime import UTC, datetime
+
+from bot.storage.errors import StorageUnavailable
+from bot.storage.protocol import CompletionRecord
+from bot.storage.sqlite import SqliteStorage
+
+WRITERS = 8
+GUILD = 7
+
+
+async def burst(path: str) -> None:
+    storage = await SqliteStorage.open(path)
+    print("ready", flush=True)
+
+    async def writer(worker: int) -> None:
+        n = 0
+        while True:
+            member, milestone = worker * 1_000_000 + n // 10, f"m{n % 10}"
+            await storage.add_completion(
+                CompletionRecord(GUILD, member, milestone, datetime.now(UTC), f"note {n}", member)
+            )
+            sys.stdout.write(f"ack {member} {milestone}\n")
+            sys.stdout.flush()
+            n += 1
+
+    await asyncio.gather(*(writer(w) for w in range(WRITERS)))
+
+
+def hold_lock(path: str) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN EXCLUSIVE")
+    conn.execute("CREATE TABLE IF NOT EXISTS held_by_other_process (x INTEGER)")
+    print("locked", flush=True)
+    sys.stdin.read()  # until the parent closes our stdin or kills us
+    conn.execute("ROLLBACK")
+
+
+async def try_open(path: str, timeout: float) -> None:
+    start = time.monotonic()
+    try:
+        storage = await SqliteStorage.open(path, busy_timeout=timeout)
+        try:
+            await storage.set_state("probe", "written")
+        finally:
+            await storage.close()
+    except StorageUnavailable as exc:
+        print(f"error {exc.reason} {time.monotonic() - start:.3f} {exc}", flush=True)
+        return
+    print("ok", flush=True)
+
+
+def main(argv: list[str]) -> None:
+    role, path = argv[0], argv[1]
+    if role == "burst":
+        asyncio.run(burst(path))
+    elif role == "hold-lock":
+        hold_lock(path)
+    elif role == "open":
+        asyncio.run(try_open(path, float(argv[2])))
+    else:
+        raise SystemExit(f"unknown role {role}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

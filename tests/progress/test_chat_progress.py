@@ -1,0 +1,110 @@
+"""The terminal's progress commands, on the same services and a real database file."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.cli import chat_progress
+from bot.cli.chat import COMMANDS, ChatSession, load_extensions
+from bot.knowledge.models import Knowledge
+from tests.progress.factory import sample
+
+
+@dataclass
+class FakeEngine:
+    """The chat only needs ``knowledge`` from the engine for these commands."""
+
+    knowledge: Knowledge
+
+
+@pytest.fixture
+def session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ChatSession]:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/chat.db")
+    chat = ChatSession(FakeEngine(sample()), out=io.StringIO(), member_id="terminal")  # type: ignore[arg-type]
+    yield chat
+    found = chat.state.get(chat_progress.STATE_KEY)
+    if isinstance(found, chat_progress.LocalProgress):
+        found.close()
+
+
+def said(session: ChatSession, *lines: str) -> str:
+    out = session.out
+    assert isinstance(out, io.StringIO)
+    out.seek(0)
+    out.truncate()
+    for line in lines:
+        session.handle(line)
+    return out.getvalue()
+
+
+def test_the_chat_loads_the_progress_commands() -> None:
+    assert "chat_progress" in load_extensions()
+    assert {"/roadmap", "/done", "/undo", "/next", "/track"} <= set(COMMANDS)
+
+
+def test_roadmap_done_undo_next_track(session: ChatSession, tmp_path: Path) -> None:
+    text = said(session, "/roadmap")
+    assert "Your roadmap: Main [main]: 0/4 done (0%) (the default" in text
+    assert "[ ] 2. B  [b]  (first: a)" in text
+
+    text = said(session, "/done c passed on 3 Nov")
+    assert "Done: C [c]. Well done!\nNote: passed on 3 Nov" in text
+    assert "Still open before it: B [b]." in text
+    assert "was already done" in said(session, "/done C")
+
+    text = said(session, "/next")
+    assert "Next on Main (1/4 done): A [a]" in text and "When it is done: /done a [note]" in text
+    assert "1. Learn A  [learn-a]" in text and session.choices  # numbered, pickable entries
+
+    assert "Unknown milestone 'cc': did you mean 'c'?" in said(session, "/done cc")
+    assert "Usage: /done ID" in said(session, "/done")
+    assert "C [c] is back to not done." in said(session, "/undo c")
+    assert "was not done; nothing changed" in said(session, "/undo c")
+
+    assert "You now follow Alt [alt]." in said(session, "/track alt")
+    assert " * Alt [alt]: 0/3 done (0%)" in said(session, "/track")
+    assert "Unknown track 'nope'" in said(session, "/track nope")
+    assert "The note has 301 characters; keep it to 300" in said(session, "/done a " + "x" * 301)
+
+    with sqlite3.connect(tmp_path / "chat.db") as conn:  # the same database the bot would use
+        assert conn.execute("SELECT guild_id, member_id, track_id FROM members").fetchall() == [
+            (0, 0, "alt")
+        ]
+
+
+def test_members_named_in_the_terminal_keep_separate_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/chat.db")
+    alice = ChatSession(FakeEngine(sample()), out=io.StringIO(), member_id="alice")  # type: ignore[arg-type]
+    bob = ChatSession(FakeEngine(sample()), out=io.StringIO(), member_id="bob")  # type: ignore[arg-type]
+    try:
+        said(alice, "/done a")
+        assert "0/4 done" in said(bob, "/roadmap")
+        assert "1/4 done" in said(alice, "/roadmap")
+    finally:
+        for chat in (alice, bob):
+            chat_progress.local_progress(chat).close()
+
+
+def test_local_member_ids_are_stable() -> None:
+    assert chat_progress.local_member_id("terminal") == 0
+    assert chat_progress.local_member_id("1234") == 1234
+    assert chat_progress.local_member_id("alice") == chat_progress.local_member_id("alice") < 2**63
+    assert chat_progress.local_member_id("alice") != chat_progress.local_member_id("bob")
+
+
+def test_storage_problems_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db/coach")
+    chat = ChatSession(FakeEngine(sample()), out=io.StringIO())  # type: ignore[arg-type]
+    text = said(chat, "/roadmap")
+    assert text.startswith("error: DATABASE_URL points to PostgreSQL, which is not supported yet")

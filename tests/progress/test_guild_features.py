@@ -1,0 +1,124 @@
+"""The small per-guild stores the Discord layer needs: settings, rewards, opt-ins, votes, counters, state."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.storage.protocol import CompletionRecord, GuildSettings, VoteTally
+from bot.storage.sqlite import SqliteStorage
+
+NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
+
+
+async def test_guild_settings_default_then_saved(storage: SqliteStorage) -> None:
+    assert await storage.get_guild_settings(1) == GuildSettings(1, None, None, "stack")
+    await storage.save_guild_settings(
+        GuildSettings(1, announce_channel_id=10, log_channel_id=20, reward_mode="replace")
+    )
+    await storage.save_guild_settings(GuildSettings(2, log_channel_id=30))
+    assert await storage.get_guild_settings(1) == GuildSettings(1, 10, 20, "replace")
+    assert await storage.get_guild_settings(2) == GuildSettings(2, None, 30, "stack")
+    with pytest.raises(ValueError, match="reward_mode"):
+        await storage.save_guild_settings(GuildSettings(1, reward_mode="merge"))  # type: ignore[arg-type]
+
+
+async def test_milestone_roles(storage: SqliteStorage) -> None:
+    await storage.set_milestone_role(1, "earn-pmp", 555)
+    await storage.set_milestone_role(1, "earn-pmp", 556)  # replaced
+    await storage.set_milestone_role(1, "understand-the-role", 557)
+    await storage.set_milestone_role(2, "earn-pmp", 999)
+    assert await storage.milestone_roles(1) == {"earn-pmp": 556, "understand-the-role": 557}
+    await storage.set_milestone_role(1, "earn-pmp", None)
+    assert await storage.milestone_roles(1) == {"understand-the-role": 557}
+    assert await storage.milestone_roles(3) == {}
+
+
+async def test_mention_opt_in_defaults_off(storage: SqliteStorage) -> None:
+    assert not await storage.mention_opt_in(1, 7)
+    await storage.set_mention_opt_in(1, 7, True, NOW)
+    await storage.set_mention_opt_in(1, 7, True, NOW)
+    assert await storage.mention_opt_in(1, 7)
+    assert not await storage.mention_opt_in(2, 7)
+    await storage.set_mention_opt_in(1, 7, False, NOW)
+    assert not await storage.mention_opt_in(1, 7)
+
+
+async def test_one_vote_per_member_per_entry(storage: SqliteStorage) -> None:
+    await storage.set_vote(1, "pmp-fees", 7, 1, NOW)
+    await storage.set_vote(1, "pmp-fees", 7, -1, NOW)  # changing the vote replaces it
+    await storage.set_vote(1, "pmp-fees", 8, 1, NOW)
+    await storage.set_vote(1, "capm", 8, 1, NOW)
+    await storage.set_vote(2, "pmp-fees", 7, 1, NOW)
+    assert await storage.get_vote(1, "pmp-fees", 7) == -1
+    assert await storage.vote_tallies(1) == {"capm": VoteTally(1, 0), "pmp-fees": VoteTally(1, 1)}
+    assert (await storage.vote_tallies(2))["pmp-fees"].score == 1
+    assert await storage.clear_vote(1, "pmp-fees", 7)
+    assert not await storage.clear_vote(1, "pmp-fees", 7)
+    assert await storage.get_vote(1, "pmp-fees", 7) is None
+    with pytest.raises(ValueError):
+        await storage.set_vote(1, "pmp-fees", 7, 2, NOW)
+
+
+async def test_entry_open_counters_per_guild_per_day(storage: SqliteStorage) -> None:
+    day1, day2 = date(2026, 11, 25), date(2026, 11, 26)
+    for _ in range(3):
+        await storage.count_entry_open(1, "pmp-fees", day1)
+    await storage.count_entry_open(1, "pmp-fees", day2, opens=5)
+    await storage.count_entry_open(1, "capm", day2)
+    await storage.count_entry_open(2, "capm", day2)
+    opens = await storage.entry_opens(1, day1)
+    assert [(o.day, o.entry_id, o.opens) for o in opens] == [
+        (day1, "pmp-fees", 3),
+        (day2, "capm", 1),
+        (day2, "pmp-fees", 5),
+    ]
+    assert [o.entry_id for o in await storage.entry_opens(1, day2)] == ["capm", "pmp-fees"]
+    with pytest.raises(ValueError):
+        await storage.count_entry_open(1, "capm", day2, opens=0)
+
+
+async def test_bot_state(storage: SqliteStorage) -> None:
+    assert await storage.get_state("command-tree-hash") is None
+    await storage.set_state("command-tree-hash", "abc")
+    await storage.set_state("command-tree-hash", "def")
+    assert await storage.get_state("command-tree-hash") == "def"
+    await storage.set_state("command-tree-hash", None)
+    assert await storage.get_state("command-tree-hash") is None
+
+
+
+async def test_guild_listings(storage: SqliteStorage) -> None:
+    await storage.set_track(1, 30, "main", NOW)
+    await storage.add_completion(CompletionRecord(1, 20, "b", NOW, None, 20))
+    await storage.add_completion(CompletionRecord(1, 20, "a", NOW - timedelta(days=1), None, 20))
+    await storage.add_completion(CompletionRecord(2, 20, "a", NOW, None, 20))
+    await storage.save_guild_settings(GuildSettings(3, log_channel_id=33))
+    await storage.save_guild_settings(GuildSettings(4, announce_channel_id=44))
+    await storage.count_question(5, NOW.date())
+    assert await storage.guild_ids() == [1, 2, 3, 4, 5]
+    assert await storage.member_ids(1) == [20, 30]
+    assert await storage.log_channels() == {3: 33}
+    rows = await storage.guild_completions(1)
+    assert [(r.member_id, r.track_id, r.milestone_id) for r in rows] == [(20, None, "a"), (20, None, "b")]
+    assert rows[1].completed_at == "2026-11-26T12:00:00.000000Z"
+
+
+async def test_questions_are_counted_and_unanswered_ones_logged(storage: SqliteStorage) -> None:
+    for _ in range(3):
+        await storage.count_question(1, date(2026, 11, 26))
+    await storage.count_question(1, date(2026, 11, 20))
+    await storage.count_question(2, date(2026, 11, 26))
+    assert await storage.questions_per_day(1, date(2026, 11, 21)) == {date(2026, 11, 26): 3}
+    old, new = NOW - timedelta(days=100), NOW
+    await storage.log_question(1, "pmp for nurses?", "unknown", None, 0.1, old)
+    await storage.log_question(1, "x" * 1500, "suggest", "pmp-fees", 0.4, new)
+    await storage.log_question(2, "other guild", "unknown", None, 0.0, new)
+    logged = await storage.logged_questions(1, old)
+    assert [(q.outcome, q.best_entry_id, len(q.question)) for q in logged] == [
+        ("unknown", None, 15), ("suggest", "pmp-fees", 1000)]
+    assert logged[1].asked_at == new
+    assert len(await storage.logged_questions(1, new)) == 1
+    assert await storage.prune_questions(NOW - timedelta(days=90)) == 1
+    assert [q.question for q in await storage.logged_questions(1, old)] == ["x" * 1000]

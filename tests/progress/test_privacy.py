@@ -1,0 +1,167 @@
+"""Export holds everything stored about a member; delete removes it, per guild or everywhere."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.progress.service import EXPORT_FORMAT, ProgressService
+from bot.storage.protocol import CompletionRecord, GuildSettings
+from bot.storage.sqlite import SqliteStorage
+from tests.progress.conftest import Clock
+
+ME, OTHER, MOD = 4242, 5151, 9090
+G1, G2, G3 = 1, 2, 3
+PERSON_COLUMNS = ("member_id", "recorded_by")
+
+
+async def populate(service: ProgressService, storage: SqliteStorage, clock: Clock) -> None:
+    """Touch every table, for ME, for OTHER and for guild-level data."""
+    for guild in (G1, G2):
+        await service.choose_track(guild, ME, "alt")
+        await service.complete(guild, ME, "a", f"passed in guild {guild}")
+        await service.moderator_set(guild, MOD, ME, "d", "checked by a mod")
+        await service.complete(guild, OTHER, "a")
+        await storage.set_vote(guild, "learn-a", ME, 1, clock())
+        await storage.set_vote(guild, "learn-a", OTHER, -1, clock())
+        await storage.set_mention_opt_in(guild, ME, True, clock())
+        await storage.count_entry_open(guild, "learn-a", date(2026, 11, 26))
+    await storage.add_completion(CompletionRecord(G1, ME, "retired-one", clock(), "old", ME))
+    await service.moderator_set(G1, ME, OTHER, "b")  # ME acting as a moderator
+    await service.moderator_set(G3, ME, OTHER, "b")
+    await storage.save_guild_settings(GuildSettings(G1, 123, 456, "replace"))
+    await storage.set_milestone_role(G1, "a", 777)
+    await storage.set_state("sync-hash", "abc")
+
+
+def rows_about(path: Path, member: int, guild: int | None = None) -> list[dict[str, Any]]:
+    """Every row of every table that names the member, found generically (new tables included)."""
+    found = []
+    with sqlite3.connect(path) as conn:
+        conn.row_factory = sqlite3.Row
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table}"'):
+                data = dict(row)
+                if any(data.get(c) == member for c in PERSON_COLUMNS) and (
+                    guild is None or data.get("guild_id") == guild
+                ):
+                    found.append({"table": table, **data})
+    return found
+
+
+def scalars(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set().union(*(scalars(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(scalars(v) for v in value)) if value else set()
+    return {str(value)}
+
+
+async def test_export_contains_everything_stored_about_the_member(
+    service: ProgressService, storage: SqliteStorage, clock: Clock, db_path: Path
+) -> None:
+    await populate(service, storage, clock)
+    export = await service.export(ME)
+    assert json.loads(json.dumps(export)) == export  # JSON-serialisable as it is
+    assert export["format"] == EXPORT_FORMAT and export["member_id"] == str(ME)
+    values = scalars(export)
+    rows = rows_about(db_path, ME)
+    assert {r["table"] for r in rows} == {
+        "members",
+        "completions",
+        "entry_votes",
+        "mention_opt_ins",
+    }
+    for row in rows:
+        missing = {
+            k: v for k, v in row.items() if k != "table" and v is not None and str(v) not in values
+        }
+        assert not missing, (row, missing)
+    assert [g["guild_id"] for g in export["guilds"]] == [str(G1), str(G2)]
+    g1 = export["guilds"][0]
+    assert g1["track_id"] == "alt" and g1["mention_opt_in"]["enabled"]
+    assert {(c["milestone_id"], c["recorded_by"], c["retired"]) for c in g1["completions"]} == {
+        ("a", "self", False),
+        ("d", "moderator", False),
+        ("retired-one", "self", True),
+    }
+    assert [(v["entry_id"], v["vote"]) for v in g1["feedback_votes"]] == [("learn-a", 1)]
+    assert {(r["guild_id"], r["member_id"]) for r in export["recorded_for_other_members"]} == {
+        (str(G1), str(OTHER)),
+        (str(G3), str(OTHER)),
+    }
+    # Nothing about anyone else leaks in (OTHER appears only as the person ME recorded for).
+    assert all(
+        c["recorded_by_id"] in (str(ME), str(MOD))
+        for g in export["guilds"]
+        for c in g["completions"]
+    )
+
+
+async def test_export_of_one_guild(
+    service: ProgressService, storage: SqliteStorage, clock: Clock, db_path: Path
+) -> None:
+    await populate(service, storage, clock)
+    export = await service.export(ME, G2)
+    assert [g["guild_id"] for g in export["guilds"]] == [str(G2)]
+    assert export["recorded_for_other_members"] == []
+    values = scalars(export)
+    for row in rows_about(db_path, ME, G2):
+        assert all(str(v) in values for k, v in row.items() if k != "table" and v is not None), row
+
+
+async def test_export_of_an_unknown_member_is_empty(service: ProgressService) -> None:
+    export = await service.export(1)
+    assert export["guilds"] == [] and export["recorded_for_other_members"] == []
+
+
+async def test_delete_in_one_guild(
+    service: ProgressService, storage: SqliteStorage, clock: Clock, db_path: Path
+) -> None:
+    await populate(service, storage, clock)
+    counts = await service.delete(ME, G1)
+    assert (counts.members, counts.completions, counts.votes, counts.mention_opt_ins) == (
+        1,
+        3,
+        1,
+        1,
+    )
+    assert counts.anonymised == 1  # the milestone ME recorded for OTHER in G1
+    assert rows_about(db_path, ME, G1) == []
+    assert rows_about(db_path, ME, G2) != []  # the other guild is untouched
+    assert (await service.summary(G2, ME)).track.id == "alt"
+    other = (await storage.get_progress(G1, OTHER)).completions
+    assert {(c.milestone_id, c.recorded_by) for c in other} == {("a", OTHER), ("b", None)}
+    g3 = (await storage.get_progress(G3, OTHER)).completions
+    assert [c.recorded_by for c in g3] == [ME]  # recorded in another guild: kept
+    # Guild-level and anonymous data stay.
+    assert (await storage.get_guild_settings(G1)).reward_mode == "replace"
+    assert (await storage.vote_tallies(G1))["learn-a"].down == 1
+    assert [o.opens for o in await storage.entry_opens(G1, date(2026, 1, 1))] == [1]
+
+
+async def test_delete_in_all_guilds(
+    service: ProgressService, storage: SqliteStorage, clock: Clock, db_path: Path
+) -> None:
+    await populate(service, storage, clock)
+    counts = await service.delete(ME)
+    assert counts.members == 2 and counts.anonymised == 2 and counts.total > 0
+    assert rows_about(db_path, ME) == []
+    assert (await service.export(ME))["guilds"] == []
+    assert (await service.export(ME))["recorded_for_other_members"] == []
+    assert (await storage.get_progress(G1, OTHER)).member is not None
+    assert (await service.delete(ME)).total == 0  # idempotent
+
+
+async def test_export_after_moderator_deletion_says_who_is_unknown(
+    service: ProgressService,
+) -> None:
+    await service.moderator_set(G1, MOD, ME, "a")
+    await service.delete(MOD)
+    completion = (await service.export(ME))["guilds"][0]["completions"][0]
+    assert completion["recorded_by"] == "a moderator (since deleted)"
+    assert completion["recorded_by_id"] is None

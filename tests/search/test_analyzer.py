@@ -1,0 +1,58 @@
+"""Stems, spelling variants and synonym groups: both sides of the index agree on terms."""
+
+from __future__ import annotations
+
+from bot.search.analyzer import Analyzer, base_words
+from bot.search.porter import stem
+
+SYNONYMS = (
+    ("pmp", "project management professional"),
+    ("pm", "project manager", "project management"),
+    ("resume", "cv"),
+    ("masters", "master's", "msc"),
+    ("jd", "job description", "job posting"),
+    ("itpm", "it pm", "it project manager"),
+)
+
+
+def test_porter_joins_word_forms() -> None:
+    assert stem("certifications") == stem("certification") == "certif"
+    assert stem("requirements") == stem("requirement")
+    assert stem("managing") == stem("manages") == stem("managed")
+    assert stem("pm") == "pm"  # short words are kept
+
+
+def test_base_words_fold_irregular_and_british_forms() -> None:
+    assert base_words("They paid for the centre") == ["they", "pay", "for", "the", "center"]
+    assert base_words("organise organisation") == base_words("organize organization")
+
+
+def test_synonym_terms_match_each_other() -> None:
+    analyzer = Analyzer(SYNONYMS, general=())
+    assert "_pmp" in analyzer.terms("Project Management Professional exam")
+    assert "_pmp" in analyzer.terms("the PMP exam")
+    assert "_resume" in analyzer.terms("my CV") and "_resume" in analyzer.terms("two resumes")
+
+
+def test_multiword_synonyms_match_on_stems_and_stop_words() -> None:
+    analyzer = Analyzer(SYNONYMS, general=())
+    assert "_jd" in analyzer.terms("reading job postings")  # plural of "job posting"
+    assert "_itpm" in analyzer.terms("how to become an IT PM")  # "it" is a stop word
+    assert "_pm" in analyzer.terms("project managers earn")
+
+
+def test_one_word_synonyms_do_not_collide_through_stems() -> None:
+    """'master' in 'scrum master' is not the 'masters' degree."""
+    analyzer = Analyzer(SYNONYMS, general=())
+    assert "_masters" not in analyzer.terms("scrum master")
+    assert "_masters" in analyzer.terms("a master's in project management")
+
+
+def test_general_english_groups() -> None:
+    analyzer = Analyzer(())
+    assert set(analyzer.terms("how many tries")) & set(analyzer.terms("three attempts"))
+    assert set(analyzer.terms("passing score")) & set(analyzer.terms("pass mark"))
+
+
+def test_stop_words_are_dropped() -> None:
+    assert Analyzer(()).terms("what is the and of how") == []

@@ -1,0 +1,135 @@
+"""Outcomes on the shipped knowledge, the answer contract, and bad input never raising."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.knowledge.models import Entry
+from bot.search import AnswerEngine, Candidate, Outcome
+from bot.search.calibration import MAX_SUGGESTIONS, SUGGEST_AT, Features
+from bot.search.engine import decide
+
+
+def check_shape(answer) -> None:
+    """Every Answer keeps the contract, whatever the input."""
+    assert isinstance(answer.outcome, Outcome)
+    assert 0.0 <= answer.confidence <= 1.0
+    if answer.outcome is Outcome.UNKNOWN:
+        assert answer.entry is None and answer.suggestions == []
+    else:
+        assert answer.entry is not None
+    if answer.outcome is Outcome.SUGGEST:
+        assert 2 <= len(answer.suggestions) <= MAX_SUGGESTIONS
+        assert answer.suggestions[0][0] == answer.entry
+    for _, confidence in answer.suggestions:
+        assert 0.0 <= confidence <= 1.0
+
+
+@pytest.mark.parametrize(("question", "entry_id"), [
+    ("how much does the pmp cost for non members", "pmp-fees"),
+    ("PMP requirements without a degree?", "pm-without-a-degree"),
+    ("what is pmief", "pmi-chapter-volunteering"),
+    ("scrum master vs project manager??", "pm-vs-scrum-master"),
+    ("<@123> **capm** exam how many questions 🙏", "capm-exam-format"),
+])
+def test_clear_questions_are_answered(engine: AnswerEngine, question: str, entry_id: str) -> None:
+    answer = engine.answer(question)
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.entry is not None and answer.entry.id == entry_id
+    check_shape(answer)
+
+
+@pytest.mark.parametrize("question", [
+    "how do I become a nurse", "what's the weather", "should i buy bitcoin", "best lasagna recipe",
+    "how do i become a dentist", "how do i mute someone on discord server", "qwertyuiop??",
+])
+def test_out_of_scope_is_unknown(engine: AnswerEngine, question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.outcome is Outcome.UNKNOWN
+    check_shape(answer)
+
+
+def test_exact_alias_is_served_directly(engine: AnswerEngine) -> None:
+    answer = engine.answer("pmp")
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None
+    assert answer.entry.id == "pmp-overview"
+
+
+def test_one_vague_word_names_other_candidates(engine: AnswerEngine) -> None:
+    """'exam' gets the most central entry, plus the runner-ups to pick from instead."""
+    answer = engine.answer("exam")
+    check_shape(answer)
+    assert answer.outcome is not Outcome.UNKNOWN and answer.suggestions
+
+
+def candidate(entry: Entry, confidence: float) -> Candidate:
+    return Candidate(entry, confidence, Features(0.5, 0.5, 1.0, 0.5, 0.0), confidence)
+
+
+def test_decide_thresholds(engine: AnswerEngine) -> None:
+    a, b, c = list(engine.knowledge.entries.values())[:3]
+    sure = decide([candidate(a, 0.95), candidate(b, 0.7), candidate(c, 0.1)])
+    assert sure.outcome is Outcome.ANSWER and sure.entry == a and [e for e, _ in sure.suggestions] == [b]
+    torn = decide([candidate(a, SUGGEST_AT + 0.01), candidate(b, SUGGEST_AT), candidate(c, 0.01)])
+    assert torn.outcome is Outcome.SUGGEST and [e for e, _ in torn.suggestions] == [a, b]
+    alone = decide([candidate(a, SUGGEST_AT + 0.01)])
+    assert alone.outcome is Outcome.UNKNOWN and alone.entry is None
+    assert decide([candidate(a, 0.05), candidate(b, 0.04)]).outcome is Outcome.UNKNOWN
+    assert decide([]).outcome is Outcome.UNKNOWN
+
+
+def test_long_rambling_message_answers_the_final_question(engine: AnswerEngine) -> None:
+    story = ("I've worked in retail for seven years, I run a store with 25 staff, do the rotas, the "
+             "budget, the suppliers and the corporate calls, and I'm tired of weekends. A friend at a "
+             "software company thinks I'd be great at project management because I organise "
+             "everything. Every job ad I find wants a certification. " * 3
+             + "Which certification should I get first?")
+    answer = engine.answer(story)
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.entry is not None and answer.entry.id == "which-pm-certification-first"
+
+
+def test_typos_are_forgiven(engine: AnswerEngine) -> None:
+    answer = engine.answer("how much is the pmp certifcation exam")
+    assert answer.entry is not None and answer.entry.id == "pmp-fees"
+
+
+def test_to_json_contract(engine: AnswerEngine) -> None:
+    payload = engine.answer("how long is the capm exam").to_json("how long is the capm exam")
+    assert set(payload) == {"question", "outcome", "confidence", "entry", "suggestions"}
+    assert payload["outcome"] in ("answer", "suggest", "unknown")
+    assert set(payload["entry"]) == {"id", "title", "answer", "links"}
+    assert all(set(link) == {"title", "url"} for link in payload["entry"]["links"])
+    unknown = engine.answer("weather in paris").to_json("weather in paris")
+    assert unknown["entry"] is None and unknown["suggestions"] == [] and unknown["outcome"] == "unknown"
+
+
+BAD_INPUT = [
+    "", "   \t\n ", "x" * 100_000, "pmp " * 25_000, "pmp\x00fees\x00", "\ud800\udfff\ud83d lone",
+    "\u202e\u200f\u200b\u2066", "pmp AND OR NOT NEAR * \" ( ) : ' ; --", "'; DROP TABLE entries; --",
+    'NEAR(pmp capm, 2) "unterminated', "<@123456789>", "<@&42> <#7>", "🎉", "🙏🙏🙏", ":smile:",
+    "\x00" * 50, "a" * 5000, "?" * 300, "👩‍💻 pmp?",
+]
+
+
+@pytest.mark.parametrize("text", BAD_INPUT)
+def test_bad_input_gets_an_outcome(engine: AnswerEngine, text: str) -> None:
+    check_shape(engine.answer(text))
+    assert len(engine.lookup(text)) <= 25
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=400))
+def test_any_string_gets_an_outcome(engine: AnswerEngine, text: str) -> None:
+    check_shape(engine.answer(text))
+    found = engine.lookup(text)
+    assert len(found) <= 25 and len({e.id for e in found}) == len(found)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["pmp", "capm", "exam", "<@1>", "😀", "AND", "*", "\x00", "cost", "?",
+                                 "certifcation", "scrum", "\u200b", "NEAR", "'", '"']), max_size=30))
+def test_token_soup_gets_an_outcome(engine: AnswerEngine, parts: list[str]) -> None:
+    check_shape(engine.answer(" ".join(parts)))

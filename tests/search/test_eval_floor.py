@@ -1,0 +1,30 @@
+"""A floor on the engine's own evaluation set: a ranking or calibration regression fails CI.
+
+The targets are higher (top-1 >= 90%, top-3 >= 97%, out-of-scope refused >= 90%, false
+refusals <= 5%); the floor leaves room for the knowledge base to change under it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.search import AnswerEngine
+from bot.search.evaluation import evaluate, format_report, load_items
+
+QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "questions.yaml"
+
+
+def test_eval_set_is_large_and_varied() -> None:
+    items = load_items(QUESTIONS)
+    in_scope = [i for i in items if i.in_scope]
+    assert len(in_scope) >= 100 and len(items) - len(in_scope) >= 20
+    assert len({i.topic.split("-")[0] for i in in_scope}) >= 8
+
+
+def test_quality_floor(engine: AnswerEngine) -> None:
+    report = evaluate(engine.answer, load_items(QUESTIONS))
+    detail = "\n".join(format_report(report))
+    assert report.top1 >= 0.85, detail
+    assert report.top3 >= 0.90, detail
+    assert report.oos_refusal >= 0.90, detail
+    assert report.false_refusal <= 0.08, detail

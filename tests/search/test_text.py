@@ -1,0 +1,54 @@
+"""Normalisation: whatever a member types becomes plain lowercase words, never an error."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.search.text import MAX_CHARS, clean, sentences, words
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("PMP Requirements?", "pmp requirements?"),
+        ("**PMP** _fees_ ~~old~~ `code` ||spoiler||", "pmp fees old code spoiler"),
+        ("<@123456> what is the capm <#987> <@&42> <@!7>", "what is the capm"),
+        ("hey <:pepe:123456789> <a:wave:1> :smile: pmp", "hey pmp"),
+        ("cert\u200bification \ufeffexam\u200d", "certification exam"),
+        ("\u202eRTL\u202c and \u2066isolate\u2069", "rtl and isolate"),
+        ("Résumé tips", "resume tips"),
+        ("ＰＭＰ fees", "pmp fees"),
+        ("what\u2019s the cost", "whats the cost"),
+        ("4,500 hours & 35% done", "4500 hours and 35 percent done"),
+        ("comptia project+ exam", "comptia project plus exam"),
+        ("see https://www.pmi.org/certifications for pmp", "see for pmp"),
+        ("a\x00b\x07c", "a b c"),
+        ("\ud800 lone \udfff surrogates", "lone surrogates"),
+        ("🎉🎉 pmp 🚀", "pmp"),
+    ],
+)
+def test_clean(raw: str, expected: str) -> None:
+    assert clean(raw) == expected
+
+
+def test_clean_bounds_huge_input() -> None:
+    """100 KB of text is cut, keeping the start and the end (where the question is)."""
+    text = "blah " * 20_000 + "what does the pmp cost?"
+    out = clean(text)
+    assert len(out) <= MAX_CHARS
+    assert out.endswith("what does the pmp cost?")
+
+
+def test_words_and_sentences() -> None:
+    text = clean("I run a store. Budgets and vendors! Can I get the PMP? thanks")
+    assert words("pmi.org rocks") == ["pmi", "org", "rocks"]
+    assert sentences(text) == [
+        ("i run a store", False),
+        ("budgets and vendors", False),
+        ("can i get the pmp", True),
+        ("thanks", False),
+    ]
+
+
+def test_decimal_points_do_not_split_sentences() -> None:
+    assert len(sentences(clean("about 1.5 million people hold it"))) == 1
