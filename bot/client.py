@@ -29,8 +29,9 @@ class CoachBot(commands.AutoShardedBot):
             help_command=None,
             intents=discord.Intents.default(),  # no privileged intents
             allowed_mentions=NO_PINGS,
-            allowed_contexts=discord.app_commands.AppCommandContext(guild=True, dm_channel=False,
-                                                                    private_channel=False),
+            allowed_contexts=discord.app_commands.AppCommandContext(
+                guild=True, dm_channel=False, private_channel=False
+            ),
             shard_count=settings.shard_count,
             shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
         )

@@ -62,8 +62,12 @@ class Coach:
         settings = await self.storage.get_guild_settings(guild_id)
         progress = await self.storage.get_progress(guild_id, member_id)
         knowledge = self.library.knowledge
-        current = {r.milestone_id: knowledge.current_milestone_id(r.milestone_id) for r in progress.completions}
-        return reward_roles_for(progress.completions, roles, settings.reward_mode, current), set(roles.values())
+        current = {
+            r.milestone_id: knowledge.current_milestone_id(r.milestone_id) for r in progress.completions
+        }
+        return reward_roles_for(progress.completions, roles, settings.reward_mode, current), set(
+            roles.values()
+        )
 
     async def record_question(self, guild_id: int, question: str, answer: Answer) -> None:
         """Count every question; keep the text of those not answered (never who asked) for /kb gaps."""
@@ -71,8 +75,9 @@ class Coach:
         await self.storage.count_question(guild_id, now.date())
         if answer.outcome is not Outcome.ANSWER:
             best = answer.entry.id if answer.entry else None
-            await self.storage.log_question(guild_id, question[:1000], answer.outcome.value, best,
-                                            answer.confidence, now)
+            await self.storage.log_question(
+                guild_id, question[:1000], answer.outcome.value, best, answer.confidence, now
+            )
 
     async def guild_report(self, guild_id: int, days: int = 30) -> GuildReport:
         """Everything ``/coach stats`` and ``python -m bot stats`` show."""
@@ -85,8 +90,9 @@ class Coach:
             opens[row.entry_id] = opens.get(row.entry_id, 0) + row.opens
         entries = self.library.knowledge.entries
         top = sorted(opens.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-        return GuildReport(stats, per_day, [(entries[e].title if e in entries else f"{e} (removed)", n)
-                                            for e, n in top])
+        return GuildReport(
+            stats, per_day, [(entries[e].title if e in entries else f"{e} (removed)", n) for e, n in top]
+        )
 
     async def close(self) -> None:
         await self.storage.close()

@@ -118,8 +118,11 @@ class Librarian:
             self._fingerprint = stamp
             if library is None:
                 self.last_failure = FailedReload(datetime.now(UTC), tuple(result.errors))
-                log.warning("knowledge reload kept version %s; the edit has errors:\n%s",
-                            self.knowledge.version, "\n".join(str(p) for p in result.errors))
+                log.warning(
+                    "knowledge reload kept version %s; the edit has errors:\n%s",
+                    self.knowledge.version,
+                    "\n".join(str(p) for p in result.errors),
+                )
                 return ReloadOutcome(False, self.knowledge.version, tuple(result.errors))
             old, self._library = self._library, library
             diff = KnowledgeDiff.between(old.knowledge, library.knowledge)

@@ -14,10 +14,10 @@ from datetime import date
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib import pyplot as plt  # noqa: E402 - the backend must be chosen first
+from matplotlib import pyplot as plt
 
-from bot.progress.results import GuildStats  # noqa: E402
-from bot.storage.protocol import ProgressRow  # noqa: E402
+from bot.progress.results import GuildStats
+from bot.storage.protocol import ProgressRow
 
 CHART_SIZE = (10.0, 5.0)  # inches; at 100 dpi that is 1000 x 500 pixels
 CHART_DPI = 100
@@ -60,7 +60,9 @@ def funnel_text(stats: GuildStats) -> str:
 
 def daily_series(counts: dict[date, int], start: date, days: int) -> list[tuple[date, int]]:
     """Every day from ``start`` for ``days`` days, zero where nothing happened."""
-    return [(day, counts.get(day, 0)) for day in (date.fromordinal(start.toordinal() + i) for i in range(days))]
+    return [
+        (day, counts.get(day, 0)) for day in (date.fromordinal(start.toordinal() + i) for i in range(days))
+    ]
 
 
 def sparkline(values: Sequence[int]) -> str:

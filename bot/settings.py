@@ -61,12 +61,15 @@ class DatabaseURL:
         scheme, sep, rest = value.partition("://")
         if not sep:
             raise SettingsError(
-                f"DATABASE_URL must look like sqlite:///data/coach.db or postgresql://..., got {value!r}")
+                f"DATABASE_URL must look like sqlite:///data/coach.db or postgresql://..., got {value!r}"
+            )
         scheme = scheme.lower()
         if scheme == "sqlite":
             if not rest.startswith("/") or rest == "/":
-                raise SettingsError("DATABASE_URL for SQLite must be sqlite:///relative/path.db "
-                                    "or sqlite:////absolute/path.db")
+                raise SettingsError(
+                    "DATABASE_URL for SQLite must be sqlite:///relative/path.db "
+                    "or sqlite:////absolute/path.db"
+                )
             return cls("sqlite", Path(rest[1:]), Secret(value))
         if scheme in ("postgres", "postgresql"):
             return cls("postgresql", None, Secret(value))
@@ -87,8 +90,10 @@ class Settings:
 
     def require_token(self) -> str:
         if self.discord_token is None:
-            raise SettingsError("DISCORD_TOKEN is not set: put your bot token in the environment or .env "
-                                "(or try the coach offline with `python -m bot chat`)")
+            raise SettingsError(
+                "DISCORD_TOKEN is not set: put your bot token in the environment or .env "
+                "(or try the coach offline with `python -m bot chat`)"
+            )
         return self.discord_token.reveal()
 
 
@@ -152,8 +157,9 @@ class _Env:
         except ValueError:
             value = -1.0
         if not 0 <= value < float("inf"):
-            raise SettingsError(f"{name} must be a number of seconds, 0 or more (0 turns it off), "
-                                f"got {raw!r}")
+            raise SettingsError(
+                f"{name} must be a number of seconds, 0 or more (0 turns it off), got {raw!r}"
+            )
         return value
 
     def id_list(self, name: str) -> tuple[int, ...] | None:
@@ -162,8 +168,9 @@ class _Env:
             return None
         parts = [p.strip() for p in raw.split(",")]
         if not all(p.isdigit() for p in parts):
-            raise SettingsError(f"{name} must be a comma-separated list of shard numbers like 0,1, "
-                                f"got {raw!r}")
+            raise SettingsError(
+                f"{name} must be a comma-separated list of shard numbers like 0,1, got {raw!r}"
+            )
         return tuple(int(p) for p in parts)
 
 

@@ -204,7 +204,7 @@ def welcome(session: ChatSession) -> str:
 
 def run_loop(session: ChatSession, lines: Iterable[str], prompt: Callable[[], None] = lambda: None) -> None:
     """Read lines until they run out or a command ends the chat."""
-    session.say(welcome(session))
+    session.say(welcome(session) + "\n")
     prompt()
     for line in lines:
         try:

@@ -17,17 +17,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     kb = subparsers.add_parser("kb", help="check and evaluate the knowledge base")
     commands = kb.add_subparsers(title="kb commands", metavar="KB_COMMAND", required=True)
     check = commands.add_parser(
-        "check", help="validate a knowledge directory (exit 1 on any error)",
+        "check",
+        help="validate a knowledge directory (exit 1 on any error)",
         description="Validate every file of a knowledge directory and print one line per problem "
-                    "(PATH:LINE: error|warning: message), then a summary line.")
-    check.add_argument("directory", nargs="?", type=Path,
-                       help="knowledge directory (default: KNOWLEDGE_DIR, or the repo's knowledge/)")
+        "(PATH:LINE: error|warning: message), then a summary line.",
+    )
+    check.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        help="knowledge directory (default: KNOWLEDGE_DIR, or the repo's knowledge/)",
+    )
     check.set_defaults(handler=run_check)
     evaluate = commands.add_parser(
-        "eval", help="measure the answer engine on a question file",
+        "eval",
+        help="measure the answer engine on a question file",
         description="Answer every question of FILE (a YAML list of {q, topic, expect_any}) and print "
-                    "top-1 and top-3 accuracy, the out-of-scope refusal rate, the in-scope false-refusal "
-                    "rate, and each failure.")
+        "top-1 and top-3 accuracy, the out-of-scope refusal rate, the in-scope false-refusal "
+        "rate, and each failure.",
+    )
     evaluate.add_argument("file", type=Path, help="question file, e.g. tests/eval/questions.yaml")
     add_knowledge_option(evaluate)
     evaluate.set_defaults(handler=run_eval)

@@ -16,16 +16,22 @@ from bot.settings import load_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    stats = subparsers.add_parser("stats", help="members per milestone, questions per day, top entries",
-                                  description="Print a server's statistics from the database.")
+    stats = subparsers.add_parser(
+        "stats",
+        help="members per milestone, questions per day, top entries",
+        description="Print a server's statistics from the database.",
+    )
     stats.add_argument("--guild", type=int, help="server (guild) id; default: the only one in the database")
     stats.add_argument("--png", type=Path, help="also write the funnel chart to this PNG file")
     stats.set_defaults(handler=run_stats)
 
 
 def register_gaps(kb_commands: argparse._SubParsersAction) -> None:
-    gaps = kb_commands.add_parser("gaps", help="the most frequent questions the coach could not answer",
-                                  description="List unanswered questions, near-duplicates grouped.")
+    gaps = kb_commands.add_parser(
+        "gaps",
+        help="the most frequent questions the coach could not answer",
+        description="List unanswered questions, near-duplicates grouped.",
+    )
     gaps.add_argument("--guild", type=int, help="server (guild) id; default: every server")
     gaps.add_argument("--days", type=int, default=30, help="how far back to look (default 30)")
     gaps.set_defaults(handler=run_gaps)
@@ -49,8 +55,11 @@ async def _stats(args: argparse.Namespace) -> int:
         if guild_id is None:
             guilds = await coach.storage.guild_ids()
             if len(guilds) > 1:
-                print("error: the database holds several servers; choose one with --guild: "
-                      + ", ".join(str(g) for g in guilds), file=sys.stderr)
+                print(
+                    "error: the database holds several servers; choose one with --guild: "
+                    + ", ".join(str(g) for g in guilds),
+                    file=sys.stderr,
+                )
                 return 2
             guild_id = guilds[0] if guilds else 0
         report = await coach.guild_report(guild_id)

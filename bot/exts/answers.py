@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ASK_BURST = 6          # questions a member may ask...
-ASK_WINDOW = 60.0      # ...per this many seconds
-REPOST_WINDOW = 60.0   # an entry posted in a channel this recently is pointed to, not reposted
+ASK_BURST = 6  # questions a member may ask...
+ASK_WINDOW = 60.0  # ...per this many seconds
+REPOST_WINDOW = 60.0  # an entry posted in a channel this recently is pointed to, not reposted
 MAX_QUESTION = 1000
 
 
@@ -35,16 +35,29 @@ class Answers(commands.Cog):
         self.ask_limit = SlidingWindow(ASK_BURST, ASK_WINDOW)
         self.recent = RecentPosts[str](REPOST_WINDOW)
 
-    @app_commands.command(name="ask", description="Ask the coach anything about getting into IT project management")
-    @app_commands.describe(question="Your question, in your own words",
-                           private="Only you see the answer (default: public, so others learn too)")
-    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION],
-                  private: bool = False) -> None:
+    @app_commands.command(
+        name="ask", description="Ask the coach anything about getting into IT project management"
+    )
+    @app_commands.describe(
+        question="Your question, in your own words",
+        private="Only you see the answer (default: public, so others learn too)",
+    )
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, MAX_QUESTION],
+        private: bool = False,
+    ) -> None:
         wait = self.ask_limit.hit((guild_id_of(interaction), interaction.user.id))
         if wait:
-            await interaction.response.send_message(embed=notice(
-                f"You're asking quickly! Give me {max(1, round(wait))} seconds, then ask again. "
-                "Meanwhile, `/topics` lets you browse everything I know.", ok=False), ephemeral=True)
+            await interaction.response.send_message(
+                embed=notice(
+                    f"You're asking quickly! Give me {max(1, round(wait))} seconds, then ask again. "
+                    "Meanwhile, `/topics` lets you browse everything I know.",
+                    ok=False,
+                ),
+                ephemeral=True,
+            )
             return
         coach = coach_of(interaction)
         answer = coach.library.engine.answer(question)
@@ -54,53 +67,80 @@ class Answers(commands.Cog):
         elif answer.outcome is Outcome.SUGGEST:
             entries = [entry for entry, _ in answer.suggestions]
             await interaction.response.send_message(
-                embed=suggestions_embed(question, entries), view=suggestion_view(interaction.user.id, entries),
-                ephemeral=private, allowed_mentions=NO_PINGS)
+                embed=suggestions_embed(question, entries),
+                view=suggestion_view(interaction.user.id, entries),
+                ephemeral=private,
+                allowed_mentions=NO_PINGS,
+            )
         else:
-            await interaction.response.send_message(embed=unknown_embed(question), ephemeral=True,
-                                                    allowed_mentions=NO_PINGS)
+            await interaction.response.send_message(
+                embed=unknown_embed(question), ephemeral=True, allowed_mentions=NO_PINGS
+            )
 
-    async def _post_entry(self, interaction: discord.Interaction, entry: Entry, *, private: bool,
-                          target: discord.Member | discord.User | None = None) -> None:
+    async def _post_entry(
+        self,
+        interaction: discord.Interaction,
+        entry: Entry,
+        *,
+        private: bool,
+        target: discord.Member | discord.User | None = None,
+    ) -> None:
         """Post an entry, unless the same entry went up in this channel a moment ago."""
         key = f"{interaction.channel_id}:{entry.id}"
         link = None if private or target is not None else self.recent.get(key)
         if link is not None:
-            await interaction.response.send_message(embed=notice(
-                f"I answered this in this channel a moment ago: {link}\n"
-                f"Open it privately any time with `/topic {entry.id}`.", title=clip(entry.title, 200)),
-                ephemeral=True)
+            await interaction.response.send_message(
+                embed=notice(
+                    f"I answered this in this channel a moment ago: {link}\n"
+                    f"Open it privately any time with `/topic {entry.id}`.",
+                    title=clip(entry.title, 200),
+                ),
+                ephemeral=True,
+            )
             return
         content, mentions = None, NO_PINGS
         if target is not None:
-            sender = discord.utils.escape_mentions(discord.utils.escape_markdown(interaction.user.display_name))
+            sender = discord.utils.escape_mentions(
+                discord.utils.escape_markdown(interaction.user.display_name)
+            )
             content, mentions = f"{target.mention}, {sender} thought this might help:", ping_only(target)
-        message = await show_entry(interaction, entry, ephemeral=private, content=content,
-                                   allowed_mentions=mentions)
+        message = await show_entry(
+            interaction, entry, ephemeral=private, content=content, allowed_mentions=mentions
+        )
         if message is not None and target is None:
             self.recent.put(key, message.jump_url)
 
     @app_commands.command(name="topic", description="Open a topic of the knowledge base directly")
-    @app_commands.describe(name="The topic (start typing to search)",
-                           for_member="Show it to this member (pings only them)")
+    @app_commands.describe(
+        name="The topic (start typing to search)", for_member="Show it to this member (pings only them)"
+    )
     @app_commands.rename(for_member="for")
-    async def topic(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200],
-                    for_member: discord.Member | None = None) -> None:
+    async def topic(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, 200],
+        for_member: discord.Member | None = None,
+    ) -> None:
         library = coach_of(interaction).library
         entry = library.knowledge.entries.get(name)
         if entry is None:
             matches = library.engine.lookup(name, limit=1)
             entry = matches[0] if matches else None
         if entry is None:
-            await interaction.response.send_message(embed=notice(
-                "I couldn't find that topic. Pick one from the list as you type, or browse with `/topics`.",
-                ok=False), ephemeral=True)
+            await interaction.response.send_message(
+                embed=notice(
+                    "I couldn't find that topic. Pick one from the list as you type, or browse with `/topics`.",
+                    ok=False,
+                ),
+                ephemeral=True,
+            )
             return
         await self._post_entry(interaction, entry, private=False, target=for_member)
 
     @topic.autocomplete("name")
-    async def topic_autocomplete(self, interaction: discord.Interaction,
-                                 current: str) -> list[app_commands.Choice[str]]:
+    async def topic_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         entries = coach_of(interaction).library.engine.lookup(current, limit=25)
         return [app_commands.Choice(name=clip(e.title, 100), value=e.id) for e in entries[:25]]
 
@@ -108,19 +148,20 @@ class Answers(commands.Cog):
     @app_commands.describe(area="Jump straight to one area")
     async def topics(self, interaction: discord.Interaction, area: str | None = None) -> None:
         knowledge = coach_of(interaction).library.knowledge
-        if area and area in knowledge.areas:
-            message = area_message(knowledge, area, 0)
-        else:
-            message = areas_message(knowledge)
+        message = area_message(knowledge, area, 0) if area in knowledge.areas else areas_message(knowledge)
         await interaction.response.send_message(ephemeral=True, **message)
 
     @topics.autocomplete("area")
-    async def area_autocomplete(self, interaction: discord.Interaction,
-                                current: str) -> list[app_commands.Choice[str]]:
+    async def area_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         needle = current.lower().strip()
         areas = coach_of(interaction).library.knowledge.areas.values()
-        return [app_commands.Choice(name=clip(a.title, 100), value=a.id) for a in areas
-                if needle in a.title.lower() or needle in a.id][:25]
+        return [
+            app_commands.Choice(name=clip(a.title, 100), value=a.id)
+            for a in areas
+            if needle in a.title.lower() or needle in a.id
+        ][:25]
 
 
 async def setup(bot: CoachBot) -> None:

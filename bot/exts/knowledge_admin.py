@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.gaps import group_gaps
-from bot.knowledge.preview import MAX_DRAFT_CHARS, check_draft
+from bot.knowledge.preview import check_draft
 from bot.library import ReloadOutcome
 from bot.ui.context import coach_of, guild_id_of, require_moderator
 from bot.ui.embeds import COLOUR, entry_embed, notice
@@ -41,15 +41,22 @@ def problems_block(lines: list[str]) -> str:
 async def reload_report(coach: Coach, outcome: ReloadOutcome, guild_id: int | None) -> discord.Embed:
     """What a reload did, for a moderator or a log channel."""
     if not outcome.ok:
-        return discord.Embed(title="Reload failed: still serving the last good version",
-                             colour=discord.Colour.red(),
-                             description=problems_block([str(p) for p in outcome.problems]))
+        return discord.Embed(
+            title="Reload failed: still serving the last good version",
+            colour=discord.Colour.red(),
+            description=problems_block([str(p) for p in outcome.problems]),
+        )
     diff = outcome.diff
     lines = [f"Version in service: `{outcome.version}`"]
-    for label, ids in (("Entries added", diff.entries_added), ("Entries removed", diff.entries_removed),
-                       ("Entries changed", diff.entries_changed), ("Milestones added", diff.milestones_added),
-                       ("Milestones removed", diff.milestones_removed), ("Tracks added", diff.tracks_added),
-                       ("Tracks removed", diff.tracks_removed)):
+    for label, ids in (
+        ("Entries added", diff.entries_added),
+        ("Entries removed", diff.entries_removed),
+        ("Entries changed", diff.entries_changed),
+        ("Milestones added", diff.milestones_added),
+        ("Milestones removed", diff.milestones_removed),
+        ("Tracks added", diff.tracks_added),
+        ("Tracks removed", diff.tracks_removed),
+    ):
         if ids:
             lines.append(f"**{label}** ({len(ids)}): " + ", ".join(f"`{i}`" for i in ids[:20]))
     if diff.empty:
@@ -57,11 +64,14 @@ async def reload_report(coach: Coach, outcome: ReloadOutcome, guild_id: int | No
     if guild_id is not None:
         retired = (await coach.progress.guild_stats(guild_id)).retired
         if retired:
-            lines.append("**Progress records on retired milestones** (kept, not counted): "
-                         + ", ".join(f"`{m}` ({n})" for m, n in retired.items()))
+            lines.append(
+                "**Progress records on retired milestones** (kept, not counted): "
+                + ", ".join(f"`{m}` ({n})" for m, n in retired.items())
+            )
     warnings = [str(p) for p in outcome.problems]
-    embed = discord.Embed(title="Knowledge reloaded", colour=COLOUR, description=clip("\n".join(lines),
-                                                                                      EMBED_DESCRIPTION))
+    embed = discord.Embed(
+        title="Knowledge reloaded", colour=COLOUR, description=clip("\n".join(lines), EMBED_DESCRIPTION)
+    )
     if warnings:
         embed.add_field(name="Warnings", value=clip("\n".join(warnings), EMBED_FIELD), inline=False)
     return embed
@@ -69,16 +79,22 @@ async def reload_report(coach: Coach, outcome: ReloadOutcome, guild_id: int | No
 
 class DraftModal(discord.ui.Modal, title="Preview a knowledge entry"):
     draft: discord.ui.TextInput[DraftModal] = discord.ui.TextInput(
-        label="Entry YAML", style=discord.TextStyle.paragraph, max_length=4000,
-        placeholder="id: my-entry\ntitle: ...\narea: certifications\nquestions:\n  - ...")
+        label="Entry YAML",
+        style=discord.TextStyle.paragraph,
+        max_length=4000,
+        placeholder="id: my-entry\ntitle: ...\narea: certifications\nquestions:\n  - ...",
+    )
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         coach = coach_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await asyncio.to_thread(check_draft, coach.librarian.directory, self.draft.value)
         lines = [str(p) for p in result.problems]
-        summary = notice(problems_block(lines) if lines else "No problems: `kb check` would accept it.",
-                         title=f"Validation of {result.path}", ok=result.ok and not lines)
+        summary = notice(
+            problems_block(lines) if lines else "No problems: `kb check` would accept it.",
+            title=f"Validation of {result.path}",
+            ok=result.ok and not lines,
+        )
         embeds = [summary]
         view = discord.utils.MISSING
         if result.entry is not None and result.knowledge is not None:
@@ -95,7 +111,9 @@ class DraftModal(discord.ui.Modal, title="Preview a knowledge entry"):
 
 
 @app_commands.default_permissions(manage_guild=True)
-class KnowledgeAdmin(commands.GroupCog, group_name="kb", group_description="Moderator tools for the knowledge base"):
+class KnowledgeAdmin(
+    commands.GroupCog, group_name="kb", group_description="Moderator tools for the knowledge base"
+):
     def __init__(self, bot: CoachBot) -> None:
         self.bot = bot
         seconds = bot.settings.knowledge_poll_seconds
@@ -140,7 +158,9 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb", group_description="Mode
             if not isinstance(channel, discord.abc.Messageable):
                 continue
             try:
-                await channel.send(embed=await reload_report(coach, outcome, guild_id), allowed_mentions=NO_PINGS)
+                await channel.send(
+                    embed=await reload_report(coach, outcome, guild_id), allowed_mentions=NO_PINGS
+                )
             except discord.HTTPException as exc:
                 log.warning("could not post the reload report in channel %s: %s", channel_id, exc)
 
@@ -149,32 +169,45 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb", group_description="Mode
         await interaction.response.defer(ephemeral=True, thinking=True)
         coach = coach_of(interaction)
         outcome = await coach.librarian.reload()
-        await interaction.followup.send(embed=await reload_report(coach, outcome, guild_id_of(interaction)),
-                                        ephemeral=True)
+        await interaction.followup.send(
+            embed=await reload_report(coach, outcome, guild_id_of(interaction)), ephemeral=True
+        )
 
     @app_commands.command(name="preview", description="Validate a draft entry and see it as members would")
     async def preview(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(DraftModal())
 
-    @app_commands.command(name="status", description="The knowledge version in service and the last failed reload")
+    @app_commands.command(
+        name="status", description="The knowledge version in service and the last failed reload"
+    )
     async def status(self, interaction: discord.Interaction) -> None:
         librarian = coach_of(interaction).librarian
         knowledge = librarian.knowledge
-        embed = discord.Embed(title="Knowledge base status", colour=COLOUR, description=(
-            f"Version `{knowledge.version}`, loaded {discord.utils.format_dt(knowledge.loaded_at, 'R')}\n"
-            f"{len(knowledge.entries)} entries in {len(knowledge.areas)} areas, "
-            f"{len(knowledge.milestones)} milestones, {len(knowledge.tracks)} tracks"))
+        embed = discord.Embed(
+            title="Knowledge base status",
+            colour=COLOUR,
+            description=(
+                f"Version `{knowledge.version}`, loaded {discord.utils.format_dt(knowledge.loaded_at, 'R')}\n"
+                f"{len(knowledge.entries)} entries in {len(knowledge.areas)} areas, "
+                f"{len(knowledge.milestones)} milestones, {len(knowledge.tracks)} tracks"
+            ),
+        )
         failure = librarian.last_failure
         if failure is not None:
-            embed.add_field(name=f"Last failed reload ({discord.utils.format_dt(failure.at, 'R')})", inline=False,
-                            value=clip("```\n" + "\n".join(str(p) for p in failure.problems) + "\n```", EMBED_FIELD))
+            embed.add_field(
+                name=f"Last failed reload ({discord.utils.format_dt(failure.at, 'R')})",
+                inline=False,
+                value=clip("```\n" + "\n".join(str(p) for p in failure.problems) + "\n```", EMBED_FIELD),
+            )
         else:
             embed.add_field(name="Last failed reload", value="none", inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="gaps", description="What members asked that the coach could not answer")
     @app_commands.describe(days="How far back to look (default 30)")
-    async def gaps(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
+    async def gaps(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
+    ) -> None:
         coach = coach_of(interaction)
         since = datetime.now(UTC) - timedelta(days=days)
         questions = await coach.storage.logged_questions(guild_id_of(interaction), since)
@@ -184,9 +217,14 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb", group_description="Mode
         else:
             text = "\n".join(
                 f"**{g.count}×** {discord.utils.escape_markdown(clip(g.example, 150))}"
-                + (f" · closest: `{g.best_entry_id}`" if g.best_entry_id else "") for g in groups)
-        embed = discord.Embed(title=f"Unanswered questions, last {days} days", colour=COLOUR,
-                              description=clip(text, EMBED_DESCRIPTION))
+                + (f" · closest: `{g.best_entry_id}`" if g.best_entry_id else "")
+                for g in groups
+            )
+        embed = discord.Embed(
+            title=f"Unanswered questions, last {days} days",
+            colour=COLOUR,
+            description=clip(text, EMBED_DESCRIPTION),
+        )
         embed.set_footer(text=f"{len(questions)} logged · near-duplicates grouped · no member ids are stored")
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
 
@@ -194,14 +232,23 @@ class KnowledgeAdmin(commands.GroupCog, group_name="kb", group_description="Mode
     async def feedback(self, interaction: discord.Interaction) -> None:
         coach = coach_of(interaction)
         tallies = await coach.storage.vote_tallies(guild_id_of(interaction))
-        ranked = sorted(tallies.items(), key=lambda kv: (-(kv[1].down / (kv[1].up + kv[1].down)), -kv[1].down))
+        ranked = sorted(
+            tallies.items(), key=lambda kv: (-(kv[1].down / (kv[1].up + kv[1].down)), -kv[1].down)
+        )
         ranked = [(entry_id, t) for entry_id, t in ranked if t.down]
         titles = coach.library.knowledge.entries
-        lines = [f"👎 {t.down} · 👍 {t.up} · **{clip(titles[e].title if e in titles else e + ' (removed)', 100)}**"
-                 for e, t in ranked[:20]]
-        await interaction.response.send_message(embed=discord.Embed(
-            title="Least helpful answers", colour=COLOUR,
-            description=clip("\n".join(lines) or "No 👎 votes yet.", EMBED_DESCRIPTION)), ephemeral=True)
+        lines = [
+            f"👎 {t.down} · 👍 {t.up} · **{clip(titles[e].title if e in titles else e + ' (removed)', 100)}**"
+            for e, t in ranked[:20]
+        ]
+        await interaction.response.send_message(
+            embed=discord.Embed(
+                title="Least helpful answers",
+                colour=COLOUR,
+                description=clip("\n".join(lines) or "No 👎 votes yet.", EMBED_DESCRIPTION),
+            ),
+            ephemeral=True,
+        )
 
 
 async def setup(bot: CoachBot) -> None:

@@ -16,10 +16,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.progress.errors import UnknownMilestone
-from bot.ui.context import coach_of, guild_id_of, require_moderator
 from bot.reports import funnel_png, funnel_text, progress_csv, sparkline
+from bot.ui.context import coach_of, guild_id_of, require_moderator
 from bot.ui.embeds import COLOUR, notice
-from bot.ui.milestones import RoleChanges, role_problem, sync_rewards
+from bot.ui.milestones import RoleChanges, reply_then_reward, role_problem, sync_rewards
 from bot.ui.progress import completion_embed, undo_embed
 from bot.ui.text import EMBED_FIELD, clip
 
@@ -36,20 +36,32 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         require_moderator(interaction)
         return True
 
-    async def milestone_choices(self, interaction: discord.Interaction,
-                                current: str) -> list[app_commands.Choice[str]]:
+    async def milestone_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         needle = current.strip().lower()
         milestones = coach_of(interaction).library.knowledge.milestones.values()
-        return [app_commands.Choice(name=m.title[:100], value=m.id) for m in milestones
-                if needle in m.id or needle in m.title.lower()][:25]
+        return [
+            app_commands.Choice(name=m.title[:100], value=m.id)
+            for m in milestones
+            if needle in m.id or needle in m.title.lower()
+        ][:25]
 
-    @app_commands.command(name="config", description="Set the announcement and log channels and how rewards work")
-    @app_commands.describe(announce_channel="Where milestone completions are celebrated",
-                           log_channel="Where knowledge reload reports go",
-                           reward_mode="stack: keep every reward role; replace: only the newest")
-    async def config(self, interaction: discord.Interaction, announce_channel: discord.TextChannel | None = None,
-                     log_channel: discord.TextChannel | None = None,
-                     reward_mode: Literal["stack", "replace"] | None = None) -> None:
+    @app_commands.command(
+        name="config", description="Set the announcement and log channels and how rewards work"
+    )
+    @app_commands.describe(
+        announce_channel="Where milestone completions are celebrated",
+        log_channel="Where knowledge reload reports go",
+        reward_mode="stack: keep every reward role; replace: only the newest",
+    )
+    async def config(
+        self,
+        interaction: discord.Interaction,
+        announce_channel: discord.TextChannel | None = None,
+        log_channel: discord.TextChannel | None = None,
+        reward_mode: Literal["stack", "replace"] | None = None,
+    ) -> None:
         storage = coach_of(interaction).storage
         settings = await storage.get_guild_settings(guild_id_of(interaction))
         changes = {}
@@ -86,11 +98,17 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
             return
         await coach.storage.set_milestone_role(interaction.guild.id, milestone, role.id)
         title = coach.library.knowledge.milestones[milestone].title
-        await interaction.response.send_message(embed=notice(
-            f"Members who complete **{title}** now get {role.mention}. "
-            "Run `/coach sync-roles` to give it to members who already completed it."), ephemeral=True)
+        await interaction.response.send_message(
+            embed=notice(
+                f"Members who complete **{title}** now get {role.mention}. "
+                "Run `/coach sync-roles` to give it to members who already completed it."
+            ),
+            ephemeral=True,
+        )
 
-    @app_commands.command(name="sync-roles", description="Re-apply reward roles to every member with progress")
+    @app_commands.command(
+        name="sync-roles", description="Re-apply reward roles to every member with progress"
+    )
     async def sync_roles(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         coach = coach_of(interaction)
@@ -109,8 +127,11 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
             total.removed += changes.removed
             total.failed += changes.failed
         reasons = sorted(set(total.failed))
-        text = (f"Roles added: **{len(total.added)}** · removed: **{len(total.removed)}** · "
-                f"failed: **{len(total.failed)}**" + (f"\nMembers who left the server: {missing}" if missing else ""))
+        text = (
+            f"Roles added: **{len(total.added)}** · removed: **{len(total.removed)}** · "
+            f"failed: **{len(total.failed)}**"
+            + (f"\nMembers who left the server: {missing}" if missing else "")
+        )
         if reasons:
             text += "\n\n" + "\n".join(f"⚠️ {r}" for r in reasons[:5])
         await interaction.followup.send(embed=notice(text, title="Reward roles synced"), ephemeral=True)
@@ -118,8 +139,13 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
     @app_commands.command(name="set-progress", description="Set or clear a milestone for a member")
     @app_commands.describe(member="The member", milestone="The milestone", state="done or undo")
     @app_commands.autocomplete(milestone=milestone_choices)
-    async def set_progress(self, interaction: discord.Interaction, member: discord.Member, milestone: str,
-                           state: Literal["done", "undo"]) -> None:
+    async def set_progress(
+        self,
+        interaction: discord.Interaction,
+        member: discord.Member,
+        milestone: str,
+        state: Literal["done", "undo"],
+    ) -> None:
         coach = coach_of(interaction)
         guild_id = guild_id_of(interaction)
         if state == "done":
@@ -131,30 +157,34 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
             summary = await coach.progress.summary(guild_id, member.id)
             embed = undo_embed(undone, summary.current)
         embed.title = f"For {discord.utils.escape_markdown(member.display_name)}"
-        assert interaction.guild is not None
-        changes = await sync_rewards(interaction.guild, member, coach)
-        if changes.describe():
-            embed.add_field(name="Roles", value=changes.describe(), inline=False)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await reply_then_reward(interaction, embed, member)
 
-
-    @app_commands.command(name="stats", description="Funnel of members per milestone, questions per day, top entries")
+    @app_commands.command(
+        name="stats", description="Funnel of members per milestone, questions per day, top entries"
+    )
     async def stats(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         coach = coach_of(interaction)
         report = await coach.guild_report(guild_id_of(interaction))
         png = await asyncio.to_thread(funnel_png, report.stats)
         embed = discord.Embed(title="IT PM Coach statistics", colour=COLOUR)
-        embed.add_field(name=f"Members per milestone ({report.stats.members} with progress)", inline=False,
-                        value=clip(f"```\n{funnel_text(report.stats) or 'no progress yet'}\n```", EMBED_FIELD))
+        embed.add_field(
+            name=f"Members per milestone ({report.stats.members} with progress)",
+            inline=False,
+            value=clip(f"```\n{funnel_text(report.stats) or 'no progress yet'}\n```", EMBED_FIELD),
+        )
         daily = [n for _, n in report.questions_per_day]
-        embed.add_field(name=f"Questions per day, last {len(daily)} days ({sum(daily)} in all)", inline=False,
-                        value=f"`{sparkline(daily)}`")
+        embed.add_field(
+            name=f"Questions per day, last {len(daily)} days ({sum(daily)} in all)",
+            inline=False,
+            value=f"`{sparkline(daily)}`",
+        )
         top = "\n".join(f"{n} × {clip(title, 80)}" for title, n in report.top_entries) or "nothing opened yet"
         embed.add_field(name="Most opened entries (30 days)", value=clip(top, EMBED_FIELD), inline=False)
         embed.set_image(url="attachment://funnel.png")
-        await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(png), filename="funnel.png"),
-                                        ephemeral=True)
+        await interaction.followup.send(
+            embed=embed, file=discord.File(io.BytesIO(png), filename="funnel.png"), ephemeral=True
+        )
 
     @app_commands.command(name="export", description="CSV of every member's progress in this server")
     async def export(self, interaction: discord.Interaction) -> None:
@@ -163,7 +193,8 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         await interaction.response.send_message(
             embed=notice("Progress of every member of this server: member id, track, milestone, date."),
             file=discord.File(io.BytesIO(text.encode()), filename=f"progress-{guild_id_of(interaction)}.csv"),
-            ephemeral=True)
+            ephemeral=True,
+        )
 
 
 async def setup(bot: CoachBot) -> None:

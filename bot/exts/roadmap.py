@@ -41,22 +41,29 @@ class Roadmap(commands.Cog):
 
     # -- autocomplete --------------------------------------------------------------------
 
-    async def track_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def track_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         tracks = coach_of(interaction).library.knowledge.tracks.values()
-        scored = sorted(((_matches(current, t.id, t.title), i, t) for i, t in enumerate(tracks)),
-                        key=lambda x: (-x[0], x[1]))
+        scored = sorted(
+            ((_matches(current, t.id, t.title), i, t) for i, t in enumerate(tracks)),
+            key=lambda x: (-x[0], x[1]),
+        )
         return [app_commands.Choice(name=clip(t.title, 100), value=t.id) for s, _, t in scored if s >= 60][
-            :MAX_CHOICES]
+            :MAX_CHOICES
+        ]
 
-    async def milestone_choices(self, interaction: discord.Interaction,
-                                current: str) -> list[app_commands.Choice[str]]:
+    async def milestone_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         """The member's current track first, in track order; then every other milestone."""
         coach = coach_of(interaction)
         knowledge = coach.library.knowledge
         summary = await coach.progress.summary(guild_id_of(interaction), interaction.user.id)
         ordered = list(summary.current.milestones)
-        order = [s.milestone.id for s in ordered] + [m for m in knowledge.milestones if
-                                                     m not in {s.milestone.id for s in ordered}]
+        order = [s.milestone.id for s in ordered] + [
+            m for m in knowledge.milestones if m not in {s.milestone.id for s in ordered}
+        ]
         done = {s.milestone.id for t in summary.tracks for s in t.milestones if s.done}
         scored = []
         for position, milestone_id in enumerate(order):
@@ -65,8 +72,10 @@ class Roadmap(commands.Cog):
             if score >= 60:
                 scored.append((-score if current.strip() else 0, position, milestone, milestone_id in done))
         scored.sort(key=lambda x: (x[0], x[1]))
-        return [app_commands.Choice(name=clip(("✅ " if is_done else "") + m.title, 100), value=m.id)
-                for _, _, m, is_done in scored[:MAX_CHOICES]]
+        return [
+            app_commands.Choice(name=clip(("✅ " if is_done else "") + m.title, 100), value=m.id)
+            for _, _, m, is_done in scored[:MAX_CHOICES]
+        ]
 
     # -- commands ------------------------------------------------------------------------
 
@@ -83,7 +92,11 @@ class Roadmap(commands.Cog):
             if found is None:
                 raise UnknownTrack(track, coach.library.knowledge.tracks)
             shown = found
-        step = await coach.progress.next_step(guild_id, interaction.user.id) if shown is summary.current else None
+        step = (
+            await coach.progress.next_step(guild_id, interaction.user.id)
+            if shown is summary.current
+            else None
+        )
         await interaction.response.send_message(embed=roadmap_embed(shown, step), ephemeral=True)
 
     @track.command(name="choose", description="Choose the career track you follow")
@@ -94,16 +107,26 @@ class Roadmap(commands.Cog):
         choice = await coach.progress.choose_track(guild_id_of(interaction), interaction.user.id, track)
         summary = await coach.progress.summary(guild_id_of(interaction), interaction.user.id)
         step = await coach.progress.next_step(guild_id_of(interaction), interaction.user.id)
-        text = (f"You now follow **{choice.track.title}**." if choice.changed
-                else f"You already follow **{choice.track.title}**.")
-        await interaction.response.send_message(content=text, embed=roadmap_embed(summary.current, step),
-                                                ephemeral=True)
+        text = (
+            f"You now follow **{choice.track.title}**."
+            if choice.changed
+            else f"You already follow **{choice.track.title}**."
+        )
+        await interaction.response.send_message(
+            content=text, embed=roadmap_embed(summary.current, step), ephemeral=True
+        )
 
     @milestone.command(name="done", description="Mark a milestone as done")
-    @app_commands.describe(milestone="The milestone (start typing)", note="Optional note, e.g. 'passed CAPM on 3 Nov'")
+    @app_commands.describe(
+        milestone="The milestone (start typing)", note="Optional note, e.g. 'passed CAPM on 3 Nov'"
+    )
     @app_commands.autocomplete(milestone=milestone_choices)
-    async def milestone_done(self, interaction: discord.Interaction, milestone: str,
-                             note: app_commands.Range[str, 1, NOTE_MAX_CHARS] | None = None) -> None:
+    async def milestone_done(
+        self,
+        interaction: discord.Interaction,
+        milestone: str,
+        note: app_commands.Range[str, 1, NOTE_MAX_CHARS] | None = None,
+    ) -> None:
         await complete_and_reply(interaction, milestone, note)
 
     @milestone.command(name="undo", description="Set a milestone back to not done")
@@ -116,8 +139,11 @@ class Roadmap(commands.Cog):
     @app_commands.describe(on="True: mention me in celebrations; False: just my name (default)")
     async def milestone_mentions(self, interaction: discord.Interaction, on: bool) -> None:
         await coach_of(interaction).set_mention_opt_in(guild_id_of(interaction), interaction.user.id, on)
-        text = ("Celebrations of your milestones will mention you." if on
-                else "Celebrations of your milestones will show your name without pinging you.")
+        text = (
+            "Celebrations of your milestones will mention you."
+            if on
+            else "Celebrations of your milestones will show your name without pinging you."
+        )
         await interaction.response.send_message(embed=notice(text), ephemeral=True)
 
     @app_commands.command(name="next", description="Your next step, with its checklist and what to read")
@@ -135,15 +161,21 @@ class Roadmap(commands.Cog):
     async def progress(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
         target = member or interaction.user
         if target.id != interaction.user.id and not is_moderator(interaction):
-            await interaction.response.send_message(embed=notice(
-                "You can see your own progress; other members' progress is for moderators.", ok=False),
-                ephemeral=True)
+            await interaction.response.send_message(
+                embed=notice(
+                    "You can see your own progress; other members' progress is for moderators.", ok=False
+                ),
+                ephemeral=True,
+            )
             return
         coach = coach_of(interaction)
         summary = await coach.progress.summary(guild_id_of(interaction), target.id)
-        who = "you" if target.id == interaction.user.id else discord.utils.escape_markdown(target.display_name)
-        await interaction.response.send_message(embed=summary_embed(summary, coach.library.knowledge, who),
-                                                ephemeral=True)
+        who = (
+            "you" if target.id == interaction.user.id else discord.utils.escape_markdown(target.display_name)
+        )
+        await interaction.response.send_message(
+            embed=summary_embed(summary, coach.library.knowledge, who), ephemeral=True
+        )
 
 
 async def setup(bot: CoachBot) -> None:

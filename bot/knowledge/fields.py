@@ -68,8 +68,9 @@ class Fields:
                 self.error(self.map.line, f"{self.what} is missing required key '{key}'")
         return False
 
-    def text(self, key: str, *, required: bool = True, max_len: int | None = None,
-             kebab: bool = False) -> str | None:
+    def text(
+        self, key: str, *, required: bool = True, max_len: int | None = None, kebab: bool = False
+    ) -> str | None:
         if not self._present(key, required):
             return None
         value = self.map[key]
@@ -78,8 +79,7 @@ class Fields:
             return None
         return self._check_text(key, value.strip(), self.line(key), max_len, kebab)
 
-    def _check_text(self, key: str, value: str, line: int, max_len: int | None,
-                    kebab: bool) -> str | None:
+    def _check_text(self, key: str, value: str, line: int, max_len: int | None, kebab: bool) -> str | None:
         if not value:
             self.error(line, f"'{key}' is empty")
             return None
@@ -98,12 +98,20 @@ class Fields:
             self.error(self.line(key), f"'{key}' must be a list, found {type_name(value)}")
             return []
         if len(value) < min_items:
-            self.error(self.map.key_lines[key],
-                       f"'{key}' needs at least {min_items} items, found {len(value)}")
+            self.error(
+                self.map.key_lines[key], f"'{key}' needs at least {min_items} items, found {len(value)}"
+            )
         return list(zip(value, value.item_lines, strict=True))
 
-    def text_items(self, key: str, *, required: bool = True, min_items: int = 0,
-                   max_len: int | None = None, kebab: bool = False) -> list[tuple[str, int]]:
+    def text_items(
+        self,
+        key: str,
+        *,
+        required: bool = True,
+        min_items: int = 0,
+        max_len: int | None = None,
+        kebab: bool = False,
+    ) -> list[tuple[str, int]]:
         """A list of text; bad items are reported and dropped."""
         good: list[tuple[str, int]] = []
         for item, line in self.items(key, required=required, min_items=min_items):

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.knowledge.fields import KEBAB as KEBAB_ID
 from bot.knowledge.fields import Fields, as_mapping
 from bot.knowledge.models import Area, Entry, Knowledge, Link, Milestone, Track
 from bot.knowledge.names import closest_names
@@ -29,15 +28,33 @@ MILESTONES_FILE = "milestones.yaml"
 SPECIAL_FILES = (AREAS_FILE, SYNONYMS_FILE, MILESTONES_FILE)
 SCHEMA_DIR = "schema"
 
-ENTRY_KEYS = ("id", "title", "area", "aliases", "milestone", "questions", "answer", "links",
-              "related", "reviewed")
+ENTRY_KEYS = (
+    "id",
+    "title",
+    "area",
+    "aliases",
+    "milestone",
+    "questions",
+    "answer",
+    "links",
+    "related",
+    "reviewed",
+)
 LINK_KEYS = ("title", "url")
 AREA_KEYS = ("id", "title", "description", "emoji")
 MILESTONE_KEYS = ("id", "title", "description", "steps", "learn", "requires", "formerly")
 TRACK_KEYS = ("id", "title", "description", "milestones")
 
-LIMITS = {"id": 64, "title": 256, "answer": 4000, "question": 300, "alias": 50, "link_title": 100,
-          "description": 1000, "step": 200}
+LIMITS = {
+    "id": 64,
+    "title": 256,
+    "answer": 4000,
+    "question": 300,
+    "alias": 50,
+    "link_title": 100,
+    "description": 1000,
+    "step": 200,
+}
 MIN_QUESTIONS = 3
 AREA_MENU_LIMIT = 25
 _NORMALISE = re.compile(r"[\W_]+")
@@ -182,8 +199,12 @@ class _Loader:
                     dirs.remove(name)
                 elif path.is_symlink():
                     dirs.remove(name)
-                    self.problem(path.relative_to(self.root).as_posix(), 0,
-                                 "folder is a symbolic link and was not followed", Severity.WARNING)
+                    self.problem(
+                        path.relative_to(self.root).as_posix(),
+                        0,
+                        "folder is a symbolic link and was not followed",
+                        Severity.WARNING,
+                    )
             dirs.sort()
             for name in sorted(files):
                 path = here / name
@@ -193,8 +214,12 @@ class _Loader:
                     yield path
                 else:
                     hint = " (rename it to .yaml to load it)" if name.endswith(".yml") else ""
-                    self.problem(path.relative_to(self.root).as_posix(), 0,
-                                 f"not a .yaml file, ignored{hint}", Severity.WARNING)
+                    self.problem(
+                        path.relative_to(self.root).as_posix(),
+                        0,
+                        f"not a .yaml file, ignored{hint}",
+                        Severity.WARNING,
+                    )
 
     def _version(self) -> str:
         digest = hashlib.sha256()
@@ -261,8 +286,11 @@ class _Loader:
             entry = source.entry
             if entry.id in entries:
                 first = entries[entry.id]
-                self.problem(source.rel, source.lines["id"],
-                             f"duplicate id '{entry.id}' (also in {first.rel}:{first.lines['id']})")
+                self.problem(
+                    source.rel,
+                    source.lines["id"],
+                    f"duplicate id '{entry.id}' (also in {first.rel}:{first.lines['id']})",
+                )
                 continue
             entries[entry.id] = source
             self._check_area(source, areas)
@@ -277,8 +305,10 @@ class _Loader:
         f.check_keys(ENTRY_KEYS)
         entry_id = f.text("id", kebab=True, max_len=LIMITS["id"])
         if entry_id and entry_id != stem:
-            f.error(f.line("id"), f"id '{entry_id}' must equal the file name '{stem}' "
-                                  "(rename the file or change the id)")
+            f.error(
+                f.line("id"),
+                f"id '{entry_id}' must equal the file name '{stem}' (rename the file or change the id)",
+            )
         title = f.text("title", max_len=LIMITS["title"])
         area = f.text("area")
         questions = f.text_items("questions", min_items=MIN_QUESTIONS, max_len=LIMITS["question"])
@@ -296,10 +326,17 @@ class _Loader:
         if not (entry_id and title and area and answer and reviewed and links is not None):
             return None
         entry = Entry(
-            id=entry_id, title=title, area=area, questions=tuple(q for q, _ in questions),
-            answer=answer, links=links, reviewed=reviewed,
-            related=tuple(r for r, _ in related), milestone=milestone,
-            aliases=tuple(" ".join(a.split()) for a, _ in aliases), path=rel,
+            id=entry_id,
+            title=title,
+            area=area,
+            questions=tuple(q for q, _ in questions),
+            answer=answer,
+            links=links,
+            reviewed=reviewed,
+            related=tuple(r for r, _ in related),
+            milestone=milestone,
+            aliases=tuple(" ".join(a.split()) for a, _ in aliases),
+            path=rel,
         )
         lines = {key: f.line(key) for key in ("id", "area", "milestone")}
         return _EntrySource(entry, rel, lines, related, aliases, questions)
@@ -329,8 +366,11 @@ class _Loader:
         if reviewed > self.today:
             f.warning(line, f"'reviewed' date {reviewed} is in the future")
         elif reviewed < year_ago:
-            f.warning(line, f"facts last reviewed {reviewed}, more than 12 months ago: "
-                            "re-check them and update 'reviewed'")
+            f.warning(
+                line,
+                f"facts last reviewed {reviewed}, more than 12 months ago: "
+                "re-check them and update 'reviewed'",
+            )
 
     def _check_area(self, source: _EntrySource, areas: dict[str, tuple[Area, int]]) -> None:
         entry = source.entry
@@ -339,9 +379,12 @@ class _Loader:
             return
         parts = Path(source.rel).parts
         if len(parts) == 3 and parts[0] == "entries" and parts[1] != entry.area:
-            self.problem(source.rel, source.lines["area"],
-                         f"entry is in folder '{parts[1]}' but its area is '{entry.area}'",
-                         Severity.WARNING)
+            self.problem(
+                source.rel,
+                source.lines["area"],
+                f"entry is in folder '{parts[1]}' but its area is '{entry.area}'",
+                Severity.WARNING,
+            )
 
     def _unknown(self, rel: str, line: int, kind: str, value: str, valid: dict[str, object]) -> None:
         close = closest_names(value, valid)
@@ -355,16 +398,20 @@ class _Loader:
 
     # -- milestones and tracks -----------------------------------------------------------
 
-    def _milestones(self, entries: dict[str, _EntrySource]
-                    ) -> tuple[dict[str, _MilestoneSource], dict[str, Track]]:
+    def _milestones(
+        self, entries: dict[str, _EntrySource]
+    ) -> tuple[dict[str, _MilestoneSource], dict[str, Track]]:
         path = self.root / MILESTONES_FILE
         rel = MILESTONES_FILE
         if not path.exists():
             self.problem(rel, 1, f"{rel} is missing: the knowledge base needs milestones and tracks")
             return {}, {}
         parsed = self._read(path)
-        top = None if parsed.data is None else as_mapping(
-            parsed.data, rel, 1, f"the top level of {rel}", self.problems)
+        top = (
+            None
+            if parsed.data is None
+            else as_mapping(parsed.data, rel, 1, f"the top level of {rel}", self.problems)
+        )
         if top is None:
             return {}, {}
         f = Fields(top, rel, self.problems, rel)
@@ -391,8 +438,12 @@ class _Loader:
         in_tracks = {m for t in tracks.values() for m in t.milestones}
         for source in milestones.values():
             if tracks and source.milestone.id not in in_tracks:
-                self.problem(rel, source.line, f"milestone '{source.milestone.id}' is in no track, "
-                                               "so members cannot reach it", Severity.WARNING)
+                self.problem(
+                    rel,
+                    source.line,
+                    f"milestone '{source.milestone.id}' is in no track, so members cannot reach it",
+                    Severity.WARNING,
+                )
         return milestones, tracks
 
     def _milestone(self, item: object, line: int, rel: str) -> _MilestoneSource | None:
@@ -411,14 +462,19 @@ class _Loader:
         if not (milestone_id and title and description):
             return None
         milestone = Milestone(
-            id=milestone_id, title=title, description=description,
-            steps=tuple(s for s, _ in steps), learn=tuple(x for x, _ in learn),
-            requires=tuple(r for r, _ in requires), formerly=tuple(x for x, _ in formerly),
+            id=milestone_id,
+            title=title,
+            description=description,
+            steps=tuple(s for s, _ in steps),
+            learn=tuple(x for x, _ in learn),
+            requires=tuple(r for r, _ in requires),
+            formerly=tuple(x for x, _ in formerly),
         )
         return _MilestoneSource(milestone, f.line("id"), learn, requires, formerly)
 
-    def _check_milestone_refs(self, milestones: dict[str, _MilestoneSource],
-                              entries: dict[str, _EntrySource], rel: str) -> None:
+    def _check_milestone_refs(
+        self, milestones: dict[str, _MilestoneSource], entries: dict[str, _EntrySource], rel: str
+    ) -> None:
         former: dict[str, str] = {}
         for source in milestones.values():
             mid = source.milestone.id
@@ -449,7 +505,7 @@ class _Loader:
                 if required not in milestones or required == mid:
                     continue
                 if state.get(required) == 1:
-                    cycle = [*path[path.index(required):], required]
+                    cycle = [*path[path.index(required) :], required]
                     if frozenset(cycle) not in reported:
                         reported.add(frozenset(cycle))
                         self.problem(rel, line, f"'requires' forms a cycle: {' -> '.join(cycle)}")
@@ -461,8 +517,9 @@ class _Loader:
             if mid not in state:
                 visit(mid, [mid])
 
-    def _track(self, item: object, line: int, rel: str,
-               milestones: dict[str, _MilestoneSource]) -> Track | None:
+    def _track(
+        self, item: object, line: int, rel: str, milestones: dict[str, _MilestoneSource]
+    ) -> Track | None:
         mapping = as_mapping(item, rel, line, "a track", self.problems)
         if mapping is None:
             return None
@@ -485,10 +542,15 @@ class _Loader:
 
     # -- cross-entry checks --------------------------------------------------------------
 
-    def _cross_check(self, areas: dict[str, tuple[Area, int]], entries: dict[str, _EntrySource],
-                     milestones: dict[str, _MilestoneSource]) -> None:
+    def _cross_check(
+        self,
+        areas: dict[str, tuple[Area, int]],
+        entries: dict[str, _EntrySource],
+        milestones: dict[str, _MilestoneSource],
+    ) -> None:
         names: dict[str, tuple[str, str, int]] = {
-            eid: (eid, s.rel, s.lines["id"]) for eid, s in entries.items()}
+            eid: (eid, s.rel, s.lines["id"]) for eid, s in entries.items()
+        }
         questions: dict[str, tuple[str, int]] = {}
         per_area: dict[str, int] = {}
         for eid, source in entries.items():
@@ -500,16 +562,20 @@ class _Loader:
                 if owner is None:
                     names[alias] = (eid, source.rel, line)
                 elif owner[0] != eid:
-                    self.problem(source.rel, line, f"alias '{alias}' is already a name of entry "
-                                                   f"'{owner[0]}' ({owner[1]}:{owner[2]})")
+                    self.problem(
+                        source.rel,
+                        line,
+                        f"alias '{alias}' is already a name of entry '{owner[0]}' ({owner[1]}:{owner[2]})",
+                    )
                 elif owner[1:] != (source.rel, line) and alias != eid:
                     self.problem(source.rel, line, f"alias '{alias}' is listed twice")
             for question, line in source.questions:
                 key = normalise_question(question)
                 if key in questions:
                     where = questions[key]
-                    self.problem(source.rel, line, f"the same question is already asked at "
-                                                   f"{where[0]}:{where[1]}")
+                    self.problem(
+                        source.rel, line, f"the same question is already asked at {where[0]}:{where[1]}"
+                    )
                 else:
                     questions[key] = (source.rel, line)
             seen_related: set[str] = set()
@@ -522,10 +588,14 @@ class _Loader:
                     self.problem(source.rel, line, f"'{related}' is listed twice in 'related'")
                 seen_related.add(related)
             if entry.milestone is not None and milestones and entry.milestone not in milestones:
-                self._unknown(source.rel, source.lines["milestone"], "milestone", entry.milestone,
-                              milestones)
+                self._unknown(source.rel, source.lines["milestone"], "milestone", entry.milestone, milestones)
         for area_id, (_, line) in areas.items():
             if per_area.get(area_id, 0) > AREA_MENU_LIMIT:
-                self.problem(AREAS_FILE, line, f"area '{area_id}' has {per_area[area_id]} entries; "
-                                               f"a select menu holds {AREA_MENU_LIMIT}, so /topics "
-                                               "will page it", Severity.WARNING)
+                self.problem(
+                    AREAS_FILE,
+                    line,
+                    f"area '{area_id}' has {per_area[area_id]} entries; "
+                    f"a select menu holds {AREA_MENU_LIMIT}, so /topics "
+                    "will page it",
+                    Severity.WARNING,
+                )

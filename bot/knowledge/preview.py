@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.knowledge.loader import KEBAB_ID, load_knowledge
+from bot.knowledge.fields import KEBAB
+from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import Entry, Knowledge
 from bot.knowledge.problems import Problem
 
@@ -60,5 +61,5 @@ def _peek(text: str) -> tuple[str | None, str | None]:
     if not isinstance(data, dict):
         return None, None
     entry_id, area = data.get("id"), data.get("area")
-    good = [v if isinstance(v, str) and KEBAB_ID.match(v) else None for v in (entry_id, area)]
+    good = [v if isinstance(v, str) and KEBAB.match(v) else None for v in (entry_id, area)]
     return good[0], good[1]

@@ -11,8 +11,12 @@ from collections.abc import Iterable, Mapping
 from bot.storage.protocol import CompletionRecord, RewardMode
 
 
-def reward_roles_for(completions: Iterable[CompletionRecord], roles: Mapping[str, int],
-                     mode: RewardMode, current_id: Mapping[str, str | None] | None = None) -> set[int]:
+def reward_roles_for(
+    completions: Iterable[CompletionRecord],
+    roles: Mapping[str, int],
+    mode: RewardMode,
+    current_id: Mapping[str, str | None] | None = None,
+) -> set[int]:
     """Role ids the member should hold.
 
     ``roles`` maps milestone ids to role ids; ``current_id`` maps stored milestone ids to
@@ -21,8 +25,9 @@ def reward_roles_for(completions: Iterable[CompletionRecord], roles: Mapping[str
     """
     earned: list[tuple[str, int]] = []
     for record in completions:
-        milestone_id = current_id.get(record.milestone_id, record.milestone_id) if current_id else \
-            record.milestone_id
+        milestone_id = (
+            current_id.get(record.milestone_id, record.milestone_id) if current_id else record.milestone_id
+        )
         if milestone_id is not None and milestone_id in roles:
             earned.append((record.completed_at.isoformat(), roles[milestone_id]))
     if not earned:

@@ -15,10 +15,10 @@ on stems, so "job postings" finds ``job posting``, and before stop words are dro
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress
+from itertools import chain, compress, pairwise
 from typing import Any
 
 from bot.search.lexicon import GENERAL_SYNONYMS, IRREGULAR, STOPWORDS, american
@@ -26,6 +26,9 @@ from bot.search.porter import stem
 from bot.search.text import clean, text_words, words
 
 __all__ = ["STOPWORDS", "Analyzer", "Span", "base_word", "base_words"]
+
+#: Joins an entry's texts for one tokenising pass; a made-up word no stem or phrase matches.
+_SEPARATOR = "zqxsepzqx"
 
 
 _BASE: dict[str, str] = {}
@@ -110,11 +113,19 @@ class Analyzer:
                     continue
                 key = tuple(self.stem(w) for w in raw)
                 self._phrases.setdefault(key[0], []).append((key, token))
-        self._phrases_by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
+        # for entry texts: two-word phrases by their stems, longer ones by their first two
+        two: dict[tuple[str, str], list[str]] = {}
+        self._longer_by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
         for options in self._phrases.values():
             options.sort(key=lambda option: -len(option[0]))
             for key, token in options:
-                self._phrases_by_pair.setdefault(key[:2], []).append((key, token))
+                if len(key) == 2:
+                    tokens = two.setdefault((key[0], key[1]), [])
+                    if token not in tokens:
+                        tokens.append(token)
+                else:
+                    self._longer_by_pair.setdefault((key[0], key[1]), []).append((key, token))
+        self._two_word_tokens = {pair: tuple(tokens) for pair, tokens in two.items()}
 
     def stem(self, word: str) -> str:
         cached = self._stems.get(word)
@@ -152,30 +163,56 @@ class Analyzer:
                     found.append(Span(i, end, token))
         return found
 
-    def terms(self, text: str, surface: Counter[str] | None = None) -> list[str]:
-        """The index terms of a text: stems of content words plus synonym group terms.
+    def terms(self, text: str, surface: set[str] | None = None) -> list[str]:
+        """The index terms of a text: stems of content words plus synonym group terms."""
+        return self.terms_of_texts([text], surface)[0]
+
+    def terms_of_texts(self, texts: Sequence[str], surface: set[str] | None = None) -> list[list[str]]:
+        """The index terms of each text (as ``terms``), for an entry's texts at once.
 
         The same terms as ``spans`` over ``base_words`` would give, through cached per-word
-        lookups run by ``map`` (no Python loop over the words): this runs over every entry's
-        text when the index is built. ``surface``, when given, also counts the text's words
-        (for the spelling corrector).
+        lookups run by ``map`` (no Python loop over the words), and one tokenising pass for
+        all the texts: this runs over every entry when the index is built. ``surface``, when
+        given, also collects the words (for the spelling corrector).
         """
-        raw = text_words(text)
+        raw = text_words(f" {_SEPARATOR} ".join(texts))
+        bounds = [0]
+        if len(texts) > 1:
+            if raw.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator word itself
+                return [self.terms_of_texts([t], surface)[0] for t in texts]
+            for _ in range(len(texts) - 1):
+                bounds.append(raw.index(_SEPARATOR, bounds[-1]) + 1)
+        bounds.append(len(raw) + 1)
         if surface is not None:
             surface.update(raw)
-        out = list(filter(None, map(self._content_stem.__getitem__, raw)))
-        out.extend(chain.from_iterable(map(self._word_group_terms.__getitem__, raw)))
-        starts = list(compress(range(len(raw) - 1), map(self._starts_phrase.__getitem__, raw)))
-        if starts:
-            full, n, by_pair = self._full_stem, len(raw), self._phrases_by_pair
-            for i in starts:
-                options = by_pair.get((full[raw[i]], full[raw[i + 1]]))
-                if options is None:
-                    continue
-                groups = self._word_group_terms[raw[i]]
-                for key, token in options:
-                    end = i + len(key)
-                    if end <= n and token not in groups and all(
-                            full[raw[i + k]] == key[k] for k in range(2, len(key))):
-                        out.append(token)
+            surface.discard(_SEPARATOR)
+        content = list(map(self._content_stem.__getitem__, raw))
+        groups = list(map(self._word_group_terms.__getitem__, raw))
+        out = []
+        for start, end in pairwise(bounds):
+            terms = list(filter(None, content[start:end - 1]))
+            terms.extend(chain.from_iterable(groups[start:end - 1]))
+            out.append(terms)
+        for at, token in self._phrase_hits(raw):   # a phrase never spans the separator
+            out[bisect_right(bounds, at) - 1].append(token)
         return out
+
+    def _phrase_hits(self, raw: list[str]) -> list[tuple[int, str]]:
+        """(position, group term) of every multi-word synonym phrase in a word list."""
+        hits: list[tuple[int, str]] = []
+        starts = list(compress(range(len(raw) - 1), map(self._starts_phrase.__getitem__, raw)))
+        if not starts:
+            return hits
+        full, n = self._full_stem, len(raw)
+        stem_at = full.__getitem__
+        firsts = map(stem_at, map(raw.__getitem__, starts))
+        seconds = map(stem_at, map(raw.__getitem__, map((1).__add__, starts)))
+        pairs = list(zip(firsts, seconds, strict=True))
+        two = list(map(self._two_word_tokens.get, pairs))
+        hits = [(i, token) for i, tokens in compress(zip(starts, two, strict=True), two) for token in tokens]
+        longer = list(map(self._longer_by_pair.get, pairs))
+        for i, options in compress(zip(starts, longer, strict=True), longer):
+            for key, token in options:
+                if i + len(key) <= n and all(full[raw[i + k]] == key[k] for k in range(2, len(key))):
+                    hits.append((i, token))
+        return hits

@@ -2,26 +2,39 @@
 honest "I don't know".
 
 Matching is tiered, as in the best community bots: an exact id, alias or title is served
-directly; otherwise a ranked full-text search runs. The ranker is a BM25F index of our own
-(``bot.search.index``) rather than SQLite FTS5 or a BM25 package, because the features
-that decide quality here sit between the tokens and the scores: synonym phrases scored
-as one concept (best alternative, never a sum), typo correction against the index's own
-vocabulary, sentence weighting for long messages, an importance for words the knowledge
-base has never seen (what makes out-of-scope questions fall through), and per-candidate
-features for a calibrated confidence. With FTS5 all of that would be query-string
-rewriting plus a second pass over its results; FTS5's ``bm25()`` also sums per-column
-BM25 scores instead of saturating once across fields (true BM25F). Precomputed
-saturation arrays keep a query at a few vectorised numpy operations (well under a
-millisecond at 10,000 entries; see docs/benchmarks.md).
+directly; otherwise a ranked full-text search runs, in two stages:
 
-The engine is immutable after ``build`` (only a stem cache grows), so the Discord bot
+1. BM25F over title, aliases, questions and answer (``bot.search.index``), scored per
+   *concept* (``bot.search.query``) so a synonym never counts twice;
+2. the best 40 are reranked with ``qsim``, the overlap between the question and each
+   entry's own phrasings (title, aliases, questions), which is what a paraphrase shares.
+
+A logistic model (``bot.search.calibration``) turns the best candidate's features into a
+confidence, and the thresholds fitted on labelled questions decide answer / suggest /
+unknown.
+
+Why our own BM25F rather than SQLite FTS5 or a BM25 package: what decides quality here
+sits between the tokens and the scores: synonym phrases as one concept (best alternative,
+never a sum), typo correction against the index's own vocabulary, sentence weighting for
+long messages, an importance for words the knowledge base has never seen (what makes
+out-of-scope questions fall through), and per-candidate features for the confidence.
+With FTS5 all of that would be query-string rewriting (with its syntax to escape) plus a
+second pass over its results, and FTS5's ``bm25()`` sums per-column BM25 scores instead
+of saturating once across fields (true BM25F). Saturation is precomputed per (term,
+entry), so a query is a few vectorised numpy operations: about 1 ms at 10,000 entries
+(docs/benchmarks.md), and 0.96/1.00 of in-scope questions ranked right where plain BM25
+(rank_bm25, bm25s) gets 0.85-0.90.
+
+The engine is immutable after ``build`` (only word caches grow), so the Discord bot
 builds it in a worker thread and swaps it in whole when the knowledge reloads.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping, Sequence
+import gc
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -39,9 +52,17 @@ from bot.search.speller import Speller
 
 #: How many ranked candidates ``rank`` returns by default: enough for the pick-list.
 RERANK_DEPTH = 6
+#: Autocomplete adds entries whose content matches when names give fewer choices than this.
+LOOKUP_FILL_BELOW = 5
+#: How many entries the BM25F first pass hands to the phrase-overlap (qsim) rerank.
+QSIM_DEPTH = 40
 #: Rank score = soft + QSIM_WEIGHT * qsim + HARD_WEIGHT * hard (chosen by benchmarks/calibrate.py).
 QSIM_WEIGHT = 0.4
 HARD_WEIGHT = 0.0
+#: Words written with two or more capitals in the answers (PgMP, PMIEF, VRMS): the
+#: subject's own jargon, which names what an entry is about even when only its answer
+#: mentions it, unlike an ordinary word found there ("nursing").
+_ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
 #: Two subject words matched in an entry's title, aliases or questions make a full anchor.
 ANCHORS_FOR_FULL = 2.0
 
@@ -92,6 +113,20 @@ class Answer:
         }
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Building allocates millions of short-lived objects and no reference cycles, so the
+    cyclic collector only burns time scanning them (a sixth of a 10,000-entry build); it is
+    paused for the build and then restored as it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def decide(candidates: Sequence[Candidate], corrections: tuple[tuple[str, str], ...] = ()) -> Answer:
     """The outcome for ranked candidates (best first), by the thresholds in ``calibration``."""
     if not candidates:
@@ -116,7 +151,7 @@ class AnswerEngine:
 
     def __init__(self, knowledge: Knowledge, analyzer: Analyzer, index: FieldIndex,
                  phrases: PhraseIndex, parser: QueryParser,
-                 names: NameIndex) -> None:
+                 names: NameIndex, jargon: frozenset[str] = frozenset()) -> None:
         self.knowledge = knowledge
         self.entries: list[Entry] = list(knowledge.entries.values())
         self._analyzer = analyzer
@@ -124,6 +159,7 @@ class AnswerEngine:
         self._phrases = phrases
         self._parser = parser
         self._names = names
+        self._jargon = jargon
 
     @classmethod
     def build(cls, knowledge: Knowledge, *, fields: Mapping[str, tuple[float, float]] = FIELDS,
@@ -132,29 +168,41 @@ class AnswerEngine:
 
         ``fields`` and ``k1`` exist for benchmarks/calibrate.py, which tunes them.
         """
+        with _cyclic_gc_paused():
+            return cls._build(knowledge, fields, k1)
+
+    @classmethod
+    def _build(cls, knowledge: Knowledge, fields: Mapping[str, tuple[float, float]],
+               k1: float) -> AnswerEngine:
         analyzer = Analyzer(knowledge.synonyms)
         entries = list(knowledge.entries.values())
         docs: list[dict[str, list[str]]] = []
         phrase_terms: list[list[list[str]]] = []
-        surface: Counter[str] = Counter()
+        surface: set[str] = set()
         for entry in entries:
-            title = analyzer.terms(entry.title, surface)
-            aliases = [analyzer.terms(a, surface) for a in entry.aliases]
-            questions = [analyzer.terms(q, surface) for q in entry.questions]
+            title, *named, answer = analyzer.terms_of_texts(
+                (entry.title, *entry.aliases, *entry.questions, entry.answer), surface)
+            aliases, questions = named[:len(entry.aliases)], named[len(entry.aliases):]
             docs.append({"title": title, "aliases": [t for a in aliases for t in a],
-                         "questions": [t for q in questions for t in q],
-                         "answer": analyzer.terms(entry.answer, surface)})
-            phrase_terms.append([title, *aliases, *questions])
+                         "questions": [t for q in questions for t in q], "answer": answer})
+            phrase_terms.append([title, *named])
         index = FieldIndex(docs, fields, k1)
         phrases = PhraseIndex(phrase_terms, index.idf)
-        vocabulary: Counter[str] = Counter()
-        for word, count in surface.items():
+        # the corrector prefers, among equally close words, the one in more entries
+        vocabulary: dict[str, int] = {}
+        for word in surface:
             base = base_word(word)
-            if analyzer.stem(base) in index or base in analyzer.synonym_words:
-                vocabulary[base] += count
+            stem = analyzer.stem(base)
+            if stem in index:
+                vocabulary[base] = len(index.postings[stem].docs)
+            elif base in analyzer.synonym_words:
+                vocabulary[base] = 1
         speller = Speller(vocabulary)
         parser = QueryParser(analyzer, index, speller)
-        return cls(knowledge, analyzer, index, phrases, parser, NameIndex(entries))
+        jargon = frozenset(
+            stem for word in dict.fromkeys(_ACRONYM.findall("\n".join(e.answer for e in entries)))
+            if (stem := analyzer.stem(base_word(word.lower()))) in index and stem not in parser.everyday)
+        return cls(knowledge, analyzer, index, phrases, parser, NameIndex(entries), jargon)
 
     # -- ranking -------------------------------------------------------------------------
 
@@ -168,7 +216,7 @@ class AnswerEngine:
         hard = np.zeros(n, dtype=np.float32)
         anchor = np.zeros(n, dtype=np.float32)
         postings = self._index.postings
-        everyday = self._parser.everyday
+        everyday, jargon = self._parser.everyday, self._jargon
         for concept in query.concepts:
             alternatives = concept.alternatives
             if not alternatives:
@@ -179,7 +227,9 @@ class AnswerEngine:
                 p = postings[term]
                 soft[p.docs] += (w * value) * p.sat
                 hard[p.docs] += w * value
-                if term not in everyday:
+                if term in jargon:
+                    anchor[p.docs] += w
+                elif term not in everyday:
                     anchor[p.docs] += w * p.strong
                 continue
             best = np.zeros(n, dtype=np.float32)
@@ -189,7 +239,9 @@ class AnswerEngine:
                 p = postings[term]
                 best[p.docs] = np.maximum(best[p.docs], value * p.sat)
                 matched[p.docs] = np.maximum(matched[p.docs], value)
-                if term not in everyday:
+                if term in jargon:
+                    named[p.docs] = 1.0
+                elif term not in everyday:
                     named[p.docs] = np.maximum(named[p.docs], p.strong)
             soft += w * best
             hard += w * matched
@@ -197,35 +249,55 @@ class AnswerEngine:
         mass = query.mass
         return soft / mass, hard / mass, np.minimum(1.0, anchor / ANCHORS_FOR_FULL)
 
-    def _qsim(self, query: Query) -> np.ndarray:
-        """Per entry: the best F1 overlap between the query and one of its phrases (title,
-        an alias or a question). Recall is over the query's importance (one concept counts
-        once, through its best alternative), precision over the phrase's idf."""
+    def _qsim(self, query: Query, entries: np.ndarray) -> np.ndarray:
+        """For the given entries: the best F1 overlap between the query and one of their
+        phrases (title, an alias or a question). Recall is over the query's importance (a
+        concept counts once, through its best alternative), precision over the phrase's idf."""
         index = self._phrases
-        recall = np.zeros(index.size, dtype=np.float32)
-        precision = np.zeros(index.size, dtype=np.float32)
-        terms: set[str] = set()
-        for concept in query.concepts:
-            alternatives = [(index.phrases[t], v) for t, v in concept.alternatives if t in index.phrases]
-            terms.update(t for t, _ in concept.alternatives)
-            if len(alternatives) == 1:
-                ids, value = alternatives[0]
-                recall[ids] += concept.weight * value
-            elif alternatives:
-                best = np.zeros(index.size, dtype=np.float32)
-                for ids, value in alternatives:
-                    best[ids] = np.maximum(best[ids], value)
-                recall += concept.weight * best
-        idf = self._index.idf
-        for term in terms:
-            ids = index.phrases.get(term)
-            if ids is not None:
-                precision[ids] += idf[term]
-        recall /= query.mass
-        precision /= index.total
+        wanted: list[tuple[int, int, float]] = []          # (term id, concept, value)
+        for ci, concept in enumerate(query.concepts):
+            for term, value in concept.alternatives:
+                tid = index.vocab.get(term)
+                if tid is not None:
+                    wanted.append((tid, ci, value))
+        result = np.zeros(len(entries), dtype=np.float32)
+        if not wanted:
+            return result
+        wanted.sort()
+        q_term = np.array([w[0] for w in wanted], dtype=np.int64)
+        q_concept = np.array([w[1] for w in wanted], dtype=np.int64)
+        q_value = np.array([w[2] for w in wanted], dtype=np.float32)
+        rows = index.rows_of(entries)
+        terms = index.term[rows]
+        left = np.searchsorted(q_term, terms, side="left")
+        count = np.searchsorted(q_term, terms, side="right") - left
+        hit = count > 0
+        if not hit.any():
+            return result
+        rows, left, count = rows[hit], left[hit], count[hit]
+        # rows come entry by entry and phrase by phrase, so equal phrases are adjacent
+        phrase_of = index.phrase[rows]
+        starts = np.empty(len(rows), dtype=bool)
+        starts[0] = True
+        np.not_equal(phrase_of[1:], phrase_of[:-1], out=starts[1:])
+        local = np.cumsum(starts) - 1
+        phrases = phrase_of[starts]
+        # a term may serve several concepts (a synonym phrase spans several words): credit each
+        repeat = np.repeat(np.arange(len(rows)), count)
+        at = np.repeat(left, count) + np.arange(len(repeat)) - np.repeat(np.cumsum(count) - count, count)
+        best = np.zeros((len(phrases), len(query.concepts)), dtype=np.float32)
+        values = q_value[at]
+        order = np.argsort(values, kind="stable")          # assigning in ascending order keeps the max
+        best[local[repeat][order], q_concept[at][order]] = values[order]
+        weights = np.array([c.weight for c in query.concepts], dtype=np.float32)
+        recall = best @ weights / query.mass
+        precision = np.bincount(local, weights=index.idf[rows], minlength=len(phrases)) / index.total[phrases]
         total = recall + precision
         f1 = np.divide(2 * recall * precision, total, out=np.zeros_like(total), where=total > 0)
-        return np.maximum.reduceat(f1, index.starts) if index.size else np.zeros(self._index.size)
+        slot = np.searchsorted(entries, index.owner[phrases])
+        order = np.argsort(f1, kind="stable")
+        result[slot[order]] = f1[order]
+        return result
 
     def rank(self, text: str, depth: int = RERANK_DEPTH) -> tuple[Query, list[Candidate]]:
         """The query and its best ``depth`` candidates, best first, with features and confidence."""
@@ -233,13 +305,15 @@ class AnswerEngine:
         if not query.known or query.mass <= 0 or depth <= 0:
             return query, []
         soft, hard, anchor = self._coverage(query)
-        qsim = self._qsim(query)
-        score = soft + QSIM_WEIGHT * qsim + HARD_WEIGHT * hard
-        k = min(depth + 1, int(np.count_nonzero(score)))
+        first = soft + HARD_WEIGHT * hard
+        k = min(max(depth + 1, QSIM_DEPTH), int(np.count_nonzero(first)))
         if k == 0:
             return query, []
-        top = np.argpartition(-score, k - 1)[:k] if k < len(score) else np.arange(len(score))
-        order = sorted(top.tolist(), key=lambda i: (-score[i], i))
+        pool = np.sort(np.argpartition(-first, k - 1)[:k] if k < len(first) else np.flatnonzero(first))
+        qsim = np.zeros(len(first), dtype=np.float32)
+        qsim[pool] = self._qsim(query, pool)
+        score = first + QSIM_WEIGHT * qsim
+        order = sorted(pool.tolist(), key=lambda i: (-score[i], i))[:depth + 1]
         candidates = []
         for position, number in enumerate(order[:depth]):
             rival = order[1] if position == 0 and len(order) > 1 else order[0]
@@ -271,20 +345,25 @@ class AnswerEngine:
         """
         limit = max(0, min(limit, MAX_CHOICES))
         numbers = self._names.lookup(text, limit)
-        if len(numbers) < limit and len(text.strip()) >= 3:
+        if len(numbers) < min(limit, LOOKUP_FILL_BELOW) and len(text.strip()) >= 3:
             seen = set(numbers)
-            _, candidates = self.rank(text, depth=limit)
-            for candidate in candidates:
-                number = self._number(candidate.entry)
-                if number not in seen:
-                    numbers.append(number)
-                    seen.add(number)
+            numbers += [n for n in self._content_matches(text, limit) if n not in seen]
         return [self.entries[n] for n in numbers[:limit]]
+
+    def _content_matches(self, text: str, limit: int) -> list[int]:
+        """Entries whose text matches (BM25F only: cheap enough for every keystroke)."""
+        query = self._parser.parse(text)
+        if not query.known or query.mass <= 0:
+            return []
+        soft = self._coverage(query)[0]
+        k = min(limit, int(np.count_nonzero(soft)))
+        if k == 0:
+            return []
+        top = np.argpartition(-soft, k - 1)[:k] if k < len(soft) else np.flatnonzero(soft)
+        return sorted(top.tolist(), key=lambda i: (-soft[i], i))
 
     def entry_named(self, text: str) -> Entry | None:
         """The entry whose id, alias or title is exactly ``text`` (ignoring case and punctuation)."""
         number = self._names.exact.get(normalise_name(text))
         return None if number is None else self.entries[number]
 
-    def _number(self, entry: Entry) -> int:
-        return self._names.number[entry.id]

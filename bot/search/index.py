@@ -15,7 +15,7 @@ item`` groups the rows into postings sorted by term, then by entry.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -55,18 +55,27 @@ class _Rows:
 
     def __init__(self) -> None:
         self.vocab: _Ids = _Ids()
-        self.terms: list[int] = []
-        self.items: list[int] = []
-        self.values: list[float] = []
-        self.flags: list[float] = []
+        # typed arrays, not lists: millions of rows stay compact and need no Python objects
+        self.terms = array("q")
+        self.items = array("q")
+        self.values = array("d")
+        self.flags = array("d")
 
     def add(self, item: int, counts: Mapping[str, float], scale: float, flag: bool) -> None:
         """One item's terms with their counts (times ``scale``)."""
         size = len(counts)
         self.terms.extend(map(self.vocab.__getitem__, counts))
-        self.items.extend([item] * size)
+        self.items.extend(array("q", (item,)) * size)
         self.values.extend(map(scale.__mul__, counts.values()))
-        self.flags.extend([1.0 if flag else 0.0] * size)
+        self.flags.extend(array("d", (1.0 if flag else 0.0,)) * size)
+
+    def add_each(self, item: int, terms: Sequence[str], value: float, flag: bool) -> None:
+        """One item's terms, repeats included: ``group`` adds the repeats up."""
+        size = len(terms)
+        self.terms.extend(map(self.vocab.__getitem__, terms))
+        self.items.extend(array("q", (item,)) * size)
+        self.values.extend(array("d", (value,)) * size)
+        self.flags.extend(array("d", (1.0 if flag else 0.0,)) * size)
 
     def group(self, n_items: int) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Terms, then per posting row: item, summed value, max flag, and each term's row range."""
@@ -74,10 +83,10 @@ class _Rows:
         if not self.items:
             empty = np.zeros(0)
             return names, empty.astype(np.int32), empty, empty, np.zeros(1, dtype=np.int64)
-        key = np.array(self.terms, dtype=np.int64) * n_items + np.array(self.items, dtype=np.int64)
+        key = np.frombuffer(self.terms, dtype=np.int64) * n_items + np.frombuffer(self.items, dtype=np.int64)
         unique, inverse = np.unique(key, return_inverse=True)
-        values = np.bincount(inverse, weights=np.array(self.values, dtype=np.float64))
-        flags = np.bincount(inverse, weights=np.array(self.flags, dtype=np.float64)) > 0
+        values = np.bincount(inverse, weights=np.frombuffer(self.values, dtype=np.float64))
+        flags = np.bincount(inverse, weights=np.frombuffer(self.flags, dtype=np.float64)) > 0
         term_of = unique // n_items
         bounds = np.concatenate(([0], np.flatnonzero(np.diff(term_of)) + 1, [len(unique)]))
         return names, (unique % n_items).astype(np.int32), values, flags, bounds
@@ -96,7 +105,7 @@ class FieldIndex:
                 terms = doc.get(field, ())
                 if terms:
                     norm = weight / (1.0 - b + b * len(terms) / avg[field])
-                    rows.add(number, Counter(terms), norm, field in NAMING_FIELDS)
+                    rows.add_each(number, terms, norm, field in NAMING_FIELDS)
         names, items, tf, strong, bounds = rows.group(max(1, n))
         sat = (tf / (k1 + tf)).astype(np.float32)
         strong = np.asarray(strong, dtype=np.float32)
@@ -117,9 +126,11 @@ class FieldIndex:
 
 
 class PhraseIndex:
-    """Which of all the entries' phrases (title, each alias, each question) hold each term.
+    """The entries' phrases (title, each alias, each question) as term-id rows, entry by entry.
 
-    Lets ``qsim`` (the best phrase overlap per entry) be computed for every entry at once.
+    ``qsim`` needs, for a few candidate entries, which of their phrases' terms the query
+    matched; rows stored entry-major let it gather just those entries' rows, so the cost
+    does not grow with the size of the knowledge base.
     """
 
     def __init__(self, phrases: Sequence[Sequence[Sequence[str]]], idf: Mapping[str, float]) -> None:
@@ -130,14 +141,25 @@ class PhraseIndex:
             for terms in entry_phrases:
                 rows.add(len(owner), dict(zip(terms, map(weight, terms), strict=True)), 1.0, True)
                 owner.append(number)
+        self.vocab: dict[str, int] = dict(rows.vocab)
         self.size = len(owner)
-        self.entry = np.array(owner, dtype=np.int32)
-        totals = np.bincount(np.array(rows.items, dtype=np.int64), weights=np.array(rows.values),
-                             minlength=self.size)
+        self.owner = np.array(owner, dtype=np.int64)   # the entry of each phrase
+        #: per row: the term id, the phrase, and the term's idf
+        self.term = np.frombuffer(rows.terms, dtype=np.int64).copy()
+        self.phrase = np.frombuffer(rows.items, dtype=np.int64).copy()
+        self.idf = np.frombuffer(rows.values, dtype=np.float64).astype(np.float32)
+        totals = np.bincount(self.phrase, weights=self.idf, minlength=self.size)
         self.total = np.maximum(totals.astype(np.float32), 1e-6)
-        #: where each entry's phrases start (phrases are stored entry by entry)
-        self.starts = np.searchsorted(self.entry, np.arange(len(phrases)))
-        names, items, _, _, bounds = rows.group(max(1, self.size))
-        self.phrases: dict[str, np.ndarray] = {
-            name: items[start:end]
-            for name, start, end in zip(names, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)}
+        #: each entry's rows are self.term[row_start[e]:row_start[e + 1]]
+        row_entry = np.array(owner, dtype=np.int64)[self.phrase] if self.size else np.zeros(0, np.int64)
+        self.row_start = np.searchsorted(row_entry, np.arange(len(phrases) + 1))
+
+    def rows_of(self, entries: np.ndarray) -> np.ndarray:
+        """The row numbers of the given entries' phrases, in entry order."""
+        starts, ends = self.row_start[entries], self.row_start[entries + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return np.zeros(0, dtype=np.int64)
+        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+        return offsets + np.arange(total)

@@ -33,7 +33,7 @@ you youd youll your youre yours yourself yourselves youve z also really actually
 anyway tho though guess vs versus much many get gets got getting gotten need needs needed
 want wants wanted like know knows think stuff thing things lot lots kind sort literally
 honestly seriously wat wut idk tbh imo imho ngl bc cuz coz btw fyi asap omg nobody nothing
-everyone everybody everything anywhere somewhere nowhere
+everyone everybody everything anywhere somewhere nowhere go goes going mean means meaning
 """)
 
 #: Irregular forms the stemmer would leave apart from their base form.

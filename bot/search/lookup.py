@@ -14,11 +14,12 @@ import bisect
 import math
 from collections.abc import Sequence
 
+import numpy as np
 from rapidfuzz.distance import OSA
 
 from bot.knowledge.models import Entry
 from bot.search.speller import Speller
-from bot.search.text import clean, words
+from bot.search.text import clean, text_words, words
 
 MAX_CHOICES = 25  # Discord's limit for autocomplete and select menus
 _EXACT, _STARTS, _WORD, _PREFIX, _FIXED = 100.0, 40.0, 1.0, 0.8, 0.6
@@ -36,13 +37,12 @@ class NameIndex:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.entries = list(entries)
-        self.number = {entry.id: n for n, entry in enumerate(self.entries)}
         self.exact: dict[str, int] = {}
         self._names: list[tuple[str, int]] = []
         postings: dict[str, set[int]] = {}
         for number, entry in enumerate(self.entries):
             for name in (entry.id, *entry.aliases, entry.title):
-                norm = normalise_name(name)
+                norm = " ".join(text_words(name))  # as normalise_name, for curated names
                 if not norm:
                     continue
                 self.exact.setdefault(norm, number)
@@ -50,11 +50,12 @@ class NameIndex:
                 for word in norm.split():
                     postings.setdefault(word, set()).add(number)
         self._names.sort()
-        self._postings = postings
+        self._postings = {w: np.array(sorted(ids), dtype=np.int64) for w, ids in postings.items()}
         self._vocab = sorted(postings)
         n = max(1, len(self.entries))
         self._idf = {w: math.log(1.0 + n / len(ids)) for w, ids in postings.items()}
-        self._speller = Speller({w: len(ids) for w, ids in postings.items()})
+        # names are short and chosen from a list, so shorter words are worth correcting here
+        self._speller = Speller({w: len(ids) for w, ids in postings.items()}, min_length=4)
 
     def _prefix_words(self, prefix: str, limit: int) -> list[str]:
         start = bisect.bisect_left(self._vocab, prefix)
@@ -80,7 +81,7 @@ class NameIndex:
         fixed = self._speller.correct(word)
         if fixed is not None:
             return [(fixed, _FIXED)]
-        if last and len(word) >= 4:
+        if last and len(word) >= 3:
             return [(w, _FIXED) for w in self._near_prefix_words(word)]
         return []
 
@@ -90,25 +91,27 @@ class NameIndex:
         query = normalise_name(text)
         if not query:
             return list(range(min(limit, len(self.entries))))
-        scores: dict[int, float] = {}
+        scores = np.zeros(len(self.entries), dtype=np.float32)
         if query in self.exact:
             scores[self.exact[query]] = _EXACT
         start = bisect.bisect_left(self._names, (query, -1))
-        for name, number in self._names[start:start + _MAX_NAME_PREFIX]:
-            if not name.startswith(query):
-                break
-            scores[number] = max(scores.get(number, 0.0), _STARTS)
+        starting = [number for name, number in self._names[start:start + _MAX_NAME_PREFIX]
+                    if name.startswith(query)]
+        if starting:
+            ids = np.array(starting, dtype=np.int64)
+            scores[ids] = np.maximum(scores[ids], _STARTS)
         typed = query.split()
         finished = text[-1:].isspace()
         for i, word in enumerate(typed):
             last = i == len(typed) - 1 and not finished
-            best: dict[int, float] = {}
+            best = np.zeros(len(self.entries), dtype=np.float32)
             for match, quality in self._word_matches(word, last):
-                weight = quality * self._idf[match]
-                for number in self._postings[match]:
-                    if weight > best.get(number, 0.0):
-                        best[number] = weight
-            for number, weight in best.items():
-                scores[number] = scores.get(number, 0.0) + weight
-        ranked = sorted(scores, key=lambda number: (-scores[number], number))
-        return ranked[:limit]
+                ids = self._postings[match]
+                best[ids] = np.maximum(best[ids], quality * self._idf[match])
+            scores += best
+        found = int(np.count_nonzero(scores))
+        k = min(limit, found)
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.flatnonzero(scores)
+        return sorted(top.tolist(), key=lambda number: (-scores[number], number))[:k]

@@ -129,6 +129,8 @@ class QueryParser:
         if groups:
             importance = max(idf[g] for g, _ in groups)
             share = 1.0 / max(n for _, n in groups)
+            if all(g in self.everyday for g, _ in groups):
+                importance = min(importance, self._everyday_cap)
         elif stem in idf:
             importance, share = idf[stem], 1.0
             if stem in self.everyday:

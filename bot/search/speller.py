@@ -29,11 +29,12 @@ def _deletes(word: str) -> set[str]:
 class Speller:
     """A fixed vocabulary (word -> how often it occurs) with fast nearest-word lookup."""
 
-    def __init__(self, frequencies: Mapping[str, int]) -> None:
+    def __init__(self, frequencies: Mapping[str, int], min_length: int = MIN_LENGTH) -> None:
         self._freq = dict(frequencies)
+        self._min_length = min_length
         table: dict[str, list[str]] = {}
         for word in self._freq:
-            if len(word) < MIN_LENGTH - 1 or not word.isalpha():
+            if len(word) < min_length - 1 or not word.isalpha():
                 continue
             table.setdefault(word, []).append(word)
             for deleted in _deletes(word):
@@ -46,7 +47,7 @@ class Speller:
     def correct(self, word: str) -> str | None:
         """The closest vocabulary word within the edit budget, or None (also for known words)."""
         n = len(word)
-        if n < MIN_LENGTH or word in self._freq or not word.isalpha():
+        if n < self._min_length or word in self._freq or not word.isalpha():
             return None
         budget = 2 if n >= LONG_WORD else 1
         probes = {word} | _deletes(word)

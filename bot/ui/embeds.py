@@ -13,8 +13,9 @@ MUTED = discord.Colour(0x8A8F98)
 
 def entry_embed(entry: Entry, knowledge: Knowledge) -> discord.Embed:
     """An entry as members read it: title, answer, sources, where it sits in the knowledge base."""
-    embed = discord.Embed(title=clip(entry.title, EMBED_TITLE), description=clip(entry.answer, EMBED_DESCRIPTION),
-                          colour=COLOUR)
+    embed = discord.Embed(
+        title=clip(entry.title, EMBED_TITLE), description=clip(entry.answer, EMBED_DESCRIPTION), colour=COLOUR
+    )
     embed.add_field(name="Sources", value=_sources(entry), inline=False)
     area = knowledge.areas.get(entry.area)
     where = f"{area.emoji} {area.title}".strip() if area else entry.area
@@ -57,15 +58,20 @@ def unknown_embed(question: str) -> discord.Embed:
 
 
 def areas_embed(knowledge: Knowledge) -> discord.Embed:
-    lines = [f"{a.emoji} **{a.title}** ({len(knowledge.entries_in_area(a.id))}): {a.description}"
-             for a in knowledge.areas.values()]
+    lines = [
+        f"{a.emoji} **{a.title}** ({len(knowledge.entries_in_area(a.id))}): {a.description}"
+        for a in knowledge.areas.values()
+    ]
     return discord.Embed(title="Topics", description=clip("\n".join(lines), EMBED_DESCRIPTION), colour=COLOUR)
 
 
 def area_embed(area: Area, entries: list[Entry], page: int, pages: int) -> discord.Embed:
     listing = "\n".join(f"• {clip(e.title, 120)}" for e in entries)
-    embed = discord.Embed(title=f"{area.emoji} {area.title}".strip(),
-                          description=clip(f"{area.description}\n\n{listing}", EMBED_DESCRIPTION), colour=COLOUR)
+    embed = discord.Embed(
+        title=f"{area.emoji} {area.title}".strip(),
+        description=clip(f"{area.description}\n\n{listing}", EMBED_DESCRIPTION),
+        colour=COLOUR,
+    )
     if pages > 1:
         embed.set_footer(text=f"Page {page + 1} of {pages}")
     return embed
@@ -73,4 +79,6 @@ def area_embed(area: Area, entries: list[Entry], page: int, pages: int) -> disco
 
 def notice(text: str, *, title: str | None = None, ok: bool = True) -> discord.Embed:
     """A short private reply (confirmations, refusals, errors)."""
-    return discord.Embed(title=title, description=clip(text, EMBED_DESCRIPTION), colour=COLOUR if ok else MUTED)
+    return discord.Embed(
+        title=title, description=clip(text, EMBED_DESCRIPTION), colour=COLOUR if ok else MUTED
+    )

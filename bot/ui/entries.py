@@ -40,15 +40,23 @@ def entry_view(entry: Entry, knowledge: Knowledge, *, owner_id: int | None) -> d
     return view
 
 
-async def show_entry(interaction: discord.Interaction, entry: Entry, *, ephemeral: bool,
-                     content: str | None = None,
-                     allowed_mentions: discord.AllowedMentions = NO_PINGS) -> discord.Message | None:
+async def show_entry(
+    interaction: discord.Interaction,
+    entry: Entry,
+    *,
+    ephemeral: bool,
+    content: str | None = None,
+    allowed_mentions: discord.AllowedMentions = NO_PINGS,
+) -> discord.Message | None:
     """Reply with ``entry`` (or edit the deferred reply); returns the message when public."""
     knowledge = coach_of(interaction).library.knowledge
     owner = None if ephemeral else interaction.user.id
-    kwargs: dict[str, Any] = {"content": content, "embed": entry_embed(entry, knowledge),
-                              "view": entry_view(entry, knowledge, owner_id=owner),
-                              "allowed_mentions": allowed_mentions}
+    kwargs: dict[str, Any] = {
+        "content": content,
+        "embed": entry_embed(entry, knowledge),
+        "view": entry_view(entry, knowledge, owner_id=owner),
+        "allowed_mentions": allowed_mentions,
+    }
     await coach_of(interaction).record_open(guild_id_of(interaction), entry.id)
     if interaction.response.is_done():
         return await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
@@ -62,60 +70,95 @@ async def open_entry_by_id(interaction: discord.Interaction, entry_id: str) -> N
     entry = coach_of(interaction).library.knowledge.entries.get(entry_id)
     if entry is None:
         await interaction.response.send_message(
-            embed=notice("That entry is no longer in the knowledge base. Browse what is there with `/topics`.",
-                         ok=False), ephemeral=True)
+            embed=notice(
+                "That entry is no longer in the knowledge base. Browse what is there with `/topics`.",
+                ok=False,
+            ),
+            ephemeral=True,
+        )
         return
     await show_entry(interaction, entry, ephemeral=True)
 
 
-class OpenEntryButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:open:(?P<entry>{ID})"):
+class OpenEntryButton(
+    Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:open:(?P<entry>{ID})"
+):
     def __init__(self, entry_id: str, title: str = "Open") -> None:
-        super().__init__(discord.ui.Button(label=clip(title, BUTTON_LABEL), emoji="📖",
-                                           style=discord.ButtonStyle.secondary,
-                                           custom_id=f"coach:open:{entry_id}", row=0))
+        super().__init__(
+            discord.ui.Button(
+                label=clip(title, BUTTON_LABEL),
+                emoji="📖",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"coach:open:{entry_id}",
+                row=0,
+            )
+        )
         self.entry_id = entry_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> OpenEntryButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> OpenEntryButton:
         return cls(match["entry"])
 
     async def run(self, interaction: discord.Interaction) -> None:
         await open_entry_by_id(interaction, self.entry_id)
 
 
-class VoteButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:vote:(?P<entry>{ID}):(?P<v>up|down)"):
+class VoteButton(
+    Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:vote:(?P<entry>{ID}):(?P<v>up|down)"
+):
     """👍/👎 on an entry; one vote per member per entry (a new vote replaces the old)."""
 
     def __init__(self, entry_id: str, *, up: bool) -> None:
-        super().__init__(discord.ui.Button(emoji="👍" if up else "👎", style=discord.ButtonStyle.secondary,
-                                           custom_id=f"coach:vote:{entry_id}:{'up' if up else 'down'}", row=1))
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if up else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"coach:vote:{entry_id}:{'up' if up else 'down'}",
+                row=1,
+            )
+        )
         self.entry_id = entry_id
         self.up = up
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> VoteButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> VoteButton:
         return cls(match["entry"], up=match["v"] == "up")
 
     async def run(self, interaction: discord.Interaction) -> None:
-        await coach_of(interaction).record_vote(guild_id_of(interaction), self.entry_id, interaction.user.id,
-                                                self.up)
-        text = ("Thanks! Glad it helped." if self.up else
-                "Thanks for telling us. The moderators review the answers members mark as unhelpful.")
+        await coach_of(interaction).record_vote(
+            guild_id_of(interaction), self.entry_id, interaction.user.id, self.up
+        )
+        text = (
+            "Thanks! Glad it helped."
+            if self.up
+            else "Thanks for telling us. The moderators review the answers members mark as unhelpful."
+        )
         await interaction.response.send_message(embed=notice(text), ephemeral=True)
 
 
-class MarkDoneButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:done:(?P<milestone>{ID})"):
+class MarkDoneButton(
+    Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:done:(?P<milestone>{ID})"
+):
     def __init__(self, milestone_id: str) -> None:
-        super().__init__(discord.ui.Button(label="Mark milestone done", emoji="✅",
-                                           style=discord.ButtonStyle.success,
-                                           custom_id=f"coach:done:{milestone_id}", row=1))
+        super().__init__(
+            discord.ui.Button(
+                label="Mark milestone done",
+                emoji="✅",
+                style=discord.ButtonStyle.success,
+                custom_id=f"coach:done:{milestone_id}",
+                row=1,
+            )
+        )
         self.milestone_id = milestone_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> MarkDoneButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> MarkDoneButton:
         return cls(match["milestone"])
 
     async def run(self, interaction: discord.Interaction) -> None:
@@ -124,42 +167,58 @@ class MarkDoneButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], templat
         await complete_and_reply(interaction, self.milestone_id, note=None)
 
 
-class DeleteButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=r"coach:delete:(?P<owner>[0-9]{1,20})"):
+class DeleteButton(
+    Guarded, discord.ui.DynamicItem[discord.ui.Button], template=r"coach:delete:(?P<owner>[0-9]{1,20})"
+):
     """🗑 on public answers: the asker or a moderator may remove the post."""
 
     def __init__(self, owner_id: int) -> None:
-        super().__init__(discord.ui.Button(emoji="🗑️", style=discord.ButtonStyle.secondary,
-                                           custom_id=f"coach:delete:{owner_id}", row=1))
+        super().__init__(
+            discord.ui.Button(
+                emoji="🗑️", style=discord.ButtonStyle.secondary, custom_id=f"coach:delete:{owner_id}", row=1
+            )
+        )
         self.owner_id = owner_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> DeleteButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> DeleteButton:
         return cls(int(match["owner"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
         if interaction.user.id != self.owner_id and not is_moderator(interaction):
             await interaction.response.send_message(
                 embed=notice("Only the member who asked, or a moderator, can delete this answer.", ok=False),
-                ephemeral=True)
+                ephemeral=True,
+            )
             return
         await interaction.response.defer()
         await interaction.delete_original_response()
 
 
-class PickSuggestion(Guarded, discord.ui.DynamicItem[discord.ui.Select], template=r"coach:pick:(?P<owner>[0-9]{1,20})"):
+class PickSuggestion(
+    Guarded, discord.ui.DynamicItem[discord.ui.Select], template=r"coach:pick:(?P<owner>[0-9]{1,20})"
+):
     """The menu under a "did you mean" reply; the asker's pick turns it into the answer."""
 
     def __init__(self, owner_id: int, entries: list[Entry] | None = None) -> None:
-        options = [discord.SelectOption(label=clip(e.title, SELECT_OPTION), value=e.id) for e in entries or []]
-        super().__init__(discord.ui.Select(placeholder="Pick the topic you meant…",
-                                           custom_id=f"coach:pick:{owner_id}",
-                                           options=options or [discord.SelectOption(label="-", value="-")]))
+        options = [
+            discord.SelectOption(label=clip(e.title, SELECT_OPTION), value=e.id) for e in entries or []
+        ]
+        super().__init__(
+            discord.ui.Select(
+                placeholder="Pick the topic you meant…",
+                custom_id=f"coach:pick:{owner_id}",
+                options=options or [discord.SelectOption(label="-", value="-")],
+            )
+        )
         self.owner_id = owner_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> PickSuggestion:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PickSuggestion:
         return cls(int(match["owner"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
@@ -174,9 +233,11 @@ class PickSuggestion(Guarded, discord.ui.DynamicItem[discord.ui.Select], templat
         public = interaction.message is not None and not interaction.message.flags.ephemeral
         await coach.record_open(guild_id_of(interaction), entry.id)
         await interaction.response.edit_message(
-            content=None, embed=entry_embed(entry, knowledge),
+            content=None,
+            embed=entry_embed(entry, knowledge),
             view=entry_view(entry, knowledge, owner_id=self.owner_id if public else None),
-            allowed_mentions=NO_PINGS)
+            allowed_mentions=NO_PINGS,
+        )
 
 
 def suggestion_view(owner_id: int, entries: list[Entry]) -> discord.ui.View:
@@ -186,4 +247,9 @@ def suggestion_view(owner_id: int, entries: list[Entry]) -> discord.ui.View:
 
 
 PERSISTENT_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
-    OpenEntryButton, VoteButton, MarkDoneButton, DeleteButton, PickSuggestion)
+    OpenEntryButton,
+    VoteButton,
+    MarkDoneButton,
+    DeleteButton,
+    PickSuggestion,
+)

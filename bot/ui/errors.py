@@ -29,8 +29,7 @@ def explain(error: BaseException) -> str | None:
         return str(error)
     if isinstance(error, StorageUnavailable):
         log.warning("storage unavailable (%s): %s", error.reason.value, error)
-        return ("I couldn't reach my database just now, so nothing was changed. "
-                "Please try again in a minute.")
+        return "I couldn't reach my database just now, so nothing was changed. Please try again in a minute."
     if isinstance(error, app_commands.MissingPermissions):
         return "This command is for moderators (it needs the Manage Server permission)."
     if isinstance(error, app_commands.NoPrivateMessage):
@@ -43,8 +42,10 @@ def explain(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
     if isinstance(error, discord.Forbidden):
-        return ("Discord refused: I don't have the permission I need for that here "
-                f"({error.text or 'missing permissions'}). Ask a moderator to check my role.")
+        return (
+            "Discord refused: I don't have the permission I need for that here "
+            f"({error.text or 'missing permissions'}). Ask a moderator to check my role."
+        )
     return None
 
 
@@ -54,10 +55,18 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     if message is None:
         error_id = secrets.token_hex(4)
         command = interaction.command.qualified_name if interaction.command else interaction.data
-        log.error("error %s in %s by user %s in guild %s", error_id, command, interaction.user.id,
-                  interaction.guild_id, exc_info=error)
-        message = (f"Sorry, something went wrong on my side. The moderators can find the details "
-                   f"under error id `{error_id}`.")
+        log.error(
+            "error %s in %s by user %s in guild %s",
+            error_id,
+            command,
+            interaction.user.id,
+            interaction.guild_id,
+            exc_info=error,
+        )
+        message = (
+            f"Sorry, something went wrong on my side. The moderators can find the details "
+            f"under error id `{error_id}`."
+        )
     embed = notice(message, ok=False)
     try:
         if interaction.response.is_done():

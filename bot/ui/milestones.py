@@ -50,8 +50,10 @@ def role_problem(guild: discord.Guild, role: discord.Role | None) -> str | None:
     if role.is_default() or role.managed:
         return f"The role **{role.name}** is managed by Discord or an integration and can't be given out."
     if role >= me.top_role:
-        return (f"The role **{role.name}** is above my highest role (**{me.top_role.name}**): "
-                "move my role above it in Server Settings → Roles.")
+        return (
+            f"The role **{role.name}** is above my highest role (**{me.top_role.name}**): "
+            "move my role above it in Server Settings → Roles."
+        )
     return None
 
 
@@ -85,14 +87,9 @@ async def complete_and_reply(interaction: discord.Interaction, milestone_id: str
     guild_id = guild_id_of(interaction)
     result = await coach.progress.complete(guild_id, interaction.user.id, milestone_id, note)
     summary = await coach.progress.summary(guild_id, interaction.user.id)
-    embed = completion_embed(result, summary.current)
-    if isinstance(interaction.user, discord.Member) and interaction.guild is not None:
-        changes = await sync_rewards(interaction.guild, interaction.user, coach)
-        if changes.describe():
-            embed.add_field(name="Roles", value=changes.describe(), inline=False)
-        if result.created:
-            await celebrate(interaction.guild, interaction.user, result, coach)
-    await interaction.response.send_message(embed=embed, ephemeral=True)
+    await reply_then_reward(interaction, completion_embed(result, summary.current), interaction.user)
+    if result.created and isinstance(interaction.user, discord.Member) and interaction.guild is not None:
+        await celebrate(interaction.guild, interaction.user, result, coach)
 
 
 async def undo_and_reply(interaction: discord.Interaction, milestone_id: str) -> None:
@@ -100,15 +97,24 @@ async def undo_and_reply(interaction: discord.Interaction, milestone_id: str) ->
     guild_id = guild_id_of(interaction)
     result = await coach.progress.undo(guild_id, interaction.user.id, milestone_id)
     summary = await coach.progress.summary(guild_id, interaction.user.id)
-    embed = undo_embed(result, summary.current)
-    if isinstance(interaction.user, discord.Member) and interaction.guild is not None:
-        changes = await sync_rewards(interaction.guild, interaction.user, coach)
-        if changes.describe():
-            embed.add_field(name="Roles", value=changes.describe(), inline=False)
+    await reply_then_reward(interaction, undo_embed(result, summary.current), interaction.user)
+
+
+async def reply_then_reward(interaction: discord.Interaction, embed: discord.Embed,
+                            member: discord.Member | discord.User) -> None:
+    """Answer at once (Discord's 3 s rule), then fix the member's reward roles and say what changed."""
     await interaction.response.send_message(embed=embed, ephemeral=True)
+    if not isinstance(member, discord.Member) or interaction.guild is None:
+        return
+    changes = await sync_rewards(interaction.guild, member, coach_of(interaction))
+    if changes.describe():
+        embed.add_field(name="Roles", value=changes.describe(), inline=False)
+        await interaction.edit_original_response(embed=embed)
 
 
-async def celebrate(guild: discord.Guild, member: discord.Member, result: CompletionResult, coach: Coach) -> None:
+async def celebrate(
+    guild: discord.Guild, member: discord.Member, result: CompletionResult, coach: Coach
+) -> None:
     """Post in the announcement channel; the member is pinged only if they opted in."""
     storage = coach.storage
     settings = await storage.get_guild_settings(guild.id)
@@ -116,10 +122,15 @@ async def celebrate(guild: discord.Guild, member: discord.Member, result: Comple
     if not isinstance(channel, discord.abc.Messageable):
         return
     opted_in = await storage.mention_opt_in(guild.id, member.id)
-    who = member.mention if opted_in else discord.utils.escape_mentions(
-        discord.utils.escape_markdown(member.display_name))
+    who = (
+        member.mention
+        if opted_in
+        else discord.utils.escape_mentions(discord.utils.escape_markdown(member.display_name))
+    )
     try:
-        await channel.send(f"🎉 {who} just completed **{result.milestone.title}**! Cheer them on.",
-                           allowed_mentions=ping_only(member) if opted_in else NO_PINGS)
+        await channel.send(
+            f"🎉 {who} just completed **{result.milestone.title}**! Cheer them on.",
+            allowed_mentions=ping_only(member) if opted_in else NO_PINGS,
+        )
     except discord.HTTPException as exc:
         log.warning("could not announce in channel %s of guild %s: %s", channel.id, guild.id, exc)

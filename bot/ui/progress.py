@@ -27,9 +27,11 @@ def roadmap_embed(track: TrackProgress, step: NextStep | None, *, who: str = "Yo
         mark = "✅" if status.done else "⬜"
         title = f"**{status.milestone.title}**" if status.done else status.milestone.title
         lines.append(f"{mark} {number}. {title}")
-    embed = discord.Embed(title=f"🗺️ {who} roadmap: {track.track.title}",
-                          description=clip(f"{track.track.description}\n\n" + "\n".join(lines), EMBED_DESCRIPTION),
-                          colour=COLOUR)
+    embed = discord.Embed(
+        title=f"🗺️ {who} roadmap: {track.track.title}",
+        description=clip(f"{track.track.description}\n\n" + "\n".join(lines), EMBED_DESCRIPTION),
+        colour=COLOUR,
+    )
     embed.add_field(name="Progress", value=progress_line(track), inline=False)
     if step is not None:
         embed.add_field(name="Next step", value=next_step_line(step), inline=False)
@@ -47,19 +49,33 @@ def next_step_line(step: NextStep) -> str:
 
 def next_embed(step: NextStep) -> discord.Embed:
     if step.milestone is None:
-        return discord.Embed(title="🎉 Track complete", colour=COLOUR, description=(
-            f"You have done all {step.total} milestones of **{step.track.title}**. "
-            "Pick another track with `/track choose`, or help others in the server!"))
+        return discord.Embed(
+            title="🎉 Track complete",
+            colour=COLOUR,
+            description=(
+                f"You have done all {step.total} milestones of **{step.track.title}**. "
+                "Pick another track with `/track choose`, or help others in the server!"
+            ),
+        )
     milestone = step.milestone
     checklist = "\n".join(f"☐ {s}" for s in milestone.steps)
-    embed = discord.Embed(title=f"Next step: {milestone.title}", colour=COLOUR,
-                          description=clip(f"{milestone.description}\n\n{checklist}", EMBED_DESCRIPTION))
+    embed = discord.Embed(
+        title=f"Next step: {milestone.title}",
+        colour=COLOUR,
+        description=clip(f"{milestone.description}\n\n{checklist}", EMBED_DESCRIPTION),
+    )
     if step.open_prerequisites:
-        embed.add_field(name="Do these first", inline=False,
-                        value=clip("\n".join(f"• {m.title}" for m in step.open_prerequisites), EMBED_FIELD))
+        embed.add_field(
+            name="Do these first",
+            inline=False,
+            value=clip("\n".join(f"• {m.title}" for m in step.open_prerequisites), EMBED_FIELD),
+        )
     if step.entries:
-        embed.add_field(name="Learn", inline=False, value=clip(
-            "\n".join(f"• {e.title} (`/topic {e.id}`)" for e in step.entries), EMBED_FIELD))
+        embed.add_field(
+            name="Learn",
+            inline=False,
+            value=clip("\n".join(f"• {e.title} (`/topic {e.id}`)" for e in step.entries), EMBED_FIELD),
+        )
     embed.set_footer(text=f"{step.track.title}: {step.done}/{step.total} done · mark it with /milestone done")
     return embed
 
@@ -73,12 +89,22 @@ def summary_embed(summary: ProgressSummary, knowledge: Knowledge, who: str) -> d
             f"✅ {s.milestone.title} · {s.record.completed_at:%d %b %Y}"  # type: ignore[union-attr]
             + (f" · “{clip(s.record.note, 80)}”" if s.record and s.record.note else "")
             + (" · by a moderator" if s.record and s.record.by_moderator else "")
-            for s in done)
-        embed.add_field(name=clip(f"{track.track.title}{current}", 256), inline=False,
-                        value=clip(f"{progress_line(track)}\n{detail}".strip(), EMBED_FIELD))
+            for s in done
+        )
+        embed.add_field(
+            name=clip(f"{track.track.title}{current}", 256),
+            inline=False,
+            value=clip(f"{progress_line(track)}\n{detail}".strip(), EMBED_FIELD),
+        )
     if summary.retired:
-        embed.add_field(name="Retired milestones (kept, not counted)", inline=False, value=clip(
-            "\n".join(f"• {r.milestone_id} · {r.completed_at:%d %b %Y}" for r in summary.retired), EMBED_FIELD))
+        embed.add_field(
+            name="Retired milestones (kept, not counted)",
+            inline=False,
+            value=clip(
+                "\n".join(f"• {r.milestone_id} · {r.completed_at:%d %b %Y}" for r in summary.retired),
+                EMBED_FIELD,
+            ),
+        )
     return embed
 
 
@@ -89,8 +115,11 @@ def completion_embed(result: CompletionResult, track: TrackProgress) -> discord.
     else:
         text = f"✅ **{milestone.title}**: done. Well done!"
     if result.open_prerequisites:
-        text += ("\n\nHeads-up: the roadmap puts these first, and they are still open: "
-                 + ", ".join(m.title for m in result.open_prerequisites) + ".")
+        text += (
+            "\n\nHeads-up: the roadmap puts these first, and they are still open: "
+            + ", ".join(m.title for m in result.open_prerequisites)
+            + "."
+        )
     embed = discord.Embed(description=text, colour=COLOUR)
     embed.add_field(name=track.track.title, value=progress_line(track), inline=False)
     return embed
@@ -98,7 +127,11 @@ def completion_embed(result: CompletionResult, track: TrackProgress) -> discord.
 
 def undo_embed(result: UndoResult, track: TrackProgress) -> discord.Embed:
     name = result.milestone.title if result.milestone else result.milestone_id
-    text = f"↩️ **{name}** is back to not done." if result.removed else f"**{name}** was not done; nothing changed."
+    text = (
+        f"↩️ **{name}** is back to not done."
+        if result.removed
+        else f"**{name}** was not done; nothing changed."
+    )
     embed = discord.Embed(description=text, colour=COLOUR if result.removed else MUTED)
     embed.add_field(name=track.track.title, value=progress_line(track), inline=False)
     return embed

@@ -28,7 +28,7 @@ def area_message(knowledge: Knowledge, area_id: str, page: int) -> dict[str, Any
     entries = knowledge.entries_in_area(area_id)
     pages = max(1, -(-len(entries) // PAGE))
     page = min(max(page, 0), pages - 1)
-    shown = entries[page * PAGE:(page + 1) * PAGE]
+    shown = entries[page * PAGE : (page + 1) * PAGE]
     view = discord.ui.View(timeout=None)
     if shown:
         view.add_item(EntrySelect(area_id, page, [(e.id, e.title) for e in shown]))
@@ -42,14 +42,27 @@ def area_message(knowledge: Knowledge, area_id: str, page: int) -> dict[str, Any
 class AreaSelect(Guarded, discord.ui.DynamicItem[discord.ui.Select], template=r"coach:areas"):
     def __init__(self, knowledge: Knowledge | None = None) -> None:
         areas = list(knowledge.areas.values()) if knowledge else []
-        options = [discord.SelectOption(label=clip(a.title, SELECT_OPTION), value=a.id, emoji=a.emoji or None,
-                                        description=clip(a.description, SELECT_OPTION)) for a in areas[:PAGE]]
-        super().__init__(discord.ui.Select(placeholder="Choose an area…", custom_id="coach:areas",
-                                           options=options or [discord.SelectOption(label="-", value="-")]))
+        options = [
+            discord.SelectOption(
+                label=clip(a.title, SELECT_OPTION),
+                value=a.id,
+                emoji=a.emoji or None,
+                description=clip(a.description, SELECT_OPTION),
+            )
+            for a in areas[:PAGE]
+        ]
+        super().__init__(
+            discord.ui.Select(
+                placeholder="Choose an area…",
+                custom_id="coach:areas",
+                options=options or [discord.SelectOption(label="-", value="-")],
+            )
+        )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> AreaSelect:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> AreaSelect:
         return cls()
 
     async def run(self, interaction: discord.Interaction) -> None:
@@ -57,16 +70,26 @@ class AreaSelect(Guarded, discord.ui.DynamicItem[discord.ui.Select], template=r"
         await _show_area(interaction, str(values[0]), 0)
 
 
-class EntrySelect(Guarded, discord.ui.DynamicItem[discord.ui.Select], template=rf"coach:topic:(?P<area>{ID}):(?P<page>\d+)"):
+class EntrySelect(
+    Guarded, discord.ui.DynamicItem[discord.ui.Select], template=rf"coach:topic:(?P<area>{ID}):(?P<page>\d+)"
+):
     def __init__(self, area_id: str, page: int, entries: list[tuple[str, str]] | None = None) -> None:
-        options = [discord.SelectOption(label=clip(title, SELECT_OPTION), value=entry_id)
-                   for entry_id, title in entries or []]
-        super().__init__(discord.ui.Select(placeholder="Open a topic…", custom_id=f"coach:topic:{area_id}:{page}",
-                                           options=options or [discord.SelectOption(label="-", value="-")]))
+        options = [
+            discord.SelectOption(label=clip(title, SELECT_OPTION), value=entry_id)
+            for entry_id, title in entries or []
+        ]
+        super().__init__(
+            discord.ui.Select(
+                placeholder="Open a topic…",
+                custom_id=f"coach:topic:{area_id}:{page}",
+                options=options or [discord.SelectOption(label="-", value="-")],
+            )
+        )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> EntrySelect:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> EntrySelect:
         return cls(match["area"], int(match["page"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
@@ -74,16 +97,25 @@ class EntrySelect(Guarded, discord.ui.DynamicItem[discord.ui.Select], template=r
         await open_entry_by_id(interaction, str(values[0]))
 
 
-class PageButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:page:(?P<area>{ID}):(?P<page>-?\d+)"):
+class PageButton(
+    Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:page:(?P<area>{ID}):(?P<page>-?\d+)"
+):
     def __init__(self, area_id: str, page: int, label: str = "Page", *, disabled: bool = False) -> None:
-        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary, disabled=disabled,
-                                           custom_id=f"coach:page:{area_id}:{page}"))
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                disabled=disabled,
+                custom_id=f"coach:page:{area_id}:{page}",
+            )
+        )
         self.area_id = area_id
         self.page = page
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> PageButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PageButton:
         return cls(match["area"], int(match["page"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
@@ -100,7 +132,8 @@ async def _show_area(interaction: discord.Interaction, area_id: str, page: int) 
     else:
         await interaction.response.send_message(
             embed=notice("That area is gone after a knowledge update. Run `/topics` again.", ok=False),
-            ephemeral=True)
+            ephemeral=True,
+        )
 
 
 TOPIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AreaSelect, EntrySelect, PageButton)

@@ -29,9 +29,15 @@ def knowledge_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_settings(tmp_path: Path, knowledge_dir: Path) -> Callable[..., Settings]:
     def build(**overrides: str) -> Settings:
-        env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'coach.db'}", "KNOWLEDGE_DIR": str(knowledge_dir),
-               "KNOWLEDGE_POLL_SECONDS": "0", "DISCORD_TOKEN": "fake-token", **overrides}
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'coach.db'}",
+            "KNOWLEDGE_DIR": str(knowledge_dir),
+            "KNOWLEDGE_POLL_SECONDS": "0",
+            "DISCORD_TOKEN": "fake-token",
+            **overrides,
+        }
         return load_settings(env, dotenv_path=tmp_path / "no.env")
+
     return build
 
 

@@ -11,8 +11,9 @@ from tests.fake_discord import CallbackType, FakeDiscord, FakeGuild, FakeMember
 PMP_FEES = "how much does the pmp exam cost"
 
 
-async def test_ask_answers_publicly_with_controls(fake_discord: FakeDiscord, run_coach: RunBot,
-                                                  guild: FakeGuild, alice: FakeMember) -> None:
+async def test_ask_answers_publicly_with_controls(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach():
         rec = await fake_discord.slash(guild, alice, "ask", question=PMP_FEES)
         assert (await rec.response(timeout=3)).type == CallbackType.CHANNEL_MESSAGE
@@ -20,16 +21,23 @@ async def test_ask_answers_publicly_with_controls(fake_discord: FakeDiscord, run
         assert not message.ephemeral
         embed = message.embeds[0]
         assert "$575" in embed["description"]
-        assert embed["fields"][0]["name"] == "Sources" and "https://www.pmi.org" in embed["fields"][0]["value"]
+        assert (
+            embed["fields"][0]["name"] == "Sources" and "https://www.pmi.org" in embed["fields"][0]["value"]
+        )
         ids = message.custom_ids
-        assert {"coach:vote:pmp-fees:up", "coach:vote:pmp-fees:down", "coach:done:earn-pmp",
-                f"coach:delete:{alice.id}"} <= set(ids)
+        assert {
+            "coach:vote:pmp-fees:up",
+            "coach:vote:pmp-fees:down",
+            "coach:done:earn-pmp",
+            f"coach:delete:{alice.id}",
+        } <= set(ids)
         assert 1 <= sum(i.startswith("coach:open:") for i in ids) <= 3
         assert message.pings == set()
 
 
-async def test_private_ask_is_ephemeral_without_delete(fake_discord: FakeDiscord, run_coach: RunBot,
-                                                       guild: FakeGuild, alice: FakeMember) -> None:
+async def test_private_ask_is_ephemeral_without_delete(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach():
         rec = await fake_discord.slash(guild, alice, "ask", question=PMP_FEES, private=True)
         message = await rec.final_message()
@@ -38,7 +46,8 @@ async def test_private_ask_is_ephemeral_without_delete(fake_discord: FakeDiscord
 
 
 async def test_out_of_scope_question_gets_an_honest_private_reply(
-        fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember) -> None:
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach():
         rec = await fake_discord.slash(guild, alice, "ask", question="what's the weather in Paris tomorrow")
         message = await rec.final_message()
@@ -47,8 +56,9 @@ async def test_out_of_scope_question_gets_an_honest_private_reply(
         assert "/topics" in message.embeds[0]["description"]
 
 
-async def test_mention_injection_pings_nobody(fake_discord: FakeDiscord, run_coach: RunBot,
-                                              guild: FakeGuild, alice: FakeMember, mod: FakeMember) -> None:
+async def test_mention_injection_pings_nobody(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember
+) -> None:
     role = guild.add_role("Everyone-ish")
     hostile = f"@everyone @here <@&{role.id}> <@{mod.id}> how much is the pmp exam"
     async with run_coach():
@@ -60,8 +70,8 @@ async def test_mention_injection_pings_nobody(fake_discord: FakeDiscord, run_coa
 
 
 async def test_same_entry_in_same_channel_points_to_the_earlier_post(
-        fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember,
-        mod: FakeMember) -> None:
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember
+) -> None:
     async with run_coach():
         first = await (await fake_discord.slash(guild, alice, "ask", question=PMP_FEES)).final_message()
         rec = await fake_discord.slash(guild, mod, "ask", question="pmp exam price for non members?")
@@ -72,8 +82,9 @@ async def test_same_entry_in_same_channel_points_to_the_earlier_post(
         assert len(public) == 1
 
 
-async def test_ask_cooldown_is_friendly(fake_discord: FakeDiscord, run_coach: RunBot,
-                                        guild: FakeGuild, alice: FakeMember) -> None:
+async def test_ask_cooldown_is_friendly(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach():
         replies = []
         for i in range(8):
@@ -84,8 +95,9 @@ async def test_ask_cooldown_is_friendly(fake_discord: FakeDiscord, run_coach: Ru
         assert all(m.ephemeral for m in limited)
 
 
-async def test_feedback_counts_once_per_member(fake_discord: FakeDiscord, run_coach: RunBot,
-                                               guild: FakeGuild, alice: FakeMember) -> None:
+async def test_feedback_counts_once_per_member(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach() as bot:
         message = await (await fake_discord.slash(guild, alice, "ask", question=PMP_FEES)).final_message()
         for custom_id in ("coach:vote:pmp-fees:down", "coach:vote:pmp-fees:down", "coach:vote:pmp-fees:up"):
@@ -95,8 +107,9 @@ async def test_feedback_counts_once_per_member(fake_discord: FakeDiscord, run_co
         assert (tallies["pmp-fees"].up, tallies["pmp-fees"].down) == (1, 0)
 
 
-async def test_related_button_opens_entry_privately(fake_discord: FakeDiscord, run_coach: RunBot,
-                                                    guild: FakeGuild, alice: FakeMember) -> None:
+async def test_related_button_opens_entry_privately(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach() as bot:
         message = await (await fake_discord.slash(guild, alice, "ask", question=PMP_FEES)).final_message()
         related = next(i for i in message.custom_ids if i.startswith("coach:open:"))
@@ -107,8 +120,9 @@ async def test_related_button_opens_entry_privately(fake_discord: FakeDiscord, r
         assert any(i.startswith(f"coach:vote:{entry.id}:") for i in opened.custom_ids)
 
 
-async def test_only_asker_or_moderator_can_delete(fake_discord: FakeDiscord, run_coach: RunBot,
-                                                  guild: FakeGuild, alice: FakeMember, mod: FakeMember) -> None:
+async def test_only_asker_or_moderator_can_delete(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember
+) -> None:
     bob = fake_discord.create_member(guild, "bob")
     async with run_coach():
         message = await (await fake_discord.slash(guild, alice, "ask", question=PMP_FEES)).final_message()
@@ -120,8 +134,9 @@ async def test_only_asker_or_moderator_can_delete(fake_discord: FakeDiscord, run
         await fake_discord.wait_for(lambda: message.deleted, timeout=3)
 
 
-async def test_mark_milestone_done_button(fake_discord: FakeDiscord, run_coach: RunBot,
-                                          guild: FakeGuild, alice: FakeMember) -> None:
+async def test_mark_milestone_done_button(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach() as bot:
         message = await (await fake_discord.slash(guild, alice, "ask", question=PMP_FEES)).final_message()
         reply = await (await fake_discord.click(alice, message, "coach:done:earn-pmp")).final_message()
@@ -130,8 +145,9 @@ async def test_mark_milestone_done_button(fake_discord: FakeDiscord, run_coach: 
         assert any(s.done and s.milestone.id == "earn-pmp" for t in summary.tracks for s in t.milestones)
 
 
-async def test_topic_autocomplete_is_fuzzy_and_capped(fake_discord: FakeDiscord, run_coach: RunBot,
-                                                      guild: FakeGuild, alice: FakeMember) -> None:
+async def test_topic_autocomplete_is_fuzzy_and_capped(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach():
         for text, expected in (("", None), ("pmp fes", "pmp-fees"), ("scrm", None)):
             rec = await fake_discord.autocomplete(guild, alice, "topic", focused="name", name=text)
@@ -141,8 +157,9 @@ async def test_topic_autocomplete_is_fuzzy_and_capped(fake_discord: FakeDiscord,
                 assert expected in [c["value"] for c in choices[:3]]
 
 
-async def test_topic_for_member_pings_only_them(fake_discord: FakeDiscord, run_coach: RunBot,
-                                                guild: FakeGuild, alice: FakeMember, mod: FakeMember) -> None:
+async def test_topic_for_member_pings_only_them(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember
+) -> None:
     bob = fake_discord.create_member(guild, "bob", nick="@everyone")
     async with run_coach():
         rec = await fake_discord.slash(guild, bob, "topic", options={"name": "pmp-fees", "for": alice})
@@ -152,29 +169,42 @@ async def test_topic_for_member_pings_only_them(fake_discord: FakeDiscord, run_c
         assert message.embeds[0]["title"].startswith("PMP exam cost")
 
 
-async def test_topics_browse_areas_and_open_entry(fake_discord: FakeDiscord, run_coach: RunBot,
-                                                  guild: FakeGuild, alice: FakeMember) -> None:
+async def test_topics_browse_areas_and_open_entry(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach() as bot:
         message = await (await fake_discord.slash(guild, alice, "topics")).final_message()
         assert message.ephemeral and "coach:areas" in message.custom_ids
         await (await fake_discord.select(alice, message, "coach:areas", ["certifications"])).response()
         await fake_discord.wait_for(lambda: "coach:topic:certifications:0" in message.custom_ids, timeout=3)
-        opened = await (await fake_discord.select(alice, message, "coach:topic:certifications:0",
-                                                  ["pmp-fees"])).final_message()
+        opened = await (
+            await fake_discord.select(alice, message, "coach:topic:certifications:0", ["pmp-fees"])
+        ).final_message()
         assert opened.embeds[0]["title"] == bot.coach.library.knowledge.entries["pmp-fees"].title
         direct = await (await fake_discord.slash(guild, alice, "topics", area="skills")).final_message()
         assert direct.embeds[0]["title"].endswith("Skills")
 
 
-async def test_200_simultaneous_asks_are_acknowledged_in_time(fake_discord: FakeDiscord, run_coach: RunBot,
-                                                              guild: FakeGuild) -> None:
+async def test_200_simultaneous_asks_are_acknowledged_in_time(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild
+) -> None:
     members = [fake_discord.create_member(guild, f"member{i}") for i in range(200)]
-    questions = ["how much does the pmp cost", "what is scrum", "capm exam format", "how do i become a nurse",
-                 "what does a project coordinator do", "tips for a pm resume"]
+    questions = [
+        "how much does the pmp cost",
+        "what is scrum",
+        "capm exam format",
+        "how do i become a nurse",
+        "what does a project coordinator do",
+        "tips for a pm resume",
+    ]
     async with run_coach():
         sent = time.monotonic()
-        records = await asyncio.gather(*(fake_discord.slash(guild, m, "ask", question=questions[i % 6],
-                                                            private=True) for i, m in enumerate(members)))
+        records = await asyncio.gather(
+            *(
+                fake_discord.slash(guild, m, "ask", question=questions[i % 6], private=True)
+                for i, m in enumerate(members)
+            )
+        )
         callbacks = await asyncio.gather(*(r.response(timeout=10) for r in records))
         messages = await asyncio.gather(*(r.final_message(timeout=10) for r in records))
     assert len(callbacks) == 200

@@ -40,22 +40,42 @@ def test_environment_wins_over_dotenv(tmp_path: Path) -> None:
 
 
 def test_absolute_sqlite_path_and_postgres(tmp_path: Path) -> None:
-    assert settings_from({"DATABASE_URL": "sqlite:////srv/coach.db"}, tmp_path).database_url.path == \
-        Path("/srv/coach.db")
-    assert settings_from({"DATABASE_URL": "postgresql://u:p@db/coach"}, tmp_path).database_url.scheme == \
-        "postgresql"
+    assert settings_from({"DATABASE_URL": "sqlite:////srv/coach.db"}, tmp_path).database_url.path == Path(
+        "/srv/coach.db"
+    )
+    assert (
+        settings_from({"DATABASE_URL": "postgresql://u:p@db/coach"}, tmp_path).database_url.scheme
+        == "postgresql"
+    )
 
 
-@pytest.mark.parametrize(("name", "value", "message"), [
-    ("DEV_GUILD_ID", "abc", "DEV_GUILD_ID must be a Discord server id (a positive whole number), got 'abc'"),
-    ("LOG_LEVEL", "loud", "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'loud'"),
-    ("DATABASE_URL", "coach.db", "DATABASE_URL must look like sqlite:///data/coach.db or postgresql://..., "
-                                 "got 'coach.db'"),
-    ("DATABASE_URL", "mysql://x", "DATABASE_URL scheme 'mysql' is not supported (use sqlite or postgresql)"),
-    ("KNOWLEDGE_POLL_SECONDS", "-1", "KNOWLEDGE_POLL_SECONDS must be a number of seconds, 0 or more "
-                                     "(0 turns it off), got '-1'"),
-    ("SHARD_IDS", "0,x", "SHARD_IDS must be a comma-separated list of shard numbers like 0,1, got '0,x'"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "DEV_GUILD_ID",
+            "abc",
+            "DEV_GUILD_ID must be a Discord server id (a positive whole number), got 'abc'",
+        ),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'loud'"),
+        (
+            "DATABASE_URL",
+            "coach.db",
+            "DATABASE_URL must look like sqlite:///data/coach.db or postgresql://..., got 'coach.db'",
+        ),
+        (
+            "DATABASE_URL",
+            "mysql://x",
+            "DATABASE_URL scheme 'mysql' is not supported (use sqlite or postgresql)",
+        ),
+        (
+            "KNOWLEDGE_POLL_SECONDS",
+            "-1",
+            "KNOWLEDGE_POLL_SECONDS must be a number of seconds, 0 or more (0 turns it off), got '-1'",
+        ),
+        ("SHARD_IDS", "0,x", "SHARD_IDS must be a comma-separated list of shard numbers like 0,1, got '0,x'"),
+    ],
+)
 def test_bad_values_name_the_variable(tmp_path: Path, name: str, value: str, message: str) -> None:
     with pytest.raises(SettingsError) as caught:
         settings_from({name: value}, tmp_path)
@@ -75,11 +95,17 @@ def test_missing_token_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_bad_setting_on_the_command_line_is_one_line_without_traceback(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "DEV_GUILD_ID": "x", "DISCORD_TOKEN": TOKEN}
-    proc = subprocess.run([sys.executable, "-m", "bot", "kb", "check"], capture_output=True, text=True,
-                          cwd=tmp_path, env={**env, "PYTHONPATH": str(REPO)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "check"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(REPO)},
+    )
     assert proc.returncode == 2
-    assert proc.stderr == ("error: DEV_GUILD_ID must be a Discord server id (a positive whole number), "
-                           "got 'x'\n")
+    assert proc.stderr == (
+        "error: DEV_GUILD_ID must be a Discord server id (a positive whole number), got 'x'\n"
+    )
     assert TOKEN not in proc.stdout + proc.stderr
 
 

@@ -44,8 +44,16 @@ tracks:
 """
 
 
-def entry_yaml(entry_id: str, area: str, *, title: str | None = None, questions: list[str] | None = None,
-               related: str = "", extra: str = "", reviewed: str = "2026-11-01") -> str:
+def entry_yaml(
+    entry_id: str,
+    area: str,
+    *,
+    title: str | None = None,
+    questions: list[str] | None = None,
+    related: str = "",
+    extra: str = "",
+    reviewed: str = "2026-11-01",
+) -> str:
     """An entry file's text; ``extra`` lines are appended as written."""
     qs = questions or [f"what is {entry_id}", f"tell me about {entry_id} please", f"{entry_id}?"]
     lines = [

@@ -24,11 +24,14 @@ def test_entry_schema_matches_validator_keys() -> None:
     assert entry["properties"]["questions"]["minItems"] == loader.MIN_QUESTIONS
 
 
-@pytest.mark.parametrize(("name", "key", "keys"), [
-    ("milestones.schema.json", "milestones", loader.MILESTONE_KEYS),
-    ("milestones.schema.json", "tracks", loader.TRACK_KEYS),
-    ("areas.schema.json", "areas", loader.AREA_KEYS),
-])
+@pytest.mark.parametrize(
+    ("name", "key", "keys"),
+    [
+        ("milestones.schema.json", "milestones", loader.MILESTONE_KEYS),
+        ("milestones.schema.json", "tracks", loader.TRACK_KEYS),
+        ("areas.schema.json", "areas", loader.AREA_KEYS),
+    ],
+)
 def test_list_schemas_match_validator_keys(name: str, key: str, keys: tuple[str, ...]) -> None:
     assert set(schema(name)["properties"][key]["items"]["properties"]) == set(keys)
 
