@@ -33,6 +33,7 @@ def entry_view(entry: Entry, knowledge: Knowledge, *, owner_id: int | None) -> d
         view.add_item(OpenEntryButton(related_id, knowledge.entries[related_id].title))
     view.add_item(VoteButton(entry.id, up=True))
     view.add_item(VoteButton(entry.id, up=False))
+    view.add_item(SendToDMButton(entry.id))
     if entry.milestone and entry.milestone in knowledge.milestones:
         view.add_item(MarkDoneButton(entry.milestone))
     if owner_id is not None:
@@ -167,6 +168,37 @@ class MarkDoneButton(
         await complete_and_reply(interaction, self.milestone_id, note=None)
 
 
+class SendToDMButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:dm:(?P<entry>{ID})"):
+    """📩 Keep an answer for later: the bot sends it to the member's DMs."""
+
+    def __init__(self, entry_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(emoji="📩", style=discord.ButtonStyle.secondary, custom_id=f"coach:dm:{entry_id}", row=1)
+        )
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> SendToDMButton:
+        return cls(match["entry"])
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        knowledge = coach_of(interaction).library.knowledge
+        entry = knowledge.entries.get(self.entry_id)
+        if entry is None:
+            await open_entry_by_id(interaction, self.entry_id)
+            return
+        try:
+            await interaction.user.send(embed=entry_embed(entry, knowledge), allowed_mentions=NO_PINGS)
+        except discord.Forbidden:
+            text = ("I can't send you a direct message: your DMs are closed for this server. "
+                    "Allow them in the server's Privacy Settings, or use the 🔒 `private` option of `/ask`.")
+            await interaction.response.send_message(embed=notice(text, ok=False), ephemeral=True)
+            return
+        await interaction.response.send_message(embed=notice("Sent to your DMs. 📩"), ephemeral=True)
+
+
 class DeleteButton(
     Guarded, discord.ui.DynamicItem[discord.ui.Button], template=r"coach:delete:(?P<owner>[0-9]{1,20})"
 ):
@@ -248,6 +280,7 @@ def suggestion_view(owner_id: int, entries: list[Entry]) -> discord.ui.View:
 
 PERSISTENT_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     OpenEntryButton,
+    SendToDMButton,
     VoteButton,
     MarkDoneButton,
     DeleteButton,

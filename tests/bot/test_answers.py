@@ -212,3 +212,39 @@ async def test_200_simultaneous_asks_are_acknowledged_in_time(
     assert late_acks == []
     visible_in_time = sum(1 for m in messages if m.at - sent <= 3.0 and m.embeds)
     assert visible_in_time >= 198
+
+
+async def test_send_to_dms_and_closed_dms(fake_discord: FakeDiscord, run_coach: RunBot,
+                                          guild: FakeGuild, alice: FakeMember) -> None:
+    bob = fake_discord.create_member(guild, "bob")
+    fake_discord.close_dms(bob)
+    async with run_coach():
+        message = await (await fake_discord.slash(guild, alice, "ask", question=PMP_FEES)).final_message()
+        sent = await (await fake_discord.click(alice, message, "coach:dm:pmp-fees")).final_message()
+        assert sent.ephemeral and "Sent to your DMs" in sent.embeds[0]["description"]
+        assert fake_discord.dms_to(alice)[0].embeds[0]["title"].startswith("PMP exam cost")
+        refused = await (await fake_discord.click(bob, message, "coach:dm:pmp-fees")).final_message()
+        assert refused.ephemeral and "DMs are closed" in refused.embeds[0]["description"]
+
+
+VAGUE = ("is it worth it", "how long does it take", "which one is better", "how much does it cost")
+
+
+async def test_vague_question_offers_a_menu_and_the_askers_pick_becomes_the_answer(
+        fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember) -> None:
+    bob = fake_discord.create_member(guild, "bob")
+    async with run_coach() as bot:
+        engine = bot.coach.library.engine
+        question = next(q for q in VAGUE if engine.answer(q).outcome == "suggest")
+        message = await (await fake_discord.slash(guild, alice, "ask", question=question)).final_message()
+        assert message.embeds[0]["title"] == "Which of these did you mean?"
+        menu = message.components[0]["components"][0]
+        assert menu["custom_id"] == f"coach:pick:{alice.id}" and 2 <= len(menu["options"]) <= 5
+        picked = menu["options"][1]["value"]
+        other = await (await fake_discord.select(bob, message, menu["custom_id"], [picked])).final_message()
+        assert other.ephemeral  # someone else's pick opens privately, the menu stays
+        assert message.embeds[0]["title"] == "Which of these did you mean?"
+        await (await fake_discord.select(alice, message, menu["custom_id"], [picked])).response()
+        title = bot.coach.library.knowledge.entries[picked].title
+        await fake_discord.wait_for(lambda: message.embeds[0]["title"] == title, timeout=3)
+        assert f"coach:vote:{picked}:up" in message.custom_ids

@@ -9,7 +9,7 @@ import struct
 import pytest
 
 from tests.bot.conftest import RunBot
-from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember, Permission
+from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember, Overwrite, Permission
 
 MODERATOR_COMMANDS = [
     ("coach config", {}),
@@ -180,3 +180,16 @@ async def test_stats_chart_and_csv_export(
             [str(r.member_id), r.track_id or "", r.milestone_id, r.completed_at] for r in stored
         ]
         assert {r[2] for r in rows[1:]} == {"understand-the-role", "gain-project-experience"}
+
+
+async def test_completion_works_when_the_bot_cannot_post_the_celebration(
+        fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember,
+        caplog: pytest.LogCaptureFixture) -> None:
+    locked = guild.add_channel("locked", overwrites=[Overwrite(guild.id, deny=int(Permission.SEND_MESSAGES))])
+    async with run_coach():
+        await (await fake_discord.slash(guild, mod, "coach config", announce_channel=locked)).response()
+        reply = await (await fake_discord.slash(guild, alice, "milestone done",
+                                                milestone="understand-the-role")).final_message()
+        assert "done" in reply.embeds[0]["description"]
+        await fake_discord.wait_for(lambda: "could not announce" in caplog.text, timeout=3)
+        assert [m for m in fake_discord.messages_in(locked) if not m.ephemeral] == []
