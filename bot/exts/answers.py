@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.knowledge.models import Entry
+from bot.knowledge.models import Entry, Knowledge
 from bot.ratelimit import RecentPosts, SlidingWindow
 from bot.search import Outcome
 from bot.ui.context import coach_of, guild_id_of
@@ -144,25 +144,31 @@ class Answers(commands.Cog):
         entries = coach_of(interaction).library.engine.lookup(current, limit=25)
         return [app_commands.Choice(name=clip(e.title, 100), value=e.id) for e in entries[:25]]
 
+
+def topics_command(knowledge: Knowledge) -> app_commands.Command:
+    """``/topics [area]``, with the areas of the knowledge base as the option's choices.
+
+    Built at start-up because the choices come from ``knowledge/areas.yaml``; a change of
+    areas changes the command's definition, so the next start re-syncs it.
+    """
+    choices = [app_commands.Choice(name=clip(a.title, 100), value=a.id) for a in knowledge.areas.values()]
+
     @app_commands.command(name="topics", description="Browse everything the coach knows, area by area")
     @app_commands.describe(area="Jump straight to one area")
-    async def topics(self, interaction: discord.Interaction, area: str | None = None) -> None:
-        knowledge = coach_of(interaction).library.knowledge
-        message = area_message(knowledge, area, 0) if area in knowledge.areas else areas_message(knowledge)
+    @app_commands.choices(area=choices[:25])
+    async def topics(interaction: discord.Interaction, area: app_commands.Choice[str] | None = None) -> None:
+        current = coach_of(interaction).library.knowledge
+        chosen = area.value if area is not None else None
+        message = area_message(current, chosen, 0) if chosen in current.areas else areas_message(current)
         await interaction.response.send_message(ephemeral=True, **message)
 
-    @topics.autocomplete("area")
-    async def area_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        needle = current.lower().strip()
-        areas = coach_of(interaction).library.knowledge.areas.values()
-        return [
-            app_commands.Choice(name=clip(a.title, 100), value=a.id)
-            for a in areas
-            if needle in a.title.lower() or needle in a.id
-        ][:25]
+    return topics
 
 
 async def setup(bot: CoachBot) -> None:
     await bot.add_cog(Answers(bot))
+    bot.tree.add_command(topics_command(bot.coach.library.knowledge))
+
+
+async def teardown(bot: CoachBot) -> None:
+    bot.tree.remove_command("topics")

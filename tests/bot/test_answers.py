@@ -181,6 +181,8 @@ async def test_topics_browse_areas_and_open_entry(
             await fake_discord.select(alice, message, "coach:topic:certifications:0", ["pmp-fees"])
         ).final_message()
         assert opened.embeds[0]["title"] == bot.coach.library.knowledge.entries["pmp-fees"].title
+        assert [c["value"] for c in fake_discord.command("topics")["options"][0]["choices"]] == list(
+            bot.coach.library.knowledge.areas)
         direct = await (await fake_discord.slash(guild, alice, "topics", area="skills")).final_message()
         assert direct.embeds[0]["title"].endswith("Skills")
 
