@@ -1,8 +1,8 @@
 """Group what members asked that the coach could not answer, so moderators see what to write.
 
-Near-duplicates ("pmp for nurses?", "can a nurse get the pmp") are grouped by fuzzy
-token-set similarity after normalising case, punctuation and word order; the biggest groups
-come first.
+Near-duplicates ("pmp for nurses?", "can nurses get the pmp") are grouped by fuzzy
+token-set similarity of their content words (case, punctuation, stop words and word order
+ignored); the biggest groups come first.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from datetime import datetime
 
 from rapidfuzz import fuzz
 
-from bot.search.text import clean
+from bot.search.lexicon import STOPWORDS
+from bot.search.text import clean, words
 from bot.storage.protocol import LoggedQuestion
 
 SIMILAR = 80  # token-set ratio (0-100) at which two questions count as the same gap
@@ -38,7 +39,7 @@ def group_gaps(questions: Iterable[LoggedQuestion], limit: int = 20) -> list[Gap
     """Cluster near-duplicate questions; most asked first."""
     gaps: list[Gap] = []
     for logged in questions:
-        key = " ".join(sorted(set(clean(logged.question).lower().split())))
+        key = " ".join(sorted({w for w in words(clean(logged.question)) if w not in STOPWORDS}))
         if not key:
             continue
         gap = next((g for g in gaps if fuzz.token_set_ratio(key, g._key) >= SIMILAR), None)

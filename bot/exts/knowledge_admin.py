@@ -22,7 +22,7 @@ from bot.library import ReloadOutcome
 from bot.ui.context import coach_of, guild_id_of, require_moderator
 from bot.ui.embeds import COLOUR, entry_embed, notice
 from bot.ui.entries import entry_view
-from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, NO_PINGS, clip
+from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, EMBED_TOTAL, NO_PINGS, clip
 
 if TYPE_CHECKING:
     from bot.client import CoachBot
@@ -102,6 +102,8 @@ class DraftModal(discord.ui.Modal, title="Preview a knowledge entry"):
             view = entry_view(result.entry, result.knowledge, owner_id=None)
             for item in view.children:
                 item.disabled = True  # type: ignore[attr-defined]
+        if sum(len(e) for e in embeds) > EMBED_TOTAL:  # Discord counts all embeds of a message together
+            await interaction.followup.send(embed=embeds.pop(0), ephemeral=True)
         await interaction.followup.send(embeds=embeds, view=view, ephemeral=True)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.knowledge.models import Area, Entry, Knowledge
-from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, EMBED_TITLE, clip, quote
+from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, EMBED_TITLE, clip, fit, quote
 
 COLOUR = discord.Colour(0x2B7A78)
 MUTED = discord.Colour(0x8A8F98)
@@ -20,7 +20,7 @@ def entry_embed(entry: Entry, knowledge: Knowledge) -> discord.Embed:
     area = knowledge.areas.get(entry.area)
     where = f"{area.emoji} {area.title}".strip() if area else entry.area
     embed.set_footer(text=f"{where} · facts checked {entry.reviewed:%d %b %Y} · /topic {entry.id}")
-    return embed
+    return fit(embed)
 
 
 def _sources(entry: Entry) -> str:
@@ -74,7 +74,7 @@ def area_embed(area: Area, entries: list[Entry], page: int, pages: int) -> disco
     )
     if pages > 1:
         embed.set_footer(text=f"Page {page + 1} of {pages}")
-    return embed
+    return fit(embed)
 
 
 def notice(text: str, *, title: str | None = None, ok: bool = True) -> discord.Embed:

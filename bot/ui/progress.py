@@ -7,7 +7,7 @@ import discord
 from bot.knowledge.models import Knowledge
 from bot.progress.results import CompletionResult, NextStep, ProgressSummary, TrackProgress, UndoResult
 from bot.ui.embeds import COLOUR, MUTED
-from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, clip
+from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, clip, fit
 
 BAR_WIDTH = 10
 
@@ -35,7 +35,7 @@ def roadmap_embed(track: TrackProgress, step: NextStep | None, *, who: str = "Yo
     embed.add_field(name="Progress", value=progress_line(track), inline=False)
     if step is not None:
         embed.add_field(name="Next step", value=next_step_line(step), inline=False)
-    return embed
+    return fit(embed)
 
 
 def next_step_line(step: NextStep) -> str:
@@ -77,7 +77,7 @@ def next_embed(step: NextStep) -> discord.Embed:
             value=clip("\n".join(f"• {e.title} (`/topic {e.id}`)" for e in step.entries), EMBED_FIELD),
         )
     embed.set_footer(text=f"{step.track.title}: {step.done}/{step.total} done · mark it with /milestone done")
-    return embed
+    return fit(embed)
 
 
 def summary_embed(summary: ProgressSummary, knowledge: Knowledge, who: str) -> discord.Embed:
@@ -105,7 +105,7 @@ def summary_embed(summary: ProgressSummary, knowledge: Knowledge, who: str) -> d
                 EMBED_FIELD,
             ),
         )
-    return embed
+    return fit(embed)
 
 
 def completion_embed(result: CompletionResult, track: TrackProgress) -> discord.Embed:
@@ -122,7 +122,7 @@ def completion_embed(result: CompletionResult, track: TrackProgress) -> discord.
         )
     embed = discord.Embed(description=text, colour=COLOUR)
     embed.add_field(name=track.track.title, value=progress_line(track), inline=False)
-    return embed
+    return fit(embed)
 
 
 def undo_embed(result: UndoResult, track: TrackProgress) -> discord.Embed:
@@ -134,4 +134,4 @@ def undo_embed(result: UndoResult, track: TrackProgress) -> discord.Embed:
     )
     embed = discord.Embed(description=text, colour=COLOUR if result.removed else MUTED)
     embed.add_field(name=track.track.title, value=progress_line(track), inline=False)
-    return embed
+    return fit(embed)

@@ -38,3 +38,11 @@ def quote(text: str, limit: int = 200) -> str:
     """Member text shown back to them: one line, clipped, with Markdown and mentions defused."""
     flat = " ".join(text.split())
     return discord.utils.escape_mentions(discord.utils.escape_markdown(clip(flat, limit)))
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Trim the description so the whole embed stays within Discord's 6,000 characters."""
+    excess = len(embed) - EMBED_TOTAL
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, max(1, len(embed.description) - excess - 1))
+    return embed
