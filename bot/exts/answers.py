@@ -60,10 +60,11 @@ class Answers(commands.Cog):
             )
             return
         coach = coach_of(interaction)
-        answer = coach.library.engine.answer(question)
+        library = coach.library  # one version for the whole reply, even if a reload lands meanwhile
+        answer = library.engine.answer(question)
         await coach.record_question(guild_id_of(interaction), question, answer)
         if answer.outcome is Outcome.ANSWER and answer.entry is not None:
-            await self._post_entry(interaction, answer.entry, private=private)
+            await self._post_entry(interaction, answer.entry, library.knowledge, private=private)
         elif answer.outcome is Outcome.SUGGEST:
             entries = [entry for entry, _ in answer.suggestions]
             await interaction.response.send_message(
@@ -81,6 +82,7 @@ class Answers(commands.Cog):
         self,
         interaction: discord.Interaction,
         entry: Entry,
+        knowledge: Knowledge,
         *,
         private: bool,
         target: discord.Member | discord.User | None = None,
@@ -105,7 +107,7 @@ class Answers(commands.Cog):
             )
             content, mentions = f"{target.mention}, {sender} thought this might help:", ping_only(target)
         message = await show_entry(
-            interaction, entry, ephemeral=private, content=content, allowed_mentions=mentions
+            interaction, entry, ephemeral=private, content=content, allowed_mentions=mentions, knowledge=knowledge
         )
         if message is not None and target is None:
             self.recent.put(key, message.jump_url)
@@ -135,7 +137,7 @@ class Answers(commands.Cog):
                 ephemeral=True,
             )
             return
-        await self._post_entry(interaction, entry, private=False, target=for_member)
+        await self._post_entry(interaction, entry, library.knowledge, private=False, target=for_member)
 
     @topic.autocomplete("name")
     async def topic_autocomplete(

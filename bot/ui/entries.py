@@ -48,9 +48,14 @@ async def show_entry(
     ephemeral: bool,
     content: str | None = None,
     allowed_mentions: discord.AllowedMentions = NO_PINGS,
+    knowledge: Knowledge | None = None,
 ) -> discord.Message | None:
-    """Reply with ``entry`` (or edit the deferred reply); returns the message when public."""
-    knowledge = coach_of(interaction).library.knowledge
+    """Reply with ``entry``; returns the message when public.
+
+    ``knowledge`` is the version ``entry`` came from, so a reload in between never mixes two
+    versions in one reply.
+    """
+    knowledge = knowledge or coach_of(interaction).library.knowledge
     owner = None if ephemeral else interaction.user.id
     kwargs: dict[str, Any] = {
         "content": content,
