@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO))
 from bot.knowledge.loader import load_or_raise  # noqa: E402
 from bot.search import engine as engine_module  # noqa: E402
 from bot.search.calibration import FEATURES, NO_ANCHOR_FACTOR, Features  # noqa: E402
-from bot.search.engine import AnswerEngine  # noqa: E402
+from bot.search.engine import AnswerEngine, Candidate  # noqa: E402
 from bot.search.evaluation import EvalItem, load_items  # noqa: E402
 from bot.search.index import FIELDS  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
@@ -54,7 +54,7 @@ class Row:
 
     item: EvalItem
     source: str
-    raw: list[tuple[float, float, float, float]]  # (soft, hard, anchor, qsim) per candidate
+    raw: list[tuple[float, float, float, float, float]]  # (soft, hard, anchor, qsim, similar) per candidate
     right: list[bool]
     direct: bool                                # served by an exact name match
 
@@ -64,14 +64,23 @@ def collect(engine: AnswerEngine, items: Sequence[EvalItem], source: str) -> lis
     for item in items:
         query, candidates = engine.rank(item.q, depth=20)
         direct = query.norm in engine._names.exact
-        raw = [(c.features.soft, c.features.hard, c.features.anchor, c.features.qsim) for c in candidates]
+        raw = [(c.features.soft, c.features.hard, c.features.anchor, c.features.qsim, similarity(c))
+               for c in candidates]
         right = [item.in_scope and item.is_right(c.entry) for c in candidates]
         rows.append(Row(item, source, raw, right, direct))
     return rows
 
 
+def similarity(candidate: Candidate) -> float:
+    """The phrase similarity the engine ranks with (F-beta, ``QSIM_BETA``), recovered from the
+    rank score; the ``qsim`` feature is the F1 of the same overlap."""
+    f = candidate.features
+    rest = candidate.score - f.soft - engine_module.HARD_WEIGHT * f.hard
+    return rest / engine_module.QSIM_WEIGHT if engine_module.QSIM_WEIGHT else f.qsim
+
+
 def ranked(row: Row, qsim_w: float, hard_w: float) -> list[tuple[float, int]]:
-    scores = [(s + qsim_w * q + hard_w * h, i) for i, (s, h, _, q) in enumerate(row.raw)]
+    scores = [(s + qsim_w * sim + hard_w * h, i) for i, (s, h, _, _, sim) in enumerate(row.raw)]
     return sorted(scores, key=lambda x: -x[0])
 
 
@@ -81,7 +90,7 @@ def top_features(row: Row, qsim_w: float, hard_w: float) -> tuple[Features, bool
         return None
     score, best = order[0]
     margin = score - (order[1][0] if len(order) > 1 else 0.0)
-    s, h, st, q = row.raw[best]
+    s, h, st, q, _ = row.raw[best]
     return Features(s, h, st, q, margin), row.right[best]
 
 

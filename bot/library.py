@@ -8,8 +8,12 @@ reloads it off the event loop; a failed reload keeps serving the last good versi
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,9 +116,14 @@ class Librarian:
         return fingerprint(self.directory) != self._fingerprint
 
     async def reload(self) -> ReloadOutcome:
+        """Load, validate and index the directory again in a worker thread, then swap.
+
+        Everything proportional to the size of the knowledge runs in the worker: the load,
+        the index, the diff against the version in service, and freeing that version.
+        """
         async with self._lock:
             stamp = await asyncio.to_thread(fingerprint, self.directory)
-            result, library = await asyncio.to_thread(_load_and_index, self.directory)
+            result, library, diff = await asyncio.to_thread(_reload, self.directory, self._library)
             self._fingerprint = stamp
             if library is None:
                 self.last_failure = FailedReload(datetime.now(UTC), tuple(result.errors))
@@ -124,17 +133,71 @@ class Librarian:
                     "\n".join(str(p) for p in result.errors),
                 )
                 return ReloadOutcome(False, self.knowledge.version, tuple(result.errors))
-            old, self._library = self._library, library
-            diff = KnowledgeDiff.between(old.knowledge, library.knowledge)
-            log.info("knowledge reloaded: version %s -> %s", old.knowledge.version, library.knowledge.version)
+            old = [self._library]
+            self._library = library
+            old_version = old[0].knowledge.version
+            await asyncio.to_thread(old.clear)  # the last reference, unless a command still holds it
+            log.info("knowledge reloaded: version %s -> %s", old_version, library.knowledge.version)
             return ReloadOutcome(True, library.knowledge.version, tuple(result.problems), diff)
 
 
+_pause_lock = threading.Lock()
+_pauses = 0
+
+
+def _set_aside_survivors(phase: str, info: dict[str, int]) -> None:
+    """A ``gc.callbacks`` hook: once a collection of the middle generation has promoted its
+    survivors to the oldest one, move them aside too, so no full collection during the
+    reload has the new library to walk either."""
+    if phase == "stop" and info["generation"] >= 1:
+        gc.freeze()
+
+
+@contextmanager
+def _collector_skips_live_objects() -> Iterator[None]:
+    """While a reload runs, full garbage collections leave alone the objects that are alive
+    when it starts (the library in service, the rest of the bot) and those that survive
+    young collections meanwhile (the library being built).
+
+    A full collection walks every container object the process holds while holding the
+    GIL, so during a reload, which allocates a new library's worth of objects and so
+    triggers full collections, each would stall the event loop for as long as the heap
+    takes to walk. ``gc.freeze`` moves live objects aside (they are still freed by
+    reference counting as usual) and ``gc.unfreeze`` puts them all back in the oldest
+    generation when the reload ends, so the collector only misses them for the duration of
+    the reload, and young collections keep reclaiming short-lived cycles all along. Unlike
+    ``gc.disable``, which is process-wide too, nothing stops collecting, and nothing
+    piles up for one long collection afterwards. Overlapping reloads share one pause.
+    """
+    global _pauses
+    with _pause_lock:
+        if _pauses == 0:
+            gc.freeze()
+            gc.callbacks.append(_set_aside_survivors)
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0:
+                gc.callbacks.remove(_set_aside_survivors)
+                gc.unfreeze()
+
+
 def _load_and_index(directory: Path) -> tuple[LoadResult, Library | None]:
-    result = load_knowledge(directory)
-    if result.knowledge is None:
-        return result, None
-    return result, Library.build(result.knowledge)
+    with _collector_skips_live_objects():
+        result = load_knowledge(directory)
+        if result.knowledge is None:
+            return result, None
+        return result, Library.build(result.knowledge)
+
+
+def _reload(directory: Path, current: Library) -> tuple[LoadResult, Library | None, KnowledgeDiff]:
+    result, library = _load_and_index(directory)
+    if library is None:
+        return result, None, KnowledgeDiff()
+    return result, library, KnowledgeDiff.between(current.knowledge, library.knowledge)
 
 
 def fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:

@@ -58,6 +58,7 @@ LIMITS = {
 MIN_QUESTIONS = 3
 AREA_MENU_LIMIT = 25
 _NORMALISE = re.compile(r"[\W_]+")
+_WHITESPACE = re.compile(r"\s")  # what str.isspace() calls whitespace
 
 
 @dataclass
@@ -106,16 +107,22 @@ def normalise_question(text: str) -> str:
     return " ".join(_NORMALISE.sub(" ", text.lower()).split())
 
 
-@dataclass
+@dataclass(slots=True)
 class _EntrySource:
-    """A loaded entry with the lines its cross-references were written on."""
+    """A loaded entry with the lines its cross-references were written on.
+
+    Tuples of (text, line) pairs, not lists: a load holds one of these per entry until the
+    cross-checks, and the garbage collector stops walking a tuple of plain values after its
+    first pass, where it walks a list every time (a reload should stall the bot as little
+    as possible).
+    """
 
     entry: Entry
     rel: str
     lines: dict[str, int]
-    related: list[tuple[str, int]]
-    aliases: list[tuple[str, int]]
-    questions: list[tuple[str, int]]
+    related: tuple[tuple[str, int], ...]
+    aliases: tuple[tuple[str, int], ...]
+    questions: tuple[tuple[str, int], ...]
 
 
 @dataclass
@@ -339,7 +346,7 @@ class _Loader:
             path=rel,
         )
         lines = {key: f.line(key) for key in ("id", "area", "milestone")}
-        return _EntrySource(entry, rel, lines, related, aliases, questions)
+        return _EntrySource(entry, rel, lines, tuple(related), tuple(aliases), tuple(questions))
 
     def _links(self, f: Fields) -> tuple[Link, ...] | None:
         links: list[Link] = []
@@ -351,7 +358,7 @@ class _Loader:
             lf.check_keys(LINK_KEYS)
             title = lf.text("title", max_len=LIMITS["link_title"])
             url = lf.text("url")
-            if url and (not url.startswith("https://") or any(c.isspace() for c in url)):
+            if url and (not url.startswith("https://") or _WHITESPACE.search(url)):
                 lf.error(lf.line("url"), f"link url must be an https:// address, found {url!r}")
             elif title and url:
                 links.append(Link(title, url))

@@ -44,6 +44,7 @@ MAX_DEPTH = 40
 
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class YamlMap(dict[str, Any]):
@@ -162,6 +163,8 @@ class _Walker:
                 items.append(self.value(child, depth + 1))
                 items.item_lines.append(child.start_mark.line + 1)
             return items
+        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value  # what the safe constructor makes of a str scalar, without its dispatch
         try:
             return self._loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:

@@ -15,11 +15,8 @@ on stems, so "job postings" finds ``job posting``, and before stop words are dro
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain, compress, pairwise
-from typing import Any
 
 from bot.search.lexicon import GENERAL_SYNONYMS, IRREGULAR, STOPWORDS, american
 from bot.search.porter import stem
@@ -27,11 +24,8 @@ from bot.search.text import clean, text_words, words
 
 __all__ = ["STOPWORDS", "Analyzer", "Span", "base_word", "base_words"]
 
-#: Joins an entry's texts for one tokenising pass; a made-up word no stem or phrase matches.
-_SEPARATOR = "zqxsepzqx"
-
-
 _BASE: dict[str, str] = {}
+_STEMS: dict[str, str] = {}
 _BASE_LIMIT = 200_000
 
 
@@ -49,18 +43,6 @@ def base_word(word: str) -> str:
 def base_words(text: str) -> list[str]:
     """The words of raw text in their base spelling ("paid" -> "pay", "centre" -> "center")."""
     return [base_word(w) for w in words(clean(text))]
-
-
-class _Memo(dict[str, Any]):
-    """A dict that computes missing values, so ``map(memo.__getitem__, words)`` runs in C."""
-
-    def __init__(self, compute: Callable[[str], Any]) -> None:
-        super().__init__()
-        self._compute = compute
-
-    def __missing__(self, key: str) -> Any:
-        value = self[key] = self._compute(key)
-        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +70,7 @@ class Analyzer:
 
     def __init__(self, synonyms: Iterable[tuple[str, ...]] = (),
                  general: Iterable[tuple[str, ...]] = GENERAL_SYNONYMS) -> None:
-        self._stems: dict[str, str] = {}
         self._word_groups: dict[str, tuple[str, ...]] = {}
-        # per raw word of entry texts (bounded by the knowledge base's vocabulary)
-        self._full_stem = _Memo(lambda w: self.stem(base_word(w)))
-        self._content_stem = _Memo(lambda w: "" if base_word(w) in STOPWORDS else self._full_stem[w])
-        self._word_group_terms = _Memo(lambda w: self._groups_of(base_word(w)))
-        self._starts_phrase = _Memo(lambda w: self._full_stem[w] in self._phrases)
         self._single: dict[str, list[str]] = {}
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.synonym_words: set[str] = set()
@@ -113,27 +89,27 @@ class Analyzer:
                     continue
                 key = tuple(self.stem(w) for w in raw)
                 self._phrases.setdefault(key[0], []).append((key, token))
-        # for entry texts: two-word phrases by their stems, longer ones by their first two
-        two: dict[tuple[str, str], list[str]] = {}
-        self._longer_by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
         for options in self._phrases.values():
             options.sort(key=lambda option: -len(option[0]))
-            for key, token in options:
-                if len(key) == 2:
-                    tokens = two.setdefault((key[0], key[1]), [])
-                    if token not in tokens:
-                        tokens.append(token)
-                else:
-                    self._longer_by_pair.setdefault((key[0], key[1]), []).append((key, token))
-        self._two_word_tokens = {pair: tuple(tokens) for pair, tokens in two.items()}
 
     def stem(self, word: str) -> str:
-        cached = self._stems.get(word)
+        """The Porter stem (cached for the process: the stemmer depends on nothing else, so
+        a reload only stems the words it has not met before)."""
+        cached = _STEMS.get(word)
         if cached is None:
-            if len(self._stems) >= _BASE_LIMIT:
-                self._stems.clear()
-            cached = self._stems[word] = stem(word)
+            if len(_STEMS) >= _BASE_LIMIT:
+                _STEMS.clear()
+            cached = _STEMS[word] = stem(word)
         return cached
+
+    @property
+    def phrase_options(self) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+        """First stem -> (stems, group term) of every synonym phrase of several words."""
+        return self._phrases
+
+    def groups_of(self, word: str) -> tuple[str, ...]:
+        """The group terms of the one-word synonyms a base word (or its singular) is."""
+        return self._groups_of(word)
 
     def _groups_of(self, word: str) -> tuple[str, ...]:
         """The one-word synonym groups a word (or its singular) belongs to (cached)."""
@@ -163,56 +139,26 @@ class Analyzer:
                     found.append(Span(i, end, token))
         return found
 
-    def terms(self, text: str, surface: set[str] | None = None) -> list[str]:
-        """The index terms of a text: stems of content words plus synonym group terms."""
-        return self.terms_of_texts([text], surface)[0]
-
-    def terms_of_texts(self, texts: Sequence[str], surface: set[str] | None = None) -> list[list[str]]:
-        """The index terms of each text (as ``terms``), for an entry's texts at once.
-
-        The same terms as ``spans`` over ``base_words`` would give, through cached per-word
-        lookups run by ``map`` (no Python loop over the words), and one tokenising pass for
-        all the texts: this runs over every entry when the index is built. ``surface``, when
-        given, also collects the words (for the spelling corrector).
-        """
-        raw = text_words(f" {_SEPARATOR} ".join(texts))
-        bounds = [0]
-        if len(texts) > 1:
-            if raw.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator word itself
-                return [self.terms_of_texts([t], surface)[0] for t in texts]
-            for _ in range(len(texts) - 1):
-                bounds.append(raw.index(_SEPARATOR, bounds[-1]) + 1)
-        bounds.append(len(raw) + 1)
-        if surface is not None:
-            surface.update(raw)
-            surface.discard(_SEPARATOR)
-        content = list(map(self._content_stem.__getitem__, raw))
-        groups = list(map(self._word_group_terms.__getitem__, raw))
-        out = []
-        for start, end in pairwise(bounds):
-            terms = list(filter(None, content[start:end - 1]))
-            terms.extend(chain.from_iterable(groups[start:end - 1]))
-            out.append(terms)
-        for at, token in self._phrase_hits(raw):   # a phrase never spans the separator
-            out[bisect_right(bounds, at) - 1].append(token)
-        return out
-
-    def _phrase_hits(self, raw: list[str]) -> list[tuple[int, str]]:
-        """(position, group term) of every multi-word synonym phrase in a word list."""
-        hits: list[tuple[int, str]] = []
-        starts = list(compress(range(len(raw) - 1), map(self._starts_phrase.__getitem__, raw)))
-        if not starts:
-            return hits
-        full, n = self._full_stem, len(raw)
-        stem_at = full.__getitem__
-        firsts = map(stem_at, map(raw.__getitem__, starts))
-        seconds = map(stem_at, map(raw.__getitem__, map((1).__add__, starts)))
-        pairs = list(zip(firsts, seconds, strict=True))
-        two = list(map(self._two_word_tokens.get, pairs))
-        hits = [(i, token) for i, tokens in compress(zip(starts, two, strict=True), two) for token in tokens]
-        longer = list(map(self._longer_by_pair.get, pairs))
-        for i, options in compress(zip(starts, longer, strict=True), longer):
-            for key, token in options:
-                if i + len(key) <= n and all(full[raw[i + k]] == key[k] for k in range(2, len(key))):
-                    hits.append((i, token))
-        return hits
+    def terms(self, text: str) -> list[str]:
+        """The index terms of a text: the stems of its content words, the group term of each
+        one-word synonym, and the group term of each synonym phrase of several words (matched
+        on stems, stop words included; a two-word phrase counts once per place however many
+        of its group's phrases share its stems). This is the definition: ``Corpus`` computes
+        the same for all entries at once."""
+        bases = [base_word(w) for w in text_words(text)]
+        stems = [self.stem(b) for b in bases]
+        found = [s for b, s in zip(bases, stems, strict=True) if b not in STOPWORDS]
+        for b in bases:
+            found.extend(self._groups_of(b))
+        n = len(stems)
+        for i, first in enumerate(stems):
+            pairs: set[str] = set()
+            for key, token in self._phrases.get(first, ()):
+                if i + len(key) > n or tuple(stems[i:i + len(key)]) != key:
+                    continue
+                if len(key) == 2:
+                    if token in pairs:
+                        continue
+                    pairs.add(token)
+                found.append(token)
+        return found

@@ -4,10 +4,14 @@ honest "I don't know".
 Matching is tiered, as in the best community bots: an exact id, alias or title is served
 directly; otherwise a ranked full-text search runs, in two stages:
 
-1. BM25F over title, aliases, questions and answer (``bot.search.index``), scored per
-   *concept* (``bot.search.query``) so a synonym never counts twice;
-2. the best 40 are reranked with ``qsim``, the overlap between the question and each
-   entry's own phrasings (title, aliases, questions), which is what a paraphrase shares.
+1. candidates: the best 40 by BM25F over title, aliases, questions and answer
+   (``bot.search.index``), scored per *concept* (``bot.search.query``) so a synonym never
+   counts twice, plus up to 40 entries one of whose phrasings (title, alias, question)
+   shares the most of the question's less common words, so that entries which merely
+   mention the question's common words many times cannot crowd out the one that asks it;
+2. the candidates are reranked with the overlap between the question and each entry's own
+   phrasings, which is what a paraphrase shares (F0.5: a curated question wrapped in the
+   member's own words still matches in full).
 
 A logistic model (``bot.search.calibration``) turns the best candidate's features into a
 confidence, and the thresholds fitted on labelled questions decide answer / suggest /
@@ -31,10 +35,8 @@ builds it in a worker thread and swaps it in whole when the knowledge reloads.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -45,6 +47,7 @@ from bot.knowledge.models import Entry, Knowledge
 from bot.search import calibration
 from bot.search.analyzer import Analyzer, base_word
 from bot.search.calibration import Features
+from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
 from bot.search.lookup import MAX_CHOICES, NameIndex, normalise_name
 from bot.search.query import Query, QueryParser
@@ -56,8 +59,18 @@ RERANK_DEPTH = 6
 LOOKUP_FILL_BELOW = 5
 #: How many entries the BM25F first pass hands to the phrase-overlap (qsim) rerank.
 QSIM_DEPTH = 40
-#: Rank score = soft + QSIM_WEIGHT * qsim + HARD_WEIGHT * hard (chosen by benchmarks/calibrate.py).
-QSIM_WEIGHT = 0.4
+#: ... and how many entries with the phrases closest to the question it adds to them, found
+#: through the question's less common terms: those in at most this share of all phrases.
+SIMILAR_DEPTH = 40
+SIMILAR_MAX_SHARE = 0.05
+#: Rank score = soft + QSIM_WEIGHT * similarity + HARD_WEIGHT * hard, where similarity is the
+#: best F-beta overlap of the question with one of the entry's phrases (chosen with
+#: benchmarks/heldout.py and benchmarks/calibrate.py). Beta below 1 weighs precision (how
+#: much of the phrase the question covers) above recall: members wrap a curated question in
+#: their own words, so "all of this phrase is in the message" is the stronger evidence. The
+#: ``qsim`` feature of the confidence stays the F1 overlap the model was fitted on.
+QSIM_WEIGHT = 0.5
+QSIM_BETA = 0.5
 HARD_WEIGHT = 0.0
 #: Words written with two or more capitals in the answers (PgMP, PMIEF, VRMS): the
 #: subject's own jargon, which names what an entry is about even when only its answer
@@ -113,20 +126,6 @@ class Answer:
         }
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Building allocates millions of short-lived objects and no reference cycles, so the
-    cyclic collector only burns time scanning them (a sixth of a 10,000-entry build); it is
-    paused for the build and then restored as it was."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def decide(candidates: Sequence[Candidate], corrections: tuple[tuple[str, str], ...] = ()) -> Answer:
     """The outcome for ranked candidates (best first), by the thresholds in ``calibration``."""
     if not candidates:
@@ -166,57 +165,42 @@ class AnswerEngine:
               k1: float = K1) -> AnswerEngine:
         """Index a knowledge snapshot. Pure and CPU-bound: call it off the event loop.
 
-        ``fields`` and ``k1`` exist for benchmarks/calibrate.py, which tunes them.
+        ``fields`` and ``k1`` exist for benchmarks/calibrate.py, which tunes them. Tokens are
+        integers and postings typed arrays throughout (``bot.search.corpus``), so the engine
+        holds a few hundred Python objects whatever the size of the knowledge base, and the
+        garbage collector is left running.
         """
-        with _cyclic_gc_paused():
-            return cls._build(knowledge, fields, k1)
-
-    @classmethod
-    def _build(cls, knowledge: Knowledge, fields: Mapping[str, tuple[float, float]],
-               k1: float) -> AnswerEngine:
         analyzer = Analyzer(knowledge.synonyms)
         entries = list(knowledge.entries.values())
-        docs: list[dict[str, list[str]]] = []
-        phrase_terms: list[list[list[str]]] = []
-        surface: set[str] = set()
-        for entry in entries:
-            title, *named, answer = analyzer.terms_of_texts(
-                (entry.title, *entry.aliases, *entry.questions, entry.answer), surface)
-            aliases, questions = named[:len(entry.aliases)], named[len(entry.aliases):]
-            docs.append({"title": title, "aliases": [t for a in aliases for t in a],
-                         "questions": [t for q in questions for t in q], "answer": answer})
-            phrase_terms.append([title, *named])
-        index = FieldIndex(docs, fields, k1)
-        phrases = PhraseIndex(phrase_terms, index.idf)
+        corpus = Corpus(entries, analyzer)
+        index = FieldIndex(corpus, fields, k1)
+        phrases = PhraseIndex(corpus, index)
         # the corrector prefers, among equally close words, the one in more entries
         vocabulary: dict[str, int] = {}
-        for word in surface:
-            base = base_word(word)
-            stem = analyzer.stem(base)
+        synonym_words = analyzer.synonym_words
+        for base, stem in zip(corpus.bases[1:], corpus.full_stems[1:], strict=True):
             if stem in index:
-                vocabulary[base] = len(index.postings[stem].docs)
-            elif base in analyzer.synonym_words:
+                vocabulary[base] = index.df(stem)
+            elif base in synonym_words:
                 vocabulary[base] = 1
         speller = Speller(vocabulary)
         parser = QueryParser(analyzer, index, speller)
+        written = [w for w in corpus.answer_words() if not w.islower() and _ACRONYM.fullmatch(w)]
+        for answer in corpus.uncased_answers:
+            written.extend(_ACRONYM.findall(answer))
         jargon = frozenset(
-            stem for word in dict.fromkeys(_ACRONYM.findall("\n".join(e.answer for e in entries)))
+            stem for word in dict.fromkeys(written)
             if (stem := analyzer.stem(base_word(word.lower()))) in index and stem not in parser.everyday)
         return cls(knowledge, analyzer, index, phrases, parser, NameIndex(entries), jargon)
 
     # -- ranking -------------------------------------------------------------------------
 
-    def _coverage(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per entry: the BM25F score and the importance matched anywhere, both over the
-        query's total importance, and the *anchor*: how many concepts a subject word (not an
-        everyday one) matches in a naming field (title, alias, question), saturating at
-        ``ANCHORS_FOR_FULL``."""
+    def _soft(self, query: Query) -> np.ndarray:
+        """Per entry: the BM25F score over the query's total importance (a concept counts
+        through its best alternative)."""
         n = self._index.size
         soft = np.zeros(n, dtype=np.float32)
-        hard = np.zeros(n, dtype=np.float32)
-        anchor = np.zeros(n, dtype=np.float32)
         postings = self._index.postings
-        everyday, jargon = self._parser.everyday, self._jargon
         for concept in query.concepts:
             alternatives = concept.alternatives
             if not alternatives:
@@ -226,33 +210,49 @@ class AnswerEngine:
                 term, value = alternatives[0]
                 p = postings[term]
                 soft[p.docs] += (w * value) * p.sat
-                hard[p.docs] += w * value
-                if term in jargon:
-                    anchor[p.docs] += w
-                elif term not in everyday:
-                    anchor[p.docs] += w * p.strong
                 continue
             best = np.zeros(n, dtype=np.float32)
-            matched = np.zeros(n, dtype=np.float32)
-            named = np.zeros(n, dtype=np.float32)
             for term, value in alternatives:
                 p = postings[term]
                 best[p.docs] = np.maximum(best[p.docs], value * p.sat)
-                matched[p.docs] = np.maximum(matched[p.docs], value)
-                if term in jargon:
-                    named[p.docs] = 1.0
-                elif term not in everyday:
-                    named[p.docs] = np.maximum(named[p.docs], p.strong)
             soft += w * best
-            hard += w * matched
-            anchor += w * named
-        mass = query.mass
-        return soft / mass, hard / mass, np.minimum(1.0, anchor / ANCHORS_FOR_FULL)
+        return soft / query.mass
 
-    def _qsim(self, query: Query, entries: np.ndarray) -> np.ndarray:
-        """For the given entries: the best F1 overlap between the query and one of their
-        phrases (title, an alias or a question). Recall is over the query's importance (a
-        concept counts once, through its best alternative), precision over the phrase's idf."""
+    def _matched(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For a few entries (ascending): the importance matched anywhere over the query's
+        total, and the *anchor*: how many concepts a subject word (not an everyday one)
+        matches in a naming field (title, alias, question), saturating at
+        ``ANCHORS_FOR_FULL``. Only the candidates need these, so each posting list is
+        searched for them rather than scattered over every entry."""
+        hard = np.zeros(len(entries), dtype=np.float64)
+        anchor = np.zeros(len(entries), dtype=np.float64)
+        postings = self._index.postings
+        everyday, jargon = self._parser.everyday, self._jargon
+        for concept in query.concepts:
+            matched = np.zeros(len(entries), dtype=np.float64)
+            named = np.zeros(len(entries), dtype=np.float64)
+            for term, value in concept.alternatives:
+                p = postings[term]
+                at = p.docs.searchsorted(entries)
+                at[at == len(p.docs)] = 0
+                hit = p.docs[at] == entries
+                if not hit.any():
+                    continue
+                matched[hit] = np.maximum(matched[hit], value)
+                if term in jargon:
+                    named[hit] = 1.0
+                elif term not in everyday:
+                    named[hit] = np.maximum(named[hit], p.strong[at[hit]])
+            hard += concept.weight * matched
+            anchor += concept.weight * named
+        return hard / query.mass, np.minimum(1.0, anchor / ANCHORS_FOR_FULL)
+
+    def _qsim(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For the given entries: the best overlap between the query and one of their phrases
+        (title, an alias or a question), as F-beta with ``QSIM_BETA`` (which ranks) and as F1
+        (the ``qsim`` feature the confidence model was fitted on). Recall is over the query's
+        importance (a concept counts once, through its best alternative), precision over the
+        phrase's idf."""
         index = self._phrases
         wanted: list[tuple[int, int, float]] = []          # (term id, concept, value)
         for ci, concept in enumerate(query.concepts):
@@ -262,18 +262,18 @@ class AnswerEngine:
                     wanted.append((tid, ci, value))
         result = np.zeros(len(entries), dtype=np.float32)
         if not wanted:
-            return result
+            return result, result
         wanted.sort()
         q_term = np.array([w[0] for w in wanted], dtype=np.int64)
         q_concept = np.array([w[1] for w in wanted], dtype=np.int64)
         q_value = np.array([w[2] for w in wanted], dtype=np.float32)
         rows = index.rows_of(entries)
         terms = index.term[rows]
-        left = np.searchsorted(q_term, terms, side="left")
-        count = np.searchsorted(q_term, terms, side="right") - left
-        hit = count > 0
-        if not hit.any():
-            return result
+        left = q_term.searchsorted(terms, side="left")
+        count = q_term.searchsorted(terms, side="right") - left
+        hit = np.flatnonzero(count)
+        if not len(hit):
+            return result, result
         rows, left, count = rows[hit], left[hit], count[hit]
         # rows come entry by entry and phrase by phrase, so equal phrases are adjacent
         phrase_of = index.phrase[rows]
@@ -282,43 +282,100 @@ class AnswerEngine:
         np.not_equal(phrase_of[1:], phrase_of[:-1], out=starts[1:])
         local = np.cumsum(starts) - 1
         phrases = phrase_of[starts]
-        # a term may serve several concepts (a synonym phrase spans several words): credit each
-        repeat = np.repeat(np.arange(len(rows)), count)
-        at = np.repeat(left, count) + np.arange(len(repeat)) - np.repeat(np.cumsum(count) - count, count)
+        if count.max() > 1:
+            # a term may serve several concepts (a synonym phrase spans several words): credit each
+            local_of = np.repeat(local, count)
+            at = np.repeat(left - (np.cumsum(count) - count), count) + np.arange(len(local_of))
+        else:
+            local_of, at = local, left
         best = np.zeros((len(phrases), len(query.concepts)), dtype=np.float32)
         values = q_value[at]
-        order = np.argsort(values, kind="stable")          # assigning in ascending order keeps the max
-        best[local[repeat][order], q_concept[at][order]] = values[order]
+        order = values.argsort(kind="stable")              # assigning in ascending order keeps the max
+        best[local_of[order], q_concept[at[order]]] = values[order]
         weights = np.array([c.weight for c in query.concepts], dtype=np.float32)
-        recall = best @ weights / query.mass
+        recall = (best * weights).sum(axis=1) / query.mass   # not BLAS: its float flags are noisy
         precision = np.bincount(local, weights=index.idf[rows], minlength=len(phrases)) / index.total[phrases]
-        total = recall + precision
-        f1 = np.divide(2 * recall * precision, total, out=np.zeros_like(total), where=total > 0)
-        slot = np.searchsorted(entries, index.owner[phrases])
-        order = np.argsort(f1, kind="stable")
-        result[slot[order]] = f1[order]
-        return result
+        # F-beta and F1 per phrase, then the best phrase of each entry (phrases come entry by entry)
+        b2 = np.array([[QSIM_BETA * QSIM_BETA], [1.0]])
+        total = b2 * precision + recall
+        f = np.divide((1 + b2) * (recall * precision), total, out=np.zeros_like(total), where=total > 0)
+        owner = index.owner[phrases]
+        first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+        best_of = np.maximum.reduceat(f, first, axis=1).astype(np.float32)
+        slot = entries.searchsorted(owner[first])
+        similar, f1 = np.zeros(len(entries), dtype=np.float32), np.zeros(len(entries), dtype=np.float32)
+        similar[slot], f1[slot] = best_of
+        return similar, f1
+
+    def _similar(self, query: Query, k: int) -> np.ndarray:
+        """Up to ``k`` entries whose best phrase (title, alias or question) covers most of the
+        query's importance, counting only the terms that are in few phrases.
+
+        The BM25F pass alone hands the rerank the entries with the most matching text, and
+        when many entries share the question's common words ("project", "pmp", or a topic
+        that has dozens of near-copies) they crowd out the entry one of whose questions
+        *is* the question. This finds those entries from the phrases side, at a cost bound
+        by the posting lengths of uncommon terms.
+        """
+        index = self._phrases
+        cap = max(1, int(SIMILAR_MAX_SHARE * index.size))
+        phrases, concepts, values = [], [], []
+        for ci, concept in enumerate(query.concepts):
+            for term, value in concept.alternatives:
+                tid = index.vocab.get(term)
+                if tid is None:
+                    continue
+                start, end = index.term_start[tid], index.term_start[tid + 1]
+                if 0 < end - start <= cap:
+                    phrases.append(index.phrases_of_term[start:end])
+                    concepts.append(np.full(end - start, ci, dtype=np.int64))
+                    values.append(np.full(end - start, value * concept.weight, dtype=np.float64))
+        if not phrases:
+            return np.zeros(0, dtype=np.int64)
+        phrase, concept_of, value = np.concatenate(phrases), np.concatenate(concepts), np.concatenate(values)
+        # a concept counts once per phrase, through its best alternative
+        key = phrase * len(query.concepts) + concept_of
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        best = np.maximum.reduceat(value[order], starts)
+        phrase = key[starts] // len(query.concepts)
+        starts = np.flatnonzero(np.concatenate(([True], phrase[1:] != phrase[:-1])))
+        recall = np.add.reduceat(best, starts)
+        phrase = phrase[starts]
+        keep = min(len(recall), 8 * k)
+        top = np.argpartition(-recall, keep - 1)[:keep] if keep < len(recall) else np.arange(len(recall))
+        top = top[np.argsort(-recall[top], kind="stable")]
+        entries = dict.fromkeys(index.owner[phrase[top]].tolist())
+        return np.fromiter(entries, dtype=np.int64, count=len(entries))[:k]
 
     def rank(self, text: str, depth: int = RERANK_DEPTH) -> tuple[Query, list[Candidate]]:
         """The query and its best ``depth`` candidates, best first, with features and confidence."""
         query = self._parser.parse(text)
         if not query.known or query.mass <= 0 or depth <= 0:
             return query, []
-        soft, hard, anchor = self._coverage(query)
-        first = soft + HARD_WEIGHT * hard
+        soft = self._soft(query)
+        first = soft if HARD_WEIGHT == 0 else soft + HARD_WEIGHT * self._matched(query, np.arange(len(soft)))[0]
         k = min(max(depth + 1, QSIM_DEPTH), int(np.count_nonzero(first)))
         if k == 0:
             return query, []
-        pool = np.sort(np.argpartition(-first, k - 1)[:k] if k < len(first) else np.flatnonzero(first))
+        pool = np.argpartition(-first, k - 1)[:k] if k < len(first) else np.flatnonzero(first)
+        if k < len(first):
+            pool = np.union1d(pool, self._similar(query, SIMILAR_DEPTH))
+        pool = np.sort(pool)
+        similar = np.zeros(len(first), dtype=np.float32)
         qsim = np.zeros(len(first), dtype=np.float32)
-        qsim[pool] = self._qsim(query, pool)
-        score = first + QSIM_WEIGHT * qsim
-        order = sorted(pool.tolist(), key=lambda i: (-score[i], i))[:depth + 1]
+        similar[pool], qsim[pool] = self._qsim(query, pool)
+        score = first + QSIM_WEIGHT * similar
+        order = pool[np.lexsort((pool, -score[pool]))[:depth + 1]].tolist()   # best first, then by number
+        shown = sorted(order[:depth])
+        hard, anchor = self._matched(query, np.array(shown, dtype=np.int64))
+        slot = {number: i for i, number in enumerate(shown)}
         candidates = []
         for position, number in enumerate(order[:depth]):
             rival = order[1] if position == 0 and len(order) > 1 else order[0]
             margin = float(score[number] - (score[rival] if rival != number else 0.0))
-            features = Features(float(soft[number]), float(hard[number]), float(anchor[number]),
+            features = Features(float(soft[number]), float(hard[slot[number]]), float(anchor[slot[number]]),
                                 float(qsim[number]), margin)
             candidates.append(Candidate(self.entries[number], float(score[number]), features,
                                         calibration.confidence(features)))
@@ -355,7 +412,7 @@ class AnswerEngine:
         query = self._parser.parse(text)
         if not query.known or query.mass <= 0:
             return []
-        soft = self._coverage(query)[0]
+        soft = self._soft(query)
         k = min(limit, int(np.count_nonzero(soft)))
         if k == 0:
             return []

@@ -7,19 +7,22 @@ entry) saturation ``tf~ / (k1 + tf~)`` does not depend on the query, so it is co
 once at build time; a query is then a handful of vectorised ``scores[ids] += w * sat``
 over posting arrays, which is what makes ``answer()`` fast at 10,000 entries.
 
-Both indexes are built without a Python loop over (term, entry) pairs: terms get integer
-ids, every occurrence becomes one row of flat arrays, and ``np.unique`` on ``term * n +
-item`` groups the rows into postings sorted by term, then by entry.
+Both indexes are built from ``Corpus`` rows without a Python loop over (term, entry)
+pairs: every occurrence is one row of flat arrays, and sorting ``term * n + entry`` groups
+the rows into postings sorted by term, then by entry. The postings of all terms live in
+three arrays (entries, saturation, naming flag) with an offset per term, so the index holds
+a handful of Python objects however large the knowledge base is.
 """
 
 from __future__ import annotations
 
 import math
-from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+
+from bot.search.corpus import ANSWER, FIELD_NAMES, Corpus, repeat
 
 #: Field weights and length normalisation (b). Titles, aliases and the curated questions
 #: say what an entry is about; the answer mostly says how, so it weighs less. Tuned by
@@ -42,87 +45,101 @@ class Postings:
     strong: np.ndarray    # float32 1.0 where the term is in a naming field (title, alias, question)
 
 
-class _Ids(dict[str, int]):
-    """Term -> id, handing out the next id to a new term."""
+def _group(key: np.ndarray, weights: np.ndarray | None = None, slot: np.ndarray | None = None,
+           flag: np.ndarray | None = None) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """The distinct keys (ascending); per key, the sum of ``weights[slot]`` and whether any
+    row has ``flag``. Sorting is numpy's, which lets other threads run meanwhile."""
+    if not len(key):
+        return key, (np.zeros(0), np.zeros(0, dtype=bool))
+    order = np.argsort(key)
+    key = key[order]
+    first = np.empty(len(key), dtype=bool)
+    first[0] = True
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    sums = np.add.reduceat(weights[slot[order]], starts) if weights is not None and slot is not None else starts
+    flags = np.maximum.reduceat(flag[order], starts) if flag is not None else first[starts]
+    return key[starts], (sums, flags)
 
-    def __missing__(self, term: str) -> int:
-        value = self[term] = len(self)
-        return value
 
+class _PostingsView(Mapping[str, Postings]):
+    """term -> ``Postings``: slices of three arrays (no Python object per term is kept)."""
 
-class _Rows:
-    """Flat (term id, item, value, flag) rows, appended in chunks."""
+    def __init__(self, ids: Mapping[str, int], offsets: list[int], docs: np.ndarray, sat: np.ndarray,
+                 strong: np.ndarray) -> None:
+        self._ids, self._offsets = ids, offsets
+        self._docs, self._sat, self._strong = docs, sat, strong
 
-    def __init__(self) -> None:
-        self.vocab: _Ids = _Ids()
-        # typed arrays, not lists: millions of rows stay compact and need no Python objects
-        self.terms = array("q")
-        self.items = array("q")
-        self.values = array("d")
-        self.flags = array("d")
+    def __getitem__(self, term: str) -> Postings:
+        i = self._ids[term]
+        a, b = self._offsets[i], self._offsets[i + 1]
+        return Postings(self._docs[a:b], self._sat[a:b], self._strong[a:b])
 
-    def add(self, item: int, counts: Mapping[str, float], scale: float, flag: bool) -> None:
-        """One item's terms with their counts (times ``scale``)."""
-        size = len(counts)
-        self.terms.extend(map(self.vocab.__getitem__, counts))
-        self.items.extend(array("q", (item,)) * size)
-        self.values.extend(map(scale.__mul__, counts.values()))
-        self.flags.extend(array("d", (1.0 if flag else 0.0,)) * size)
+    def __contains__(self, term: object) -> bool:
+        return term in self._ids
 
-    def add_each(self, item: int, terms: Sequence[str], value: float, flag: bool) -> None:
-        """One item's terms, repeats included: ``group`` adds the repeats up."""
-        size = len(terms)
-        self.terms.extend(map(self.vocab.__getitem__, terms))
-        self.items.extend(array("q", (item,)) * size)
-        self.values.extend(array("d", (value,)) * size)
-        self.flags.extend(array("d", (1.0 if flag else 0.0,)) * size)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
 
-    def group(self, n_items: int) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Terms, then per posting row: item, summed value, max flag, and each term's row range."""
-        names = list(self.vocab)
-        if not self.items:
-            empty = np.zeros(0)
-            return names, empty.astype(np.int32), empty, empty, np.zeros(1, dtype=np.int64)
-        key = np.frombuffer(self.terms, dtype=np.int64) * n_items + np.frombuffer(self.items, dtype=np.int64)
-        unique, inverse = np.unique(key, return_inverse=True)
-        values = np.bincount(inverse, weights=np.frombuffer(self.values, dtype=np.float64))
-        flags = np.bincount(inverse, weights=np.frombuffer(self.flags, dtype=np.float64)) > 0
-        term_of = unique // n_items
-        bounds = np.concatenate(([0], np.flatnonzero(np.diff(term_of)) + 1, [len(unique)]))
-        return names, (unique % n_items).astype(np.int32), values, flags, bounds
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 class FieldIndex:
-    """Per-term postings with precomputed saturation, plus each term's idf."""
+    """Per-term postings with precomputed saturation, plus each term's idf.
 
-    def __init__(self, docs: Sequence[Mapping[str, Sequence[str]]],
-                 fields: Mapping[str, tuple[float, float]] = FIELDS, k1: float = K1) -> None:
-        self.size = n = len(docs)
-        avg = {f: max(1.0, sum(len(d.get(f, ())) for d in docs) / max(1, n)) for f in fields}
-        rows = _Rows()
-        for number, doc in enumerate(docs):
-            for field, (weight, b) in fields.items():
-                terms = doc.get(field, ())
-                if terms:
-                    norm = weight / (1.0 - b + b * len(terms) / avg[field])
-                    rows.add_each(number, terms, norm, field in NAMING_FIELDS)
-        names, items, tf, strong, bounds = rows.group(max(1, n))
+    Built from ``Corpus`` rows: each row is one occurrence of a term in a field of an entry;
+    ``norm`` (field weight over length normalisation) is added up per (term, entry), then
+    saturated once.
+    """
+
+    def __init__(self, corpus: Corpus, fields: Mapping[str, tuple[float, float]] = FIELDS,
+                 k1: float = K1) -> None:
+        self.size = n = corpus.size
+        m = max(1, n)
+        term, entry, field = corpus.term, corpus.entry, corpus.field
+        lengths = np.bincount(entry * 4 + field, minlength=4 * n).reshape(n, 4).astype(np.float64)
+        norm = np.zeros((n, 4), dtype=np.float64)
+        for number, name in enumerate(FIELD_NAMES):
+            if name in fields:
+                weight, b = fields[name]
+                avg = max(1.0, float(lengths[:, number].sum()) / m)
+                norm[:, number] = weight / (1.0 - b + b * lengths[:, number] / avg)
+        if not all(name in fields for name in FIELD_NAMES):      # a field left out is not indexed
+            keep = np.isin(field, [i for i, name in enumerate(FIELD_NAMES) if name in fields])
+            term, entry, field = term[keep], entry[keep], field[keep]
+        key, (tf, strong) = _group(term.astype(np.int64) * m + entry, norm.reshape(-1),
+                                   entry.astype(np.int64) * 4 + field, field < ANSWER)
+        n_terms = len(corpus.terms)
+        term_of = key // m
+        offsets = np.searchsorted(term_of, np.arange(n_terms + 1))
+        df = np.diff(offsets)
+        names = list(corpus.terms)
+        present = np.flatnonzero(df).tolist()
+        #: term -> its row in the posting arrays (terms that got no row are left out)
+        self.terms: dict[str, int] = dict(zip([names[i] for i in present], present, strict=True))
+        self._df = df
+        docs = (key % m).astype(np.int32)
         sat = (tf / (k1 + tf)).astype(np.float32)
-        strong = np.asarray(strong, dtype=np.float32)
-        self.postings: dict[str, Postings] = {}
-        self.idf: dict[str, float] = {}
-        # every vocabulary term has rows, so the i-th group is the term with id i
-        for name, start, end in zip(names, bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-            self.postings[name] = Postings(items[start:end], sat[start:end], strong[start:end])
-            self.idf[name] = self.idf_for(end - start)
+        self.postings: Mapping[str, Postings] = _PostingsView(
+            self.terms, offsets.tolist(), docs, sat, (strong > 0).astype(np.float32))
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        self.idf: dict[str, float] = dict(zip(self.terms, idf[present].tolist(), strict=True))
+        #: idf by term id, for the phrase index
+        self.idf_by_id = idf
         #: The idf of a term no entry contains: the most specific a word can be.
         self.unknown_idf = self.idf_for(0)
 
     def idf_for(self, df: int) -> float:
         return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
 
+    def df(self, term: str) -> int:
+        """How many entries contain ``term``."""
+        i = self.terms.get(term)
+        return 0 if i is None else int(self._df[i])
+
     def __contains__(self, term: str) -> bool:
-        return term in self.postings
+        return term in self.terms
 
 
 class PhraseIndex:
@@ -133,26 +150,29 @@ class PhraseIndex:
     does not grow with the size of the knowledge base.
     """
 
-    def __init__(self, phrases: Sequence[Sequence[Sequence[str]]], idf: Mapping[str, float]) -> None:
-        rows = _Rows()
-        owner: list[int] = []
-        weight = idf.__getitem__
-        for number, entry_phrases in enumerate(phrases):
-            for terms in entry_phrases:
-                rows.add(len(owner), dict(zip(terms, map(weight, terms), strict=True)), 1.0, True)
-                owner.append(number)
-        self.vocab: dict[str, int] = dict(rows.vocab)
-        self.size = len(owner)
-        self.owner = np.array(owner, dtype=np.int64)   # the entry of each phrase
+    def __init__(self, corpus: Corpus, index: FieldIndex) -> None:
+        n = corpus.size
+        per_entry = 1 + corpus.n_aliases + corpus.n_questions
+        base = np.cumsum(per_entry) - per_entry
+        naming = corpus.field < ANSWER
+        phrase = base[corpus.entry[naming]] + corpus.text[naming].astype(np.int64)
+        n_terms = max(1, len(corpus.terms))
+        key, _ = _group(phrase * n_terms + corpus.term[naming].astype(np.int64))
+        self.vocab: Mapping[str, int] = index.terms
+        self.size = int(per_entry.sum())
+        self.owner = repeat(np.arange(n, dtype=np.int64), per_entry)   # the entry of each phrase
         #: per row: the term id, the phrase, and the term's idf
-        self.term = np.frombuffer(rows.terms, dtype=np.int64).copy()
-        self.phrase = np.frombuffer(rows.items, dtype=np.int64).copy()
-        self.idf = np.frombuffer(rows.values, dtype=np.float64).astype(np.float32)
+        self.term = key % n_terms
+        self.phrase = key // n_terms
+        self.idf = index.idf_by_id[self.term].astype(np.float32) if len(self.term) else np.zeros(0, np.float32)
         totals = np.bincount(self.phrase, weights=self.idf, minlength=self.size)
         self.total = np.maximum(totals.astype(np.float32), 1e-6)
         #: each entry's rows are self.term[row_start[e]:row_start[e + 1]]
-        row_entry = np.array(owner, dtype=np.int64)[self.phrase] if self.size else np.zeros(0, np.int64)
-        self.row_start = np.searchsorted(row_entry, np.arange(len(phrases) + 1))
+        self.row_start = np.searchsorted(self.owner[self.phrase], np.arange(n + 1))
+        #: and term by term: the phrases with term t are phrases_of_term[term_start[t]:term_start[t + 1]]
+        by_term = np.argsort(self.term, kind="stable")
+        self.phrases_of_term = self.phrase[by_term]
+        self.term_start: list[int] = np.searchsorted(self.term[by_term], np.arange(n_terms + 1)).tolist()
 
     def rows_of(self, entries: np.ndarray) -> np.ndarray:
         """The row numbers of the given entries' phrases, in entry order."""

@@ -71,9 +71,13 @@ def american(word: str) -> str:
     right: "advise" becoming "advize" merges it with nothing else.
     """
     word = _BRITISH.get(word, word)
-    word = _OUR.sub(r"\1r", word)
-    word = _ISE.sub(r"iz\1", word)
-    return _YSE.sub(r"yz\1", word)
+    if "our" in word:
+        word = _OUR.sub(r"\1r", word)
+    if "is" in word:
+        word = _ISE.sub(r"iz\1", word)
+    if "ys" in word:
+        word = _YSE.sub(r"yz\1", word)
+    return word
 
 
 #: Everyday wording that means the same thing in a question. Terms are matched like the

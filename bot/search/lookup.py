@@ -11,13 +11,14 @@ ties keep the browsing order.
 from __future__ import annotations
 
 import bisect
-import math
+from array import array
 from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz.distance import OSA
 
 from bot.knowledge.models import Entry
+from bot.search.corpus import Ids
 from bot.search.speller import Speller
 from bot.search.text import clean, text_words, words
 
@@ -33,29 +34,56 @@ def normalise_name(text: str) -> str:
 
 
 class NameIndex:
-    """Ids, titles and aliases of the entries, in browsing order."""
+    """Ids, titles and aliases of the entries, in browsing order.
+
+    Word postings are slices of one array (offsets per word), not an array per word: the
+    index then holds a few Python objects whatever the number of entries.
+    """
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self.entries = list(entries)
         self.exact: dict[str, int] = {}
-        self._names: list[tuple[str, int]] = []
-        postings: dict[str, set[int]] = {}
+        names: list[str] = []
+        owners = array("q")
+        word_ids = Ids()
+        word_id = word_ids.__getitem__
+        occurrences = array("q")
+        occurrence_owners = array("q")
         for number, entry in enumerate(self.entries):
             for name in (entry.id, *entry.aliases, entry.title):
-                norm = " ".join(text_words(name))  # as normalise_name, for curated names
-                if not norm:
+                found = text_words(name)  # as normalise_name, for curated names
+                if not found:
                     continue
+                norm = " ".join(found)
                 self.exact.setdefault(norm, number)
-                self._names.append((norm, number))
-                for word in norm.split():
-                    postings.setdefault(word, set()).add(number)
-        self._names.sort()
-        self._postings = {w: np.array(sorted(ids), dtype=np.int64) for w, ids in postings.items()}
-        self._vocab = sorted(postings)
+                names.append(norm)
+                owners.append(number)
+                occurrences.extend(map(word_id, found))
+                occurrence_owners.extend(array("q", (number,)) * len(found))
+        # sorted by name, then browsing order (the sort is stable and names come in that order)
+        order = sorted(range(len(names)), key=names.__getitem__)
+        self._names = [names[i] for i in order]
+        self._owners = [owners[i] for i in order]
         n = max(1, len(self.entries))
-        self._idf = {w: math.log(1.0 + n / len(ids)) for w, ids in postings.items()}
+        words = list(word_ids)
+        key = np.zeros(0, dtype=np.int64)
+        if occurrences:
+            key = np.sort(np.frombuffer(occurrences, dtype=np.int64) * n
+                          + np.frombuffer(occurrence_owners, dtype=np.int64))
+            key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+        self._word_ids: dict[str, int] = dict(word_ids)
+        self._entries_of = (key % n).astype(np.int64)
+        self._offsets = np.searchsorted(key // n, np.arange(len(words) + 1)).tolist()
+        df = np.diff(self._offsets) if words else np.zeros(0, dtype=np.int64)
+        self._vocab = sorted(words)
+        self._idf = dict(zip(words, np.log(1.0 + n / np.maximum(df, 1)).tolist(), strict=True))
         # names are short and chosen from a list, so shorter words are worth correcting here
-        self._speller = Speller({w: len(ids) for w, ids in postings.items()}, min_length=4)
+        self._speller = Speller(dict(zip(words, df.tolist(), strict=True)), min_length=4)
+
+    def _postings(self, word: str) -> np.ndarray:
+        """The entries whose names have ``word``, ascending."""
+        i = self._word_ids[word]
+        return self._entries_of[self._offsets[i]:self._offsets[i + 1]]
 
     def _prefix_words(self, prefix: str, limit: int) -> list[str]:
         start = bisect.bisect_left(self._vocab, prefix)
@@ -76,7 +104,7 @@ class NameIndex:
             found = self._prefix_words(word, _MAX_PREFIX_WORDS)
             if found:
                 return [(w, _WORD if w == word else _PREFIX) for w in found]
-        elif word in self._postings:
+        elif word in self._word_ids:
             return [(word, _WORD)]
         fixed = self._speller.correct(word)
         if fixed is not None:
@@ -94,8 +122,9 @@ class NameIndex:
         scores = np.zeros(len(self.entries), dtype=np.float32)
         if query in self.exact:
             scores[self.exact[query]] = _EXACT
-        start = bisect.bisect_left(self._names, (query, -1))
-        starting = [number for name, number in self._names[start:start + _MAX_NAME_PREFIX]
+        start = bisect.bisect_left(self._names, query)
+        end = start + _MAX_NAME_PREFIX
+        starting = [number for name, number in zip(self._names[start:end], self._owners[start:end], strict=True)
                     if name.startswith(query)]
         if starting:
             ids = np.array(starting, dtype=np.int64)
@@ -106,7 +135,7 @@ class NameIndex:
             last = i == len(typed) - 1 and not finished
             best = np.zeros(len(self.entries), dtype=np.float32)
             for match, quality in self._word_matches(word, last):
-                ids = self._postings[match]
+                ids = self._postings(match)
                 best[ids] = np.maximum(best[ids], quality * self._idf[match])
             scores += best
         found = int(np.count_nonzero(scores))

@@ -77,10 +77,10 @@ class QueryParser:
         self.analyzer = analyzer
         self.index = index
         self.speller = speller
-        self._stems = sorted(t for t in index.postings if not t.startswith("_"))
+        self._stems = sorted(t for t in index.terms if not t.startswith("_"))
         #: Stems of everyday English words and the general synonym groups: not subject words.
         self.everyday = frozenset(analyzer.stem(base_word(w)) for w in COMMON_WORDS) | {
-            t for t in index.postings if t.startswith("__")}
+            t for t in index.terms if t.startswith("__")}
         self._everyday_cap = index.idf_for(max(1, round(index.size * EVERYDAY_DF_SHARE)))
 
     def _known(self, word: str) -> bool:

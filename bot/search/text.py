@@ -37,6 +37,10 @@ _SYMBOLS = (("'", ""), ("\u2019", ""), ("\u2018", ""), ("`", ""), ("\u00b4", "")
 _NOT_TEXT = re.compile(r"[^\w.!?\n]+")
 _SENTENCE = re.compile(r"[.!?]+(?=\s|$)|\n+")
 _WORD = re.compile(r"\w+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+#: ASCII letters and digits kept, every other byte a space: ``\w`` on ASCII text, since
+#: ``_prepare`` has already turned "_" into a space.
+_ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() and c < 128 else 0x20 for c in range(256))
 
 
 #: Combining marks (accents after NFKD) and format characters (zero-width, bidi controls,
@@ -52,11 +56,12 @@ def _strip_unicode_noise(text: str) -> str:
     return _NOISE.sub("", unicodedata.normalize("NFKD", text))
 
 
-def _prepare(text: str, chat: bool = True) -> str:
+def _prepare(text: str, chat: bool = True, lower: bool = True) -> str:
     """Lowercase text without markup, accents and format characters; punctuation kept.
 
     ``chat=False`` skips the Discord markup (mentions, custom emoji, :shortcodes:), which
-    curated entry texts do not contain.
+    curated entry texts do not contain; ``lower=False`` keeps the case (every step here is
+    the same on either case, so lowercasing the words afterwards gives the same words).
     """
     if not text.isascii():
         text = text.encode("utf-8", "ignore").decode("utf-8")  # lone surrogates cannot be encoded
@@ -71,7 +76,8 @@ def _prepare(text: str, chat: bool = True) -> str:
         text = _THOUSANDS.sub("", text)
     if "+" in text:
         text = _PLUS.sub(" plus", text)
-    text = text.lower()
+    if lower:
+        text = text.lower()
     for symbol, replacement in _SYMBOLS:
         if symbol in text:
             text = text.replace(symbol, replacement)
@@ -90,10 +96,32 @@ def clean(text: str) -> str:
     return _NOT_TEXT.sub(" ", _prepare(text)).strip()
 
 
+def _split_words(prepared: str) -> list[str] | None:
+    """``_WORD.findall(prepared)`` for text whose only word characters are ASCII: one C
+    translate and split instead of a regex match per word (a third of the time). None when
+    the text has non-ASCII letters or digits, which only the regex splits right."""
+    if not prepared.isascii():
+        runs = _NON_ASCII.findall(prepared)
+        if any(map(str.isalnum, "".join(runs))):
+            return None
+        prepared = _NON_ASCII.sub(" ", prepared)
+    return prepared.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
+
+
 def text_words(text: str) -> list[str]:
     """The words of an entry's (curated, bounded) text: ``words(clean(text))`` without the
     Discord markup handling, and faster."""
-    return _WORD.findall(_prepare(text, chat=False))
+    prepared = _prepare(text, chat=False)
+    found = _split_words(prepared)
+    return _WORD.findall(prepared) if found is None else found
+
+
+def cased_words(text: str) -> list[str] | None:
+    """``text_words`` with each word's case kept (``[w.lower() for w in cased_words(t)] ==
+    text_words(t)``), so callers can lowercase each distinct word once and still see how it
+    was written ("PgMP"). None when the text has non-ASCII letters or digits: use
+    ``text_words`` then."""
+    return _split_words(_prepare(text, chat=False, lower=False))
 
 
 def words(text: str) -> list[str]:

@@ -1,0 +1,147 @@
+"""Building the index in bulk: the same terms as the analyzer gives text by text, few Python
+objects kept, and a knowledge reload that leaves the garbage collector as it found it."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import gc
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.knowledge.models import Entry, Knowledge
+from bot.library import Librarian, Library
+from bot.search import AnswerEngine
+from bot.search.analyzer import Analyzer
+from bot.search.corpus import SEPARATOR, Corpus, repeat
+from bot.search.speller import Speller, _deletes
+from bot.search.text import _WORD, _prepare, cased_words, text_words
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def corpus_terms(corpus: Corpus) -> dict[tuple[int, int], Counter[str]]:
+    names = list(corpus.terms)
+    found: dict[tuple[int, int], Counter[str]] = {}
+    for term, entry, text in zip(corpus.term.tolist(), corpus.entry.tolist(), corpus.text.tolist(), strict=True):
+        found.setdefault((entry, text), Counter())[names[term]] += 1
+    return found
+
+
+def assert_same_terms(entries: list[Entry], analyzer: Analyzer) -> None:
+    found = corpus_terms(Corpus(entries, analyzer))
+    for number, entry in enumerate(entries):
+        for text_number, text in enumerate((entry.title, *entry.aliases, *entry.questions, entry.answer)):
+            expected = Counter(analyzer.terms(text.replace(SEPARATOR, " ")))  # the one word dropped
+            assert found.get((number, text_number), Counter()) == expected, (entry.id, text)
+
+
+def test_corpus_rows_are_the_analyzer_terms(engine: AnswerEngine) -> None:
+    knowledge = engine.knowledge
+    assert_same_terms(list(knowledge.entries.values()), Analyzer(knowledge.synonyms))
+
+
+def test_corpus_handles_odd_texts(engine: AnswerEngine) -> None:
+    """A text holding the separator word, non-ASCII letters (no case kept), empty aliases."""
+    base = next(iter(engine.knowledge.entries.values()))
+    odd = [
+        dataclasses.replace(base, id="a", title=f"the {SEPARATOR} project manager", aliases=("pm",)),
+        dataclasses.replace(base, id="b", title="Ελληνικά and Straße for the PMP", aliases=(),
+                            questions=("what is the project management professional?", "ß?", "ok")),
+        dataclasses.replace(base, id="c", answer="IT PM: job postings, CV and résumé tips — PgMP"),
+    ]
+    assert_same_terms(odd, Analyzer(engine.knowledge.synonyms))
+
+
+def test_repeat_matches_numpy() -> None:
+    values = np.array([4, 5, 6, 7])
+    counts = np.array([2, 0, 3, 1])
+    assert repeat(values, counts).tolist() == np.repeat(values, counts).tolist()
+    assert repeat(values, np.zeros(4, dtype=np.int64)).tolist() == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_fast_word_split_is_the_regex_split(text: str) -> None:
+    expected = _WORD.findall(_prepare(text, chat=False))
+    assert text_words(text) == expected
+    cased = cased_words(text)
+    if cased is not None:
+        assert [w.lower() for w in cased] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="abcdefgh", min_size=4, max_size=9), min_size=1, max_size=30),
+       st.text(alphabet="abcdefgh", min_size=5, max_size=10))
+def test_speller_table_finds_what_a_dict_of_deletes_finds(vocabulary: list[str], word: str) -> None:
+    speller = Speller(dict.fromkeys(vocabulary, 1))
+    table: dict[str, set[str]] = {}
+    for known in vocabulary:
+        for key in _deletes(known) | {known}:
+            table.setdefault(key, set()).add(known)
+    probes = {word} | _deletes(word)
+    expected = {c for probe in probes for c in table.get(probe, ())}
+    assert speller._candidates(probes) == expected
+
+
+def copies(knowledge: Knowledge, size: int) -> Knowledge:
+    """``size`` entries made from the shipped ones (new ids, same texts)."""
+    seeds = list(knowledge.entries.values())
+    made = {}
+    for i in range(size):
+        seed = seeds[i % len(seeds)]
+        made[f"{seed.id}-{i}"] = dataclasses.replace(seed, id=f"{seed.id}-{i}", aliases=())
+    return dataclasses.replace(knowledge, entries=made)
+
+
+def tracked_objects_after_build(knowledge: Knowledge) -> int:
+    gc.collect()
+    before = len(gc.get_objects())
+    engine = AnswerEngine.build(knowledge)
+    gc.collect()
+    kept = len(gc.get_objects()) - before
+    del engine
+    return kept
+
+
+def test_index_size_does_not_grow_the_objects_the_collector_walks(engine: AnswerEngine) -> None:
+    """A full garbage collection walks every container object while holding the GIL, so an
+    index kept as millions of lists would stall the bot's event loop on every one."""
+    small = tracked_objects_after_build(copies(engine.knowledge, 200))
+    large = tracked_objects_after_build(copies(engine.knowledge, 2000))
+    assert large - small < 100
+    assert gc.isenabled()
+
+
+def test_similar_finds_entries_by_their_own_questions(engine: AnswerEngine) -> None:
+    entry = engine.knowledge.entries["capm-exam-format"]
+    query = engine._parser.parse(entry.questions[0])
+    found = engine._similar(query, 5).tolist()
+    assert engine.entries.index(entry) in found
+
+
+def test_reload_pauses_the_collector_only_for_itself(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", root)
+    frozen_during: list[int] = []
+    build = Library.build.__func__  # type: ignore[attr-defined]
+
+    def spy(cls: type[Library], knowledge: Knowledge) -> Library:
+        frozen_during.append(gc.get_freeze_count())
+        return build(cls, knowledge)
+
+    async def run() -> None:
+        librarian = await Librarian.open(root)
+        monkeypatch.setattr(Library, "build", classmethod(spy))
+        outcome = await librarian.reload()
+        assert outcome.ok
+
+    assert gc.get_freeze_count() == 0
+    asyncio.run(run())
+    assert frozen_during and frozen_during[0] > 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
