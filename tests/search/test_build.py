@@ -142,6 +142,8 @@ def test_reload_pauses_the_collector_only_for_itself(tmp_path: Path, monkeypatch
         assert outcome.ok
 
     assert gc.get_freeze_count() == 0
+    callbacks = list(gc.callbacks)
     asyncio.run(run())
     assert frozen_during and frozen_during[0] > 0
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+    assert gc.callbacks == callbacks
