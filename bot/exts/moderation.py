@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.progress.errors import UnknownMilestone
 from bot.reports import funnel_png, funnel_text, progress_csv, sparkline
+from bot.ui.choices import ranked
 from bot.ui.context import coach_of, guild_id_of, require_moderator
 from bot.ui.embeds import COLOUR, notice
 from bot.ui.milestones import RoleChanges, reply_then_reward, role_problem, sync_rewards
@@ -39,13 +40,9 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
     async def milestone_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.strip().lower()
-        milestones = coach_of(interaction).library.knowledge.milestones.values()
-        return [
-            app_commands.Choice(name=m.title[:100], value=m.id)
-            for m in milestones
-            if needle in m.id or needle in m.title.lower()
-        ][:25]
+        milestones = ranked(current, coach_of(interaction).library.knowledge.milestones.values(),
+                            lambda m: (m.id, m.title))
+        return [app_commands.Choice(name=m.title[:100], value=m.id) for m in milestones[:25]]
 
     @app_commands.command(
         name="config", description="Set the announcement and log channels and how rewards work"

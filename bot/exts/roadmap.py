@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.ext import commands
-from rapidfuzz import fuzz
 
 from bot.progress.errors import UnknownTrack
 from bot.storage.protocol import NOTE_MAX_CHARS
+from bot.ui.choices import ranked
 from bot.ui.context import coach_of, guild_id_of, is_moderator
 from bot.ui.embeds import notice
 from bot.ui.entries import MarkDoneButton, OpenEntryButton
@@ -22,14 +22,6 @@ if TYPE_CHECKING:
     from bot.client import CoachBot
 
 MAX_CHOICES = 25
-
-
-def _matches(current: str, *names: str) -> float:
-    """How well typed text matches an id or title (100 for an empty query: list everything)."""
-    needle = current.strip().lower()
-    if not needle:
-        return 100.0
-    return max(100.0 if needle in n.lower() else fuzz.WRatio(needle, n.lower()) for n in names)
 
 
 class Roadmap(commands.Cog):
@@ -44,14 +36,8 @@ class Roadmap(commands.Cog):
     async def track_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        tracks = coach_of(interaction).library.knowledge.tracks.values()
-        scored = sorted(
-            ((_matches(current, t.id, t.title), i, t) for i, t in enumerate(tracks)),
-            key=lambda x: (-x[0], x[1]),
-        )
-        return [app_commands.Choice(name=clip(t.title, 100), value=t.id) for s, _, t in scored if s >= 60][
-            :MAX_CHOICES
-        ]
+        tracks = ranked(current, coach_of(interaction).library.knowledge.tracks.values(), lambda t: (t.id, t.title))
+        return [app_commands.Choice(name=clip(t.title, 100), value=t.id) for t in tracks[:MAX_CHOICES]]
 
     async def milestone_choices(
         self, interaction: discord.Interaction, current: str
@@ -65,16 +51,10 @@ class Roadmap(commands.Cog):
             m for m in knowledge.milestones if m not in {s.milestone.id for s in ordered}
         ]
         done = {s.milestone.id for t in summary.tracks for s in t.milestones if s.done}
-        scored = []
-        for position, milestone_id in enumerate(order):
-            milestone = knowledge.milestones[milestone_id]
-            score = _matches(current, milestone.id, milestone.title)
-            if score >= 60:
-                scored.append((-score if current.strip() else 0, position, milestone, milestone_id in done))
-        scored.sort(key=lambda x: (x[0], x[1]))
+        milestones = ranked(current, (knowledge.milestones[m] for m in order), lambda m: (m.id, m.title))
         return [
-            app_commands.Choice(name=clip(("✅ " if is_done else "") + m.title, 100), value=m.id)
-            for _, _, m, is_done in scored[:MAX_CHOICES]
+            app_commands.Choice(name=clip(("✅ " if m.id in done else "") + m.title, 100), value=m.id)
+            for m in milestones[:MAX_CHOICES]
         ]
 
     # -- commands ------------------------------------------------------------------------
@@ -174,7 +154,7 @@ class Roadmap(commands.Cog):
             "you" if target.id == interaction.user.id else discord.utils.escape_markdown(target.display_name)
         )
         await interaction.response.send_message(
-            embed=summary_embed(summary, coach.library.knowledge, who), ephemeral=True
+            embed=summary_embed(summary, who), ephemeral=True
         )
 
 

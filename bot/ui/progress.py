@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import discord
 
-from bot.knowledge.models import Knowledge
 from bot.progress.results import CompletionResult, NextStep, ProgressSummary, TrackProgress, UndoResult
 from bot.ui.embeds import COLOUR, MUTED
 from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, clip, fit
@@ -80,7 +79,7 @@ def next_embed(step: NextStep) -> discord.Embed:
     return fit(embed)
 
 
-def summary_embed(summary: ProgressSummary, knowledge: Knowledge, who: str) -> discord.Embed:
+def summary_embed(summary: ProgressSummary, who: str) -> discord.Embed:
     embed = discord.Embed(title=f"📈 Progress of {who}", colour=COLOUR)
     for track in summary.tracks:
         current = " (current track)" if track.track.id == summary.track.id else ""

@@ -10,11 +10,9 @@ NO_PINGS = discord.AllowedMentions.none()
 EMBED_TITLE = 256
 EMBED_DESCRIPTION = 4096
 EMBED_FIELD = 1024
-EMBED_FOOTER = 2048
 EMBED_TOTAL = 6000
 BUTTON_LABEL = 80
 SELECT_OPTION = 100
-CONTENT = 2000
 
 
 def ping_only(user: discord.abc.Snowflake) -> discord.AllowedMentions:
