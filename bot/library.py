@@ -12,9 +12,9 @@ import gc
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,8 +50,8 @@ class KnowledgeDiff:
 
     @classmethod
     def between(cls, old: Knowledge, new: Knowledge) -> KnowledgeDiff:
-        def added(a: object, b: object) -> tuple[str, ...]:
-            return tuple(k for k in b if k not in a)  # type: ignore[attr-defined]
+        def added(before: Mapping[str, object], after: Mapping[str, object]) -> tuple[str, ...]:
+            return tuple(k for k in after if k not in before)
 
         changed = tuple(k for k, e in new.entries.items() if k in old.entries and old.entries[k] != e)
         return cls(
@@ -66,7 +66,7 @@ class KnowledgeDiff:
 
     @property
     def empty(self) -> bool:
-        return not any(getattr(self, name) for name in self.__slots__)  # type: ignore[attr-defined]
+        return not any(getattr(self, f.name) for f in fields(self))
 
 
 @dataclass(frozen=True, slots=True)
