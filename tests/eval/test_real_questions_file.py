@@ -58,7 +58,6 @@ def test_no_question_appears_twice() -> None:
     assert [q for q, n in counts.items() if n > 1] == []
 
 
-@pytest.mark.xfail(strict=True, reason="collection in progress: remove when the minimums are met")
 def test_counts_meet_the_minimums() -> None:
     labels = Counter(label(item) for item in ITEMS)
     long_posts = sum(item["kind"] == "long" for item in ITEMS)
@@ -68,7 +67,6 @@ def test_counts_meet_the_minimums() -> None:
     assert labels["off_topic"] >= 40
 
 
-@pytest.mark.xfail(reason="collection in progress: remove when the minimums are met")
 @pytest.mark.parametrize("stratum", ["answerable-short", "answerable-long", "gap", "off_topic"])
 def test_both_splits_hold_each_kind_of_question(stratum: str) -> None:
     def stratum_of(item: dict[str, Any]) -> str:
