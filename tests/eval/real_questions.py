@@ -46,11 +46,29 @@ def canonical(item: dict[str, Any]) -> dict[str, Any]:
     return {key: filled[key] for key in KEY_ORDER if key in filled}
 
 
+class _FlowList(list):
+    """A list written inline (``expect: [a, b]``) while items stay in block style."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(
+    _FlowList, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+)
+
+
 def rewrite(path: Path = PATH) -> int:
     text = path.read_text(encoding="utf-8")
     header = text[: text.find("- q:")] if "- q:" in text else ""
     items = [canonical(item) for item in load_items(path)]
-    body = yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=None)
+    for item in items:
+        if "expect" in item:
+            item["expect"] = _FlowList(item["expect"])
+    body = yaml.dump(
+        items, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False
+    )
     path.write_text(header + body, encoding="utf-8")
     return len(items)
 
