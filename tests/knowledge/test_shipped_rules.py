@@ -43,7 +43,7 @@ _VAGUE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|once|twice|each|every)\b", re.IGNORECASE
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|once|twice)\b", re.IGNORECASE
 )
 # Verbs whose result is a thing you can point at (a document, a certificate, an application...).
 _PRODUCING = (
