@@ -708,6 +708,32 @@ async def test_private_thread_visibility_and_invitable(
         assert (await running.fetch_channel(hidden.id)).id == hidden.id
 
 
+async def test_thread_member_events_follow_intents(fake_discord: FakeDiscord, world: World) -> None:
+    public = world.guild.add_thread(
+        world.general, "Open Q&A", owner_id=world.mod.id, type=ChannelType.PUBLIC_THREAD
+    )
+    async with fake_discord.run_bot(TinyBot(world.guild.id)) as running:
+        thread = running.get_channel(public.id)
+        assert isinstance(thread, discord.Thread) and thread.me is None
+        joined = asyncio.ensure_future(running.wait_for("thread_join", timeout=3))
+        await thread.join()  # PUT /channels/{id}/thread-members/@me
+        assert (await joined).id == public.id and thread.me is not None
+        await thread.add_user(discord.Object(world.member.id))
+        await fake_discord.sync()
+        assert thread.members == []  # others' joins need the members intent
+
+    buddy = fake_discord.create_member(world.guild, "buddy")
+    intents = discord.Intents.default()
+    intents.members = True
+    async with fake_discord.run_bot(TinyBot(world.guild.id, intents)) as running:
+        thread = running.get_channel(public.id)
+        assert isinstance(thread, discord.Thread)
+        member_joined = asyncio.ensure_future(running.wait_for("thread_member_join", timeout=3))
+        await thread.add_user(discord.Object(buddy.id))
+        assert (await member_joined).id == buddy.id
+    assert list(public.members) == [world.mod.id, running.user.id, world.member.id, buddy.id]
+
+
 async def test_internet_is_blocked(fake_discord: FakeDiscord) -> None:
     async with aiohttp.ClientSession() as session:
         with pytest.raises(InternetAccessBlocked):

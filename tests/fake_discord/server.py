@@ -975,8 +975,9 @@ class FakeDiscordServer:
                 self._require_bot_permission(guild, thread, Permission.MANAGE_THREADS)
         if thread.add_member(user_id):
             self._act("thread_member", (thread, user_id))
+            # Without the members intent Discord only reports the bot's own joins.
             self.gateway.dispatch_if(
-                Intent.GUILD_MEMBERS,
+                Intent.GUILDS if user_id == self.bot_user.id else Intent.GUILD_MEMBERS,
                 "THREAD_MEMBERS_UPDATE",
                 {
                     "id": str(thread.id),
