@@ -655,8 +655,9 @@ async def test_threads_use_the_parent_channels_permissions(
     public = await general.create_thread(name="Open", type=discord.ChannelType.public_thread)
     assert public.type == discord.ChannelType.public_thread
     world.general.overwrites.append(Overwrite(everyone, deny=Permission.SEND_MESSAGES_IN_THREADS))
-    with pytest.raises(discord.Forbidden):
+    with pytest.raises(discord.Forbidden) as muted:
         await public.send("hi", allowed_mentions=NO_PINGS)
+    assert muted.value.code == 50013
     await general.send("still fine here", allowed_mentions=NO_PINGS)
     assert fake_discord.messages_in(public.id) == []
 

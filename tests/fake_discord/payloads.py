@@ -469,7 +469,7 @@ class FakeGuild:
             name=name,
             type=type,
             guild_id=self.id,
-            position=len(self.channels),
+            position=len(self.non_thread_channels),
             parent_id=None if parent is None else parent.id,
             topic=topic,
             overwrites=list(overwrites),
