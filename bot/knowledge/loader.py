@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.knowledge.fields import Fields, as_mapping
+from bot.knowledge.fields import Fields, as_mapping, type_name
 from bot.knowledge.models import Area, Entry, Knowledge, Link, Milestone, Track
 from bot.knowledge.names import closest_names
-from bot.knowledge.problems import Problem, Severity, summarise
+from bot.knowledge.problems import Problem, Severity, quote, summarise
 from bot.knowledge.yamlfile import ParsedFile, read_yaml
 
 AREAS_FILE = "areas.yaml"
@@ -176,7 +176,7 @@ class _Loader:
 
     def _read(self, path: Path) -> ParsedFile:
         rel = path.relative_to(self.root).as_posix()
-        parsed = read_yaml(path, rel)
+        parsed = read_yaml(path, rel, self.root)
         self.problems.extend(parsed.problems)
         self.raw[rel] = parsed.raw
         return parsed
@@ -250,7 +250,7 @@ class _Loader:
             description = f.text("description", max_len=LIMITS["description"])
             emoji = f.text("emoji", required=False, max_len=8) or ""
             if area_id in areas:
-                self.problem(rel, f.line("id"), f"duplicate area id '{area_id}'")
+                self.problem(rel, f.line("id"), f"duplicate area id {quote(area_id)}")
             elif area_id and title and description:
                 areas[area_id] = (Area(area_id, title, description, emoji), f.line("id"))
         return areas
@@ -266,13 +266,13 @@ class _Loader:
             terms: list[str] = []
             for term in item:
                 if not isinstance(term, str) or not term.strip():
-                    self.problem(rel, line, f"synonym terms must be text, found {term!r}")
+                    self.problem(rel, line, f"synonym terms must be text, found {type_name(term)}")
                     continue
                 term = " ".join(term.split())
                 if term != term.lower():
-                    self.problem(rel, line, f"synonym '{term}' must be lowercase")
+                    self.problem(rel, line, f"synonym {quote(term)} must be lowercase")
                 elif term in seen:
-                    self.problem(rel, line, f"'{term}' is already in the group at line {seen[term]}")
+                    self.problem(rel, line, f"{quote(term)} is already in the group at line {seen[term]}")
                 else:
                     seen[term] = line
                     terms.append(term)
@@ -296,7 +296,7 @@ class _Loader:
                 self.problem(
                     source.rel,
                     source.lines["id"],
-                    f"duplicate id '{entry.id}' (also in {first.rel}:{first.lines['id']})",
+                    f"duplicate id {quote(entry.id)} (also in {first.rel}:{first.lines['id']})",
                 )
                 continue
             entries[entry.id] = source
@@ -314,7 +314,7 @@ class _Loader:
         if entry_id and entry_id != stem:
             f.error(
                 f.line("id"),
-                f"id '{entry_id}' must equal the file name '{stem}' (rename the file or change the id)",
+                f"id {quote(entry_id)} must equal the file name {quote(stem)} (rename the file or change the id)",
             )
         title = f.text("title", max_len=LIMITS["title"])
         area = f.text("area")
@@ -326,7 +326,7 @@ class _Loader:
         aliases = f.text_items("aliases", required=False, max_len=LIMITS["alias"])
         for alias, line in aliases:
             if alias != alias.lower():
-                f.error(line, f"alias '{alias}' must be lowercase")
+                f.error(line, f"alias {quote(alias)} must be lowercase")
         reviewed = f.date("reviewed")
         if reviewed is not None:
             self._check_reviewed(f, reviewed)
@@ -359,7 +359,7 @@ class _Loader:
             title = lf.text("title", max_len=LIMITS["link_title"])
             url = lf.text("url")
             if url and (not url.startswith("https://") or _WHITESPACE.search(url)):
-                lf.error(lf.line("url"), f"link url must be an https:// address, found {url!r}")
+                lf.error(lf.line("url"), f"link url must be an https:// address, found {quote(url)}")
             elif title and url:
                 links.append(Link(title, url))
         return tuple(links) if links else None
@@ -401,7 +401,7 @@ class _Loader:
             hint = f"valid: {', '.join(sorted(valid)) or 'none'}"
         else:
             hint = f"no {kind} has this id"
-        self.problem(rel, line, f"unknown {kind} '{value}' ({hint})")
+        self.problem(rel, line, f"unknown {kind} {quote(value)} ({hint})")
 
     # -- milestones and tracks -----------------------------------------------------------
 
@@ -429,7 +429,7 @@ class _Loader:
             if source is None:
                 continue
             if source.milestone.id in milestones:
-                self.problem(rel, source.line, f"duplicate milestone id '{source.milestone.id}'")
+                self.problem(rel, source.line, f"duplicate milestone id {quote(source.milestone.id)}")
             else:
                 milestones[source.milestone.id] = source
         self._check_milestone_refs(milestones, entries, rel)
@@ -439,7 +439,7 @@ class _Loader:
             if track is None:
                 continue
             if track.id in tracks:
-                self.problem(rel, line, f"duplicate track id '{track.id}'")
+                self.problem(rel, line, f"duplicate track id {quote(track.id)}")
             else:
                 tracks[track.id] = track
         in_tracks = {m for t in tracks.values() for m in t.milestones}
@@ -572,10 +572,10 @@ class _Loader:
                     self.problem(
                         source.rel,
                         line,
-                        f"alias '{alias}' is already a name of entry '{owner[0]}' ({owner[1]}:{owner[2]})",
+                        f"alias {quote(alias)} is already a name of entry '{owner[0]}' ({owner[1]}:{owner[2]})",
                     )
                 elif owner[1:] != (source.rel, line) and alias != eid:
-                    self.problem(source.rel, line, f"alias '{alias}' is listed twice")
+                    self.problem(source.rel, line, f"alias {quote(alias)} is listed twice")
             for question, line in source.questions:
                 key = normalise_question(question)
                 if key in questions:
@@ -592,7 +592,7 @@ class _Loader:
                 elif related not in entries and related not in self.unloadable:
                     self._unknown(source.rel, line, "related entry", related, entries)
                 elif related in seen_related:
-                    self.problem(source.rel, line, f"'{related}' is listed twice in 'related'")
+                    self.problem(source.rel, line, f"{quote(related)} is listed twice in 'related'")
                 seen_related.add(related)
             if entry.milestone is not None and milestones and entry.milestone not in milestones:
                 self._unknown(source.rel, source.lines["milestone"], "milestone", entry.milestone, milestones)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -154,3 +156,38 @@ async def test_old_unanswered_questions_are_pruned(run_coach: RunBot, guild: Fak
         await cog.prune()  # type: ignore[union-attr]
         kept = await storage.logged_questions(guild.id, now - timedelta(days=365))
         assert [q.question for q in kept] == ["new one"]
+
+
+async def test_files_outside_the_folder_are_named_never_shown(
+    fake_discord: FakeDiscord,
+    run_coach: RunBot,
+    knowledge_dir: Path,
+    tmp_path: Path,
+    guild: FakeGuild,
+    mod: FakeMember,
+) -> None:
+    """A link to a secret and a FIFO: reload, the log channel and /kb status name them only."""
+    token = "MTIzNDU2Nzg5.secret-token-value"
+    (tmp_path / ".env").write_text(f"DISCORD_TOKEN={token}\n")
+    logs = guild.add_channel("coach-log")
+    fifo = knowledge_dir / "entries/role/pipe.yaml"
+    try:
+        async with run_coach(KNOWLEDGE_POLL_SECONDS="0.2"):
+            await (await fake_discord.slash(guild, mod, "coach config", log_channel=logs)).response()
+            os.symlink(tmp_path / ".env", knowledge_dir / "entries/role/leak.yaml")
+            os.mkfifo(fifo)
+            logged = await fake_discord.wait_for_message(logs, timeout=5)
+            reply = await (await fake_discord.slash(guild, mod, "kb reload")).final_message()
+            status = await (await fake_discord.slash(guild, mod, "kb status")).final_message()
+            shown = [logged.embeds[0]["description"], reply.embeds[0]["description"]]
+            shown.append(status.embeds[0]["fields"][0]["value"])
+            for text in shown:
+                assert token not in text
+                assert (
+                    "entries/role/leak.yaml:0: error: is a symbolic link to a file outside the "
+                    "knowledge folder; not read"
+                ) in text
+                assert "entries/role/pipe.yaml:0: error: is a FIFO (named pipe), not a regular file" in text
+    finally:
+        with contextlib.suppress(OSError):  # before the fix: release a reader stuck on the FIFO
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
