@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from bot.knowledge.fields import Fields, as_mapping, type_name
 from bot.knowledge.models import Area, Entry, Knowledge, Link, Milestone, Track
 from bot.knowledge.names import closest_names
 from bot.knowledge.problems import Problem, Severity, quote, summarise
-from bot.knowledge.yamlfile import ParsedFile, read_yaml
+from bot.knowledge.yamlfile import ParsedFile, parse_yaml, read_yaml
 
 AREAS_FILE = "areas.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -98,13 +98,53 @@ def load_or_raise(directory: Path, *, today: date | None = None) -> Knowledge:
     return result.knowledge
 
 
-def load_knowledge(directory: Path, *, today: date | None = None) -> LoadResult:
-    return _Loader(Path(directory), today or date.today()).run()
+def load_knowledge(
+    directory: Path, *, today: date | None = None, overlay: Mapping[str, bytes] | None = None
+) -> LoadResult:
+    """Load and validate ``directory``.
+
+    ``overlay`` maps paths relative to it to content that is read instead of the file on
+    disk (or as one more entry file): how ``/kb preview`` checks a draft against the whole
+    knowledge base without writing it anywhere.
+    """
+    return _Loader(Path(directory), today or date.today(), overlay=dict(overlay or {})).run()
 
 
 def normalise_question(text: str) -> str:
     """Questions that differ only in case, spacing or punctuation count as the same."""
     return " ".join(_NORMALISE.sub(" ", text.lower()).split())
+
+
+def entry_files(root: Path, problems: list[Problem]) -> Iterator[Path]:
+    """Every ``.yaml`` file below ``root`` that is an entry, in a stable order.
+
+    Hidden files and folders, ``schema/`` and the special files are skipped; a linked
+    folder is not entered and a file that is not ``.yaml`` is not read (a warning each,
+    appended to ``problems``).
+    """
+
+    def warn(path: Path, message: str) -> None:
+        problems.append(Problem(path.relative_to(root).as_posix(), 0, Severity.WARNING, message))
+
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for name in sorted(dirs):
+            path = here / name
+            if name.startswith(".") or (here == root and name == SCHEMA_DIR):
+                dirs.remove(name)
+            elif path.is_symlink():
+                dirs.remove(name)
+                warn(path, "folder is a symbolic link and was not followed")
+        dirs.sort()
+        for name in sorted(files):
+            path = here / name
+            if name.startswith(".") or (here == root and name in SPECIAL_FILES):
+                continue
+            if name.endswith(".yaml"):
+                yield path
+            else:
+                hint = " (rename it to .yaml to load it)" if name.endswith(".yml") else ""
+                warn(path, f"not a .yaml file, ignored{hint}")
 
 
 @dataclass(slots=True)
@@ -142,6 +182,7 @@ class _Loader:
     raw: dict[str, bytes] = field(default_factory=dict)
     # Stems of entry files that failed to load: references to them are not reported again.
     unloadable: set[str] = field(default_factory=set)
+    overlay: dict[str, bytes] = field(default_factory=dict)
 
     def problem(self, rel: str, line: int, message: str, severity: Severity = Severity.ERROR) -> None:
         self.problems.append(Problem(rel, line, severity, message))
@@ -176,7 +217,8 @@ class _Loader:
 
     def _read(self, path: Path) -> ParsedFile:
         rel = path.relative_to(self.root).as_posix()
-        parsed = read_yaml(path, rel, self.root)
+        draft = self.overlay.get(rel)
+        parsed = read_yaml(path, rel, self.root) if draft is None else parse_yaml(draft, rel)
         self.problems.extend(parsed.problems)
         self.raw[rel] = parsed.raw
         return parsed
@@ -198,35 +240,12 @@ class _Loader:
         return fields.items(key, min_items=1), name
 
     def _iter_entry_files(self) -> Iterator[Path]:
-        for folder, dirs, files in os.walk(self.root, followlinks=False):
-            here = Path(folder)
-            for name in sorted(dirs):
-                path = here / name
-                if name.startswith(".") or (here == self.root and name == SCHEMA_DIR):
-                    dirs.remove(name)
-                elif path.is_symlink():
-                    dirs.remove(name)
-                    self.problem(
-                        path.relative_to(self.root).as_posix(),
-                        0,
-                        "folder is a symbolic link and was not followed",
-                        Severity.WARNING,
-                    )
-            dirs.sort()
-            for name in sorted(files):
-                path = here / name
-                if name.startswith(".") or (here == self.root and name in SPECIAL_FILES):
-                    continue
-                if name.endswith(".yaml"):
-                    yield path
-                else:
-                    hint = " (rename it to .yaml to load it)" if name.endswith(".yml") else ""
-                    self.problem(
-                        path.relative_to(self.root).as_posix(),
-                        0,
-                        f"not a .yaml file, ignored{hint}",
-                        Severity.WARNING,
-                    )
+        on_disk: set[str] = set()
+        for path in entry_files(self.root, self.problems):
+            on_disk.add(path.relative_to(self.root).as_posix())
+            yield path
+        for rel in sorted(self.overlay.keys() - on_disk - set(SPECIAL_FILES)):
+            yield self.root / rel
 
     def _version(self) -> str:
         digest = hashlib.sha256()

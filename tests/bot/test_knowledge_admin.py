@@ -121,6 +121,20 @@ reviewed: 2026-11-20
         assert ok.embeds[1]["title"] == "Can nurses become IT project managers?"
 
 
+async def test_preview_of_an_impossible_date_shows_the_problem_line(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, mod: FakeMember
+) -> None:
+    draft = "id: late\ntitle: Late\narea: role\nreviewed: 2026-11-31\n"
+    async with run_coach():
+        opened = await fake_discord.slash(guild, mod, "kb preview")
+        result = await (await fake_discord.submit_modal(opened, {"Entry YAML": draft})).final_message()
+        assert result.embeds[0]["title"] == "Validation of entries/drafts/draft.yaml"
+        assert (
+            "entries/drafts/draft.yaml:4: error: invalid value '2026-11-31': day is out of range for month"
+            in result.embeds[0]["description"]
+        )
+
+
 async def test_gaps_group_near_duplicates_and_feedback_ranks_entries(
     fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember
 ) -> None:
