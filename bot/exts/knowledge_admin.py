@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.gaps import group_gaps
+from bot.gaps import MAX_GROUPED, group_gaps
 from bot.knowledge.preview import check_draft
 from bot.library import ReloadOutcome
 from bot.ui.context import coach_of, guild_id_of, require_moderator
@@ -213,7 +213,7 @@ class KnowledgeAdmin(
         coach = coach_of(interaction)
         since = datetime.now(UTC) - timedelta(days=days)
         questions = await coach.storage.logged_questions(guild_id_of(interaction), since)
-        groups = group_gaps(questions)
+        groups = await asyncio.to_thread(group_gaps, questions)
         if not groups:
             text = f"No unanswered questions in the last {days} days. 🎉"
         else:
@@ -227,7 +227,10 @@ class KnowledgeAdmin(
             colour=COLOUR,
             description=clip(text, EMBED_DESCRIPTION),
         )
-        embed.set_footer(text=f"{len(questions)} logged · near-duplicates grouped · no member ids are stored")
+        grouped = "near-duplicates grouped"
+        if len(questions) > MAX_GROUPED:
+            grouped = f"newest {MAX_GROUPED:,} grouped"
+        embed.set_footer(text=f"{len(questions):,} logged · {grouped} · no member ids are stored")
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @app_commands.command(name="feedback", description="Entries members found least helpful")

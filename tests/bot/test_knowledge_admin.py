@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
+import string
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -158,6 +160,23 @@ async def test_gaps_group_near_duplicates_and_feedback_ranks_entries(
         feedback = await (await fake_discord.slash(guild, mod, "kb feedback")).final_message()
         title = bot.coach.library.knowledge.entries[entry_id].title
         assert feedback.embeds[0]["description"].startswith(f"👎 1 · 👍 0 · **{title}")
+
+
+async def test_gaps_answers_in_time_with_5000_long_questions(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, mod: FakeMember
+) -> None:
+    """Members fill the gap log: 5,000 questions of 1,000 made-up letters each (the fake
+    Discord refuses a reply after 3 s, as Discord does)."""
+    rng = random.Random(10)
+    now = datetime.now(UTC)
+    async with run_coach() as bot:
+        for i in range(5000):
+            question = "".join(rng.choice(string.ascii_lowercase + "    ") for _ in range(1000))
+            await bot.coach.storage.log_question(guild.id, question, "unknown", None, 0.1, now - timedelta(seconds=i))
+        reply = await (await fake_discord.slash(guild, mod, "kb gaps")).final_message()
+        embed = reply.embeds[0]
+        assert embed["description"].startswith("**1×** ")
+        assert "newest 2,000 grouped" in embed["footer"]["text"]
 
 
 async def test_old_unanswered_questions_are_pruned(run_coach: RunBot, guild: FakeGuild) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import random
+import string
 import struct
 import subprocess
 import sys
@@ -10,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.coach import Coach
-from bot.gaps import group_gaps
+from bot.gaps import KEY_CHARS, MAX_GROUPED, group_gaps
 from bot.settings import load_settings
 from bot.storage.protocol import LoggedQuestion
 
@@ -68,3 +70,40 @@ def test_group_gaps_orders_by_count_and_keeps_variants() -> None:
     gaps = group_gaps(asked)
     assert [(g.count, g.best_entry_id) for g in gaps] == [(3, "pmp-eligibility"), (1, "it-pm-salary")]
     assert gaps[0].variants[:2] == ["pmp for nurses?", "can nurses get the PMP"]
+
+
+def random_question(rng: random.Random, chars: int) -> str:
+    """Made-up words: questions that share nothing, the worst case for grouping."""
+    text = ""
+    while len(text) < chars:
+        text += "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 12))) + " "
+    return text[:chars]
+
+
+def test_only_the_newest_questions_are_grouped() -> None:
+    """An old flood of one question is left out once newer questions fill the window."""
+    now = datetime.now(UTC)
+    rng = random.Random(7)
+    old = [LoggedQuestion("how do i become a nurse", "unknown", None, 0.1, now - timedelta(days=20))] * 600
+    new = [
+        LoggedQuestion(random_question(rng, 60), "unknown", None, 0.1, now - timedelta(minutes=i))
+        for i in range(MAX_GROUPED)
+    ]
+    gaps = group_gaps([*old, *new], limit=5000)
+    assert sum(g.count for g in gaps) == MAX_GROUPED
+    assert not any("nurse" in g.example for g in gaps)
+
+
+def test_long_questions_are_told_apart_by_their_start() -> None:
+    """Keys are cut: 1,000-character questions that differ only after the cut are one gap."""
+    now = datetime.now(UTC)
+    rng = random.Random(3)
+    start = random_question(rng, KEY_CHARS)
+    asked = [
+        LoggedQuestion(start + random_question(rng, 1000), "unknown", None, 0.1, now - timedelta(minutes=i))
+        for i in range(3)
+    ]
+    other = LoggedQuestion(random_question(rng, 1000), "unknown", None, 0.1, now)
+    gaps = group_gaps([*asked, other])
+    assert [g.count for g in gaps] == [3, 1]
+    assert all(len(g.example) <= 200 for g in gaps)
