@@ -19,7 +19,7 @@ from pathlib import Path
 from bot.knowledge.fields import Fields, as_mapping, type_name
 from bot.knowledge.models import Area, Entry, Knowledge, Link, Milestone, Track
 from bot.knowledge.names import closest_names
-from bot.knowledge.problems import Problem, Severity, quote, summarise
+from bot.knowledge.problems import REPORTED_PROBLEMS, Problem, Severity, left_out, quote, summarise
 from bot.knowledge.yamlfile import ParsedFile, parse_yaml, read_yaml
 
 AREAS_FILE = "areas.yaml"
@@ -87,8 +87,9 @@ class KnowledgeError(Exception):
 
     def __init__(self, result: LoadResult) -> None:
         self.result = result
-        lines = "\n".join(str(p) for p in result.errors)
-        super().__init__(f"knowledge has errors:\n{lines}")
+        errors = result.errors
+        lines = [*map(str, errors[:REPORTED_PROBLEMS]), left_out(len(errors) - REPORTED_PROBLEMS)]
+        super().__init__("knowledge has errors:\n" + "\n".join(lines).rstrip())
 
 
 def load_or_raise(directory: Path, *, today: date | None = None) -> Knowledge:

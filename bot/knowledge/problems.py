@@ -11,6 +11,9 @@ from enum import StrEnum
 
 QUOTED_CHARS = 40
 MAX_MESSAGE_CHARS = 200
+# A broken tree can hold hundreds of thousands of problems: what is kept, logged and shown
+# outside ``kb check`` is the first ones and their number, never one record of every line.
+REPORTED_PROBLEMS = 50
 
 
 class Severity(StrEnum):
@@ -40,6 +43,11 @@ class Problem:
 def quote(text: str) -> str:
     """``text`` quoted for a problem line, cut to a short fragment."""
     return repr(text if len(text) <= QUOTED_CHARS else text[:QUOTED_CHARS] + "…")
+
+
+def left_out(count: int) -> str:
+    """The line that ends a shortened list of problems (empty when nothing was left out)."""
+    return f"… and {count} more problems" if count > 0 else ""
 
 
 def summarise(problems: list[Problem]) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import random
 import string
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from tests.bot.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
@@ -70,6 +73,35 @@ async def test_good_edit_is_served_immediately_with_a_summary(
             await fake_discord.slash(guild, alice, "ask", question="pmp exam cost?", private=True)
         ).final_message()
         assert "$599" in answer.embeds[0]["description"]
+
+
+async def test_many_problems_are_reported_as_the_first_50_and_a_count(
+    fake_discord: FakeDiscord,
+    run_coach: RunBot,
+    knowledge_dir: Path,
+    guild: FakeGuild,
+    mod: FakeMember,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A reload with 80 broken files logs one bounded record and says how many it left out."""
+    broken = knowledge_dir / "entries/broken"
+    broken.mkdir()
+    async with run_coach() as bot:
+        for i in range(80):
+            (broken / f"b{i:02}.yaml").write_text("id: [oops\n")
+        with caplog.at_level(logging.WARNING, logger="bot.library"):
+            reply = await (await fake_discord.slash(guild, mod, "kb reload")).final_message()
+        status = await (await fake_discord.slash(guild, mod, "kb status")).final_message()
+        record = next(r.getMessage() for r in caplog.records if "kept version" in r.getMessage())
+        listed = [line for line in record.splitlines() if line.startswith("entries/broken/")]
+        assert len(listed) == 50
+        assert record.endswith("… and 30 more problems")
+        for text in (reply.embeds[0]["description"], status.embeds[0]["fields"][0]["value"]):
+            shown = sum(line.startswith("entries/broken/") for line in text.splitlines())
+            assert 5 <= shown <= 50
+            assert text.endswith(f"… and {80 - shown} more problems"), text[-80:]
+        failure = bot.coach.librarian.last_failure
+        assert failure is not None and len(failure.problems) == 50 and failure.total == 80
 
 
 async def test_file_changed_on_disk_is_picked_up_automatically(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.loader import load_knowledge
+from bot.knowledge.loader import KnowledgeError, load_knowledge, load_or_raise
 from tests.knowledge.kbfactory import entry_yaml, make_kb, write_entry
 
 TODAY = date(2026, 11, 26)
@@ -316,3 +316,16 @@ def test_cli_exit_status_and_summary(kb: Path) -> None:
         "entries/role/short.yaml:4: error: 'questions' needs at least 3 items, found 2",
         "3 entries, 2 milestones, 1 tracks: 1 error, 0 warnings",
     ]
+
+
+def test_error_for_a_broken_tree_lists_the_first_50(kb: Path) -> None:
+    """Starting on a tree with thousands of errors raises one bounded message, not every line."""
+    for i in range(60):
+        (kb / f"entries/role/b{i:02}.yaml").write_text("id: [oops\n")
+    with pytest.raises(KnowledgeError) as raised:
+        load_or_raise(kb, today=TODAY)
+    text = str(raised.value).splitlines()
+    assert len(raised.value.result.errors) == 60
+    assert text[0] == "knowledge has errors:"
+    assert sum(line.startswith("entries/role/b") for line in text) == 50
+    assert text[-1] == "… and 10 more problems"
