@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bot.knowledge.addresses import masked_links, shows_another_address
 from bot.knowledge.fields import Fields, as_mapping, type_name
 from bot.knowledge.models import Area, Entry, Knowledge, Link, Milestone, Track
 from bot.knowledge.names import closest_names
@@ -146,6 +147,13 @@ def entry_files(root: Path, problems: list[Problem]) -> Iterator[Path]:
             else:
                 hint = " (rename it to .yaml to load it)" if name.endswith(".yml") else ""
                 warn(path, f"not a .yaml file, ignored{hint}")
+
+
+def _misleading(text: str, target: str) -> str:
+    return (
+        f"link text {quote(text)} shows a web address but the link opens {quote(target)}; "
+        "show the address it really opens, or use words"
+    )
 
 
 @dataclass(slots=True)
@@ -340,6 +348,9 @@ class _Loader:
         area = f.text("area")
         questions = f.text_items("questions", min_items=MIN_QUESTIONS, max_len=LIMITS["question"])
         answer = f.text("answer", max_len=LIMITS["answer"])
+        for text, target in masked_links(answer or ""):
+            if shows_another_address(text, target):
+                f.error(f.line("answer"), _misleading(text, target))
         links = self._links(f)
         related = f.text_items("related", required=False)
         milestone = f.text("milestone", required=False)
@@ -380,6 +391,8 @@ class _Loader:
             url = lf.text("url")
             if url and (not url.startswith("https://") or _WHITESPACE.search(url)):
                 lf.error(lf.line("url"), f"link url must be an https:// address, found {quote(url)}")
+            elif title and url and shows_another_address(title, url):
+                lf.error(lf.line("title"), _misleading(title, url))
             elif title and url:
                 links.append(Link(title, url))
         return tuple(links) if links else None

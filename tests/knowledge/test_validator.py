@@ -329,3 +329,44 @@ def test_error_for_a_broken_tree_lists_the_first_50(kb: Path) -> None:
     assert text[0] == "knowledge has errors:"
     assert sum(line.startswith("entries/role/b") for line in text) == 50
     assert text[-1] == "… and 10 more problems"
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("https://pmi.org", "https://evil.example"),
+    ("pmi.org", "https://pmi.org.evil.example/"),
+    ("www.pmi.org", "https://www.pmi.org@evil.example/"),
+    ("**https://pmi.org/pmp**", "https://pmi.org/other"),
+])
+def test_link_text_showing_another_address_is_an_error(kb: Path, text: str, target: str) -> None:
+    path = kb / "entries/role/role-overview.yaml"
+    path.write_text(path.read_text().replace("All about role-overview.", f"See [{text}]({target}) now."))
+    assert lines(kb) == [
+        f"entries/role/role-overview.yaml:8: error: link text {text!r} shows a web address but the link "
+        f"opens {target!r}; show the address it really opens, or use words"
+    ]
+
+
+def test_link_title_showing_another_address_is_an_error(kb: Path) -> None:
+    path = kb / "entries/role/role-overview.yaml"
+    text = path.read_text().replace("title: PMI", "title: https://pmi.org", 1)
+    path.write_text(text.replace("url: https://www.pmi.org/", "url: https://evil.example/", 1))
+    assert lines(kb) == [
+        "entries/role/role-overview.yaml:11: error: link text 'https://pmi.org' shows a web address but "
+        "the link opens 'https://evil.example/'; show the address it really opens, or use words"
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "check", str(kb)], capture_output=True, text=True, cwd=REPO
+    )
+    assert proc.returncode == 1
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("PMI's exam page", "https://www.pmi.org/certifications/project-management-pmp"),
+    ("pmi.org", "https://www.pmi.org/"),
+    ("PMI.org/certifications", "https://www.pmi.org/certifications/pmp"),
+    ("the Scrum Guide", "https://scrumguides.org/"),
+])
+def test_honest_link_text_is_accepted(kb: Path, text: str, target: str) -> None:
+    path = kb / "entries/role/role-overview.yaml"
+    path.write_text(path.read_text().replace("All about role-overview.", f"See [{text}]({target}) now."))
+    assert lines(kb) == []
