@@ -96,7 +96,7 @@ async def _stats(args: argparse.Namespace) -> int:
 
 
 async def _gaps(args: argparse.Namespace) -> int:
-    from bot.gaps import group_gaps
+    from bot.gaps import MAX_GROUPED, group_gaps
     from bot.storage import open_storage
 
     storage = await open_storage(load_settings().database_url)
@@ -110,7 +110,8 @@ async def _gaps(args: argparse.Namespace) -> int:
     if not groups:
         print(f"No unanswered questions in the last {args.days} days.")
         return 0
-    print(f"{len(questions)} unanswered questions in the last {args.days} days, grouped:\n")
+    grouped = f"the newest {MAX_GROUPED:,} grouped" if len(questions) > MAX_GROUPED else "grouped"
+    print(f"{len(questions)} unanswered questions in the last {args.days} days, {grouped}:\n")
     for gap in groups:
         closest = f"  (closest entry: {gap.best_entry_id})" if gap.best_entry_id else ""
         print(f"{gap.count:>4}x  {gap.example}{closest}")

@@ -82,6 +82,12 @@ def test_link_that_stays_inside_the_folder_is_read(kb: Path) -> None:
     assert lines(kb) == []
 
 
+def test_knowledge_folder_reached_through_a_link_is_read(kb: Path, tmp_path: Path) -> None:
+    """Deployments often point KNOWLEDGE_DIR at a linked folder: its files are inside it."""
+    os.symlink(kb, tmp_path / "current")
+    assert lines(tmp_path / "current") == []
+
+
 def test_link_to_dev_zero_is_refused_without_reading_it(kb: Path) -> None:
     os.symlink("/dev/zero", kb / "entries/role/zero.yaml")
     proc = kb_check(kb)

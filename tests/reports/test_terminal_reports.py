@@ -107,3 +107,22 @@ def test_long_questions_are_told_apart_by_their_start() -> None:
     gaps = group_gaps([*asked, other])
     assert [g.count for g in gaps] == [3, 1]
     assert all(len(g.example) <= 200 for g in gaps)
+
+
+async def test_gaps_in_a_terminal_says_when_only_the_newest_were_grouped(tmp_path: Path) -> None:
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}, dotenv_path=tmp_path / "x")
+    coach = await Coach.open(settings)
+    now = datetime.now(UTC)
+    rng = random.Random(5)
+    try:
+        for i in range(MAX_GROUPED + 10):
+            await coach.storage.log_question(
+                GUILD, random_question(rng, 80), "unknown", None, 0.1, now - timedelta(seconds=i)
+            )
+    finally:
+        await coach.close()
+    proc = run(["kb", "gaps", "--guild", str(GUILD)], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == (
+        f"{MAX_GROUPED + 10} unanswered questions in the last 30 days, the newest {MAX_GROUPED:,} grouped:"
+    )
