@@ -91,7 +91,9 @@ class DatabaseURL:
             return cls("sqlite", Path(rest[1:]), Secret(value))
         if scheme in ("postgres", "postgresql"):
             return cls("postgresql", None, Secret(value))
-        raise SettingsError(f"DATABASE_URL scheme {redact_url(scheme)!r} is not supported (use sqlite or postgresql)")
+        raise SettingsError(
+            f"DATABASE_URL scheme {redact_url(scheme)!r} is not supported (use sqlite or postgresql)"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,8 +56,11 @@ def _report(report: Coroutine[Any, Any, int]) -> int:
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
     except KnowledgeError as exc:
-        print(f"error: the knowledge base has errors ({exc.result.summary()}); "
-              "run `python -m bot kb check` to see them", file=sys.stderr)
+        print(
+            f"error: the knowledge base has errors ({exc.result.summary()}); "
+            "run `python -m bot kb check` to see them",
+            file=sys.stderr,
+        )
     return 1
 
 

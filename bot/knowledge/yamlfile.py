@@ -130,9 +130,7 @@ def read_inside(path: Path, root: Path) -> bytes:
         raw = b"" if info.st_size > MAX_FILE_BYTES else stream.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES or info.st_size > MAX_FILE_BYTES:
         size = max(info.st_size, len(raw))
-        raise UnreadableFile(
-            f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})", line=1
-        )
+        raise UnreadableFile(f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})", line=1)
     return raw
 
 
@@ -244,7 +242,9 @@ class _Walker:
             if not isinstance(key, str):
                 raise _Reject(key_line, f"keys must be text, found {quote(repr(key))}")
             if key in mapping:
-                raise _Reject(key_line, f"duplicate key {quote(key)} (first at line {mapping.key_lines[key]})")
+                raise _Reject(
+                    key_line, f"duplicate key {quote(key)} (first at line {mapping.key_lines[key]})"
+                )
             mapping[key] = self.value(value_node, depth + 1)
             mapping.key_lines[key] = key_line
             mapping.value_lines[key] = value_node.start_mark.line + 1

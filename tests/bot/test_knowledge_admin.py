@@ -204,7 +204,9 @@ async def test_gaps_answers_in_time_with_5000_long_questions(
     async with run_coach() as bot:
         for i in range(5000):
             question = "".join(rng.choice(string.ascii_lowercase + "    ") for _ in range(1000))
-            await bot.coach.storage.log_question(guild.id, question, "unknown", None, 0.1, now - timedelta(seconds=i))
+            await bot.coach.storage.log_question(
+                guild.id, question, "unknown", None, 0.1, now - timedelta(seconds=i)
+            )
         reply = await (await fake_discord.slash(guild, mod, "kb gaps")).final_message()
         embed = reply.embeds[0]
         assert embed["description"].startswith("**1×** ")

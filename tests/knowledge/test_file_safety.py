@@ -93,8 +93,7 @@ def test_link_to_dev_zero_is_refused_without_reading_it(kb: Path) -> None:
     proc = kb_check(kb)
     assert proc.returncode == 1, proc.stderr
     assert (
-        "entries/role/zero.yaml:0: error: is a symbolic link to a file outside the knowledge "
-        "folder; not read"
+        "entries/role/zero.yaml:0: error: is a symbolic link to a file outside the knowledge folder; not read"
     ) in proc.stdout.splitlines()
 
 

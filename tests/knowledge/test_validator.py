@@ -254,10 +254,13 @@ def test_yaml_bomb_is_refused_quickly(kb: Path) -> None:
     assert "anchors and aliases" in problems[0]
 
 
-@pytest.mark.parametrize("text", [
-    "a: " + "[" * 5000 + "]" * 5000 + "\n",  # flow style
-    "".join(" " * i + f"k{i}:\n" for i in range(1200)) + " " * 1200 + "v: 1\n",  # block style
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 5000 + "]" * 5000 + "\n",  # flow style
+        "".join(" " * i + f"k{i}:\n" for i in range(1200)) + " " * 1200 + "v: 1\n",  # block style
+    ],
+)
 def test_deep_nesting_is_refused(kb: Path, text: str) -> None:
     (kb / "entries/role/deep.yaml").write_text(text)
     problems = lines(kb)
@@ -331,15 +334,22 @@ def test_error_for_a_broken_tree_lists_the_first_50(kb: Path) -> None:
     assert text[-1] == "… and 10 more problems"
 
 
-@pytest.mark.parametrize(("text", "target"), [
-    ("https://pmi.org", "https://evil.example"),
-    ("pmi.org", "https://pmi.org.evil.example/"),
-    ("www.pmi.org", "https://www.pmi.org@evil.example/"),
-    ("**https://pmi.org/pmp**", "https://pmi.org/other"),
-])
-def test_link_text_showing_another_address_is_an_error(kb: Path, text: str, target: str) -> None:
+def link_in_answer(kb: Path, text: str, target: str) -> None:
     path = kb / "entries/role/role-overview.yaml"
     path.write_text(path.read_text().replace("All about role-overview.", f"See [{text}]({target}) now."))
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("https://pmi.org", "https://evil.example"),
+        ("pmi.org", "https://pmi.org.evil.example/"),
+        ("www.pmi.org", "https://www.pmi.org@evil.example/"),
+        ("**https://pmi.org/pmp**", "https://pmi.org/other"),
+    ],
+)
+def test_link_text_showing_another_address_is_an_error(kb: Path, text: str, target: str) -> None:
+    link_in_answer(kb, text, target)
     assert lines(kb) == [
         f"entries/role/role-overview.yaml:8: error: link text {text!r} shows a web address but the link "
         f"opens {target!r}; show the address it really opens, or use words"
@@ -360,13 +370,15 @@ def test_link_title_showing_another_address_is_an_error(kb: Path) -> None:
     assert proc.returncode == 1
 
 
-@pytest.mark.parametrize(("text", "target"), [
-    ("PMI's exam page", "https://www.pmi.org/certifications/project-management-pmp"),
-    ("pmi.org", "https://www.pmi.org/"),
-    ("PMI.org/certifications", "https://www.pmi.org/certifications/pmp"),
-    ("the Scrum Guide", "https://scrumguides.org/"),
-])
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("PMI's exam page", "https://www.pmi.org/certifications/project-management-pmp"),
+        ("pmi.org", "https://www.pmi.org/"),
+        ("PMI.org/certifications", "https://www.pmi.org/certifications/pmp"),
+        ("the Scrum Guide", "https://scrumguides.org/"),
+    ],
+)
 def test_honest_link_text_is_accepted(kb: Path, text: str, target: str) -> None:
-    path = kb / "entries/role/role-overview.yaml"
-    path.write_text(path.read_text().replace("All about role-overview.", f"See [{text}]({target}) now."))
+    link_in_answer(kb, text, target)
     assert lines(kb) == []

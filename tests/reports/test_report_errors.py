@@ -70,7 +70,10 @@ def test_stats_with_broken_knowledge_is_one_line(tmp_path: Path) -> None:
     [
         (f"postgresql://coach:{PASSWORD}@db:5432/x", "postgresql://coach:***@db:5432/x"),
         (f"postgresql://coach:p@ss:{PASSWORD}@db/x", "postgresql://coach:***@db/x"),
-        (f"postgres://db/x?user=coach&password={PASSWORD}&ssl=1", "postgres://db/x?user=coach&password=***&ssl=1"),
+        (
+            f"postgres://db/x?user=coach&password={PASSWORD}&ssl=1",
+            "postgres://db/x?user=coach&password=***&ssl=1",
+        ),
         ("postgresql://coach@db/x", "postgresql://coach@db/x"),
         ("sqlite:///data/coach.db", "sqlite:///data/coach.db"),
     ],

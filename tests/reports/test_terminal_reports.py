@@ -21,9 +21,19 @@ GUILD = 4242
 
 
 def run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(REPO), "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=tmp_path,
-                          env=env, timeout=120)
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(REPO),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
 
 
 async def seed(tmp_path: Path) -> None:
@@ -64,9 +74,17 @@ async def test_gaps_groups_near_duplicates(tmp_path: Path) -> None:
 
 def test_group_gaps_orders_by_count_and_keeps_variants() -> None:
     now = datetime.now(UTC)
-    asked = [LoggedQuestion(q, "unknown", best, 0.2, now - timedelta(minutes=i)) for i, (q, best) in enumerate([
-        ("pmp for nurses?", "pmp-eligibility"), ("can nurses get the PMP", "pmp-eligibility"),
-        ("nurses pmp", None), ("salary in dubai", "it-pm-salary")])]
+    asked = [
+        LoggedQuestion(q, "unknown", best, 0.2, now - timedelta(minutes=i))
+        for i, (q, best) in enumerate(
+            [
+                ("pmp for nurses?", "pmp-eligibility"),
+                ("can nurses get the PMP", "pmp-eligibility"),
+                ("nurses pmp", None),
+                ("salary in dubai", "it-pm-salary"),
+            ]
+        )
+    ]
     gaps = group_gaps(asked)
     assert [(g.count, g.best_entry_id) for g in gaps] == [(3, "pmp-eligibility"), (1, "it-pm-salary")]
     assert gaps[0].variants[:2] == ["pmp for nurses?", "can nurses get the PMP"]
