@@ -26,7 +26,7 @@ def run(args: list[str], cwd: Path, database_url: str, **extra: str) -> subproce
 @pytest.mark.parametrize("args", REPORTS)
 def test_damaged_database_is_one_line_and_exit_1(tmp_path: Path, args: list[str]) -> None:
     (tmp_path / "c.db").write_bytes(b"this is not an SQLite database " * 200)
-    proc = run(args, tmp_path, "sqlite:///c.db")
+    proc = run(args, tmp_path, f"sqlite:///{tmp_path / 'c.db'}")
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [
@@ -57,7 +57,7 @@ def test_malformed_database_url_is_echoed_without_the_password(tmp_path: Path, a
 
 def test_stats_with_broken_knowledge_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "kb").mkdir()
-    proc = run(["stats"], tmp_path, "sqlite:///c.db", KNOWLEDGE_DIR=str(tmp_path / "kb"))
+    proc = run(["stats"], tmp_path, f"sqlite:///{tmp_path / 'c.db'}", KNOWLEDGE_DIR=str(tmp_path / "kb"))
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
         "error: the knowledge base has errors (0 entries, 0 milestones, 0 tracks: 3 errors, 0 warnings); "
