@@ -88,8 +88,8 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         coach = coach_of(interaction)
         if milestone not in coach.library.knowledge.milestones:
             raise UnknownMilestone(milestone, coach.library.knowledge.milestones)
-        assert interaction.guild is not None
-        problem = role_problem(interaction.guild, role)
+        assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
+        problem = role_problem(interaction.guild, role, moderator=interaction.user)
         if problem is not None:
             await interaction.response.send_message(embed=notice(problem, ok=False), ephemeral=True)
             return
