@@ -29,16 +29,27 @@ def reason(refusal: object) -> Refusal | None:
 def test_the_dangerous_bits_are_discord_pys_own() -> None:
     """Every named permission maps to the bit discord.py uses for it (a typo would let a role through)."""
     names = {
-        "Administrator": "administrator", "Manage Server": "manage_guild", "Manage Roles": "manage_roles",
-        "Manage Channels": "manage_channels", "Manage Webhooks": "manage_webhooks",
-        "Manage Messages": "manage_messages", "Manage Threads": "manage_threads",
-        "Manage Nicknames": "manage_nicknames", "Manage Expressions": "manage_expressions",
-        "Manage Events": "manage_events", "Kick Members": "kick_members", "Ban Members": "ban_members",
-        "Moderate Members": "moderate_members", "Mute Members": "mute_members",
-        "Deafen Members": "deafen_members", "Move Members": "move_members",
+        "Administrator": "administrator",
+        "Manage Server": "manage_guild",
+        "Manage Roles": "manage_roles",
+        "Manage Channels": "manage_channels",
+        "Manage Webhooks": "manage_webhooks",
+        "Manage Messages": "manage_messages",
+        "Manage Threads": "manage_threads",
+        "Manage Nicknames": "manage_nicknames",
+        "Manage Expressions": "manage_expressions",
+        "Manage Events": "manage_events",
+        "Kick Members": "kick_members",
+        "Ban Members": "ban_members",
+        "Moderate Members": "moderate_members",
+        "Mute Members": "mute_members",
+        "Deafen Members": "deafen_members",
+        "Move Members": "move_members",
         "Mention @everyone, @here and All Roles": "mention_everyone",
     }
-    assert {name: discord.Permissions(**{attr: True}).value for name, attr in names.items()} == DANGEROUS_PERMISSIONS
+    assert {
+        name: discord.Permissions(**{attr: True}).value for name, attr in names.items()
+    } == DANGEROUS_PERMISSIONS
 
 
 @pytest.mark.parametrize("name", sorted(DANGEROUS_PERMISSIONS))

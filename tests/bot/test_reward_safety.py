@@ -31,7 +31,9 @@ DANGEROUS = [
 
 
 async def reward(fake: FakeDiscord, guild: FakeGuild, who: FakeMember, role: FakeRole) -> str:
-    reply = await (await fake.slash(guild, who, "coach reward", milestone=MILESTONE, role=role)).final_message()
+    reply = await (
+        await fake.slash(guild, who, "coach reward", milestone=MILESTONE, role=role)
+    ).final_message()
     assert reply.ephemeral
     return str(reply.embeds[0]["description"])
 
@@ -53,7 +55,9 @@ async def test_manage_server_alone_cannot_turn_an_admin_role_into_a_reward(
 async def test_a_reward_must_be_a_role_the_moderator_could_assign(
     fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, mod: FakeMember, owner: FakeMember
 ) -> None:
-    managers = guild.add_role("Role managers", int(Permission.MANAGE_GUILD | Permission.MANAGE_ROLES), position=10)
+    managers = guild.add_role(
+        "Role managers", int(Permission.MANAGE_GUILD | Permission.MANAGE_ROLES), position=10
+    )
     carol = fake_discord.create_member(guild, "carol", roles=[managers])
     junior, senior = guild.add_role("Junior", position=5), guild.add_role("Senior", position=20)
     async with run_coach() as bot:
@@ -100,11 +104,15 @@ async def test_a_reward_role_edited_to_be_dangerous_is_not_granted_and_the_log_c
     async with run_coach() as bot:
         await (await fake_discord.slash(guild, owner, "coach config", log_channel=mod_log)).response()
         assert "now get" in await reward(fake_discord, guild, owner, helper)
-        fake_discord.edit_role(guild, helper, permissions=int(Permission.KICK_MEMBERS | Permission.MANAGE_MESSAGES))
+        fake_discord.edit_role(
+            guild, helper, permissions=int(Permission.KICK_MEMBERS | Permission.MANAGE_MESSAGES)
+        )
         await fake_discord.sync()
         for member in (alice, bob):
             if path == "milestone done":
-                await (await fake_discord.slash(guild, member, "milestone done", milestone=MILESTONE)).final_message()
+                await (
+                    await fake_discord.slash(guild, member, "milestone done", milestone=MILESTONE)
+                ).final_message()
             elif path == "mark done button":
                 step = await (await fake_discord.slash(guild, member, "next")).final_message()
                 await (await fake_discord.click(member, step, f"coach:done:{MILESTONE}")).final_message()
@@ -121,7 +129,10 @@ async def test_a_reward_role_edited_to_be_dangerous_is_not_granted_and_the_log_c
         warning = await fake_discord.wait_for_message(mod_log, timeout=3)
         await fake_discord.sync()
     assert warning.embeds[0]["title"] == "Reward role withheld"
-    assert "Kick Members" in warning.embeds[0]["description"] and helper.mention in warning.embeds[0]["description"]
+    assert (
+        "Kick Members" in warning.embeds[0]["description"]
+        and helper.mention in warning.embeds[0]["description"]
+    )
     assert warning.pings == set()
     assert len(fake_discord.messages_in(mod_log)) == 1  # once, not once per member
     assert fake_discord.role_changes == []
@@ -138,7 +149,9 @@ async def test_a_held_reward_role_that_became_dangerous_is_left_alone_on_undo(
         await fake_discord.wait_for(lambda: helper.id in guild.member(alice).role_ids, timeout=3)
         fake_discord.edit_role(guild, helper, permissions=int(Permission.ADMINISTRATOR))
         await fake_discord.sync()
-        undo = await (await fake_discord.slash(guild, alice, "milestone undo", milestone=MILESTONE)).final_message()
+        undo = await (
+            await fake_discord.slash(guild, alice, "milestone undo", milestone=MILESTONE)
+        ).final_message()
         await fake_discord.wait_for(lambda: len(undo.revisions) > 1, timeout=3)
     roles = {f["name"]: f["value"] for f in undo.embeds[0]["fields"]}["Roles"]
     assert "Administrator" in roles
