@@ -15,7 +15,7 @@ from bot.search import Outcome
 from bot.ui.context import coach_of, guild_id_of
 from bot.ui.embeds import notice, suggestions_embed, unknown_embed
 from bot.ui.entries import show_entry, suggestion_view
-from bot.ui.text import NO_PINGS, clip, ping_only, quote
+from bot.ui.text import NO_PINGS, clip, not_a_member, ping_only, quote
 from bot.ui.topics import area_message, areas_message
 
 if TYPE_CHECKING:
@@ -136,8 +136,7 @@ class Answers(commands.Cog):
         if for_member is not None and not isinstance(for_member, discord.Member):
             await interaction.response.send_message(
                 embed=notice(
-                    f"{quote(for_member.display_name, 80)} isn't a member of this server, so I can't show "
-                    "them the topic here. You can still open it for yourself without `for`.",
+                    f"{not_a_member(for_member)} You can still open the topic for yourself without `for`.",
                     ok=False,
                 ),
                 ephemeral=True,

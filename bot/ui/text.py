@@ -43,6 +43,11 @@ def quote(text: str, limit: int = 200) -> str:
     return discord.utils.escape_mentions(escaped)
 
 
+def not_a_member(user: discord.abc.User) -> str:
+    """The reply when a command names a user who is not in this server (Discord allows picking them)."""
+    return f"{quote(user.display_name, 80)} isn't a member of this server, so I can't do that for them."
+
+
 def fit(embed: discord.Embed) -> discord.Embed:
     """Trim the description so the whole embed stays within Discord's 6,000 characters."""
     excess = len(embed) - EMBED_TOTAL

@@ -81,3 +81,28 @@ async def test_topic_for_someone_outside_the_server_gets_a_clear_private_reply(
     assert reply.ephemeral and reply.pings == set()
     assert reply.embeds[0]["description"].startswith("\\*\\*stranger\\*\\* isn't a member of this server")
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_moderator_commands_naming_someone_outside_the_server_answer_clearly(
+    fake_discord: FakeDiscord,
+    run_coach: RunBot,
+    guild: FakeGuild,
+    alice: FakeMember,
+    mod: FakeMember,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Members who left keep their stored progress, which moderators may read but not change."""
+    with caplog.at_level(logging.ERROR):
+        async with run_coach():
+            await (await fake_discord.slash(guild, alice, "milestone done", milestone="earn-pmp")).response()
+            del guild.members[alice.id]  # alice leaves the server
+            seen = await (await fake_discord.slash(guild, mod, "progress", member=alice.user)).final_message()
+            refused = await (
+                await fake_discord.slash(
+                    guild, mod, "coach set-progress", member=alice.user, milestone="earn-pmp", state="undo"
+                )
+            ).final_message()
+    assert seen.ephemeral and seen.embeds[0]["title"] == "📈 Progress of alice"
+    assert any("✅ Earn the PMP" in field["value"] for field in seen.embeds[0]["fields"])
+    assert refused.ephemeral and "alice isn't a member of this server" in refused.embeds[0]["description"]
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
