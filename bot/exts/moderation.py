@@ -144,7 +144,9 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         state: Literal["done", "undo"],
     ) -> None:
         if not isinstance(member, discord.Member):
-            await interaction.response.send_message(embed=notice(not_a_member(member), ok=False), ephemeral=True)
+            await interaction.response.send_message(
+                embed=notice(not_a_member(member), ok=False), ephemeral=True
+            )
             return
         coach = coach_of(interaction)
         guild_id = guild_id_of(interaction)

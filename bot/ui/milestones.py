@@ -136,7 +136,9 @@ async def sync_rewards(guild: discord.Guild, member: discord.Member, coach: Coac
     return changes
 
 
-async def warn_moderators(guild: discord.Guild, role: discord.Role, member: discord.Member, coach: Coach) -> None:
+async def warn_moderators(
+    guild: discord.Guild, role: discord.Role, member: discord.Member, coach: Coach
+) -> None:
     """Tell the log channel that a reward role has become dangerous (once an hour per role and permissions)."""
     key = (guild.id, role.id, role.permissions.value)
     if _warned.get(key):
@@ -154,7 +156,9 @@ async def warn_moderators(guild: discord.Guild, role: discord.Role, member: disc
         "or choose another reward with `/coach reward`."
     )
     try:
-        await channel.send(embed=notice(text, title="Reward role withheld", ok=False), allowed_mentions=NO_PINGS)
+        await channel.send(
+            embed=notice(text, title="Reward role withheld", ok=False), allowed_mentions=NO_PINGS
+        )
     except discord.HTTPException as exc:
         log.warning("could not warn the log channel %s of guild %s: %s", channel.id, guild.id, exc)
 
