@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.progress.results import CompletionResult
-from bot.progress.rewards import AssignerFacts, Refusal, RoleFacts, dangerous_permissions, reward_refusal
+from bot.progress.rewards import (
+    AssignerFacts,
+    Refusal,
+    RoleFacts,
+    RoleRefusal,
+    dangerous_permissions,
+    reward_refusal,
+)
 from bot.ratelimit import RecentPosts
 from bot.ui.context import coach_of, guild_id_of
 from bot.ui.embeds import notice
@@ -70,39 +77,42 @@ def role_problem(
     """
     if role is None:
         return "The reward role no longer exists; a moderator can set another with `/coach reward`."
-    name = discord.utils.escape_markdown(role.name)
     for assigner in (moderator, guild.me):
-        if assigner is None:
-            continue
-        refusal = reward_refusal(role_facts(role), assigner_facts(assigner))
-        if refusal is None:
-            continue
-        me = assigner.id == guild.me.id
-        if refusal.reason is Refusal.EVERYONE:
+        if assigner is not None:
+            refusal = reward_refusal(role_facts(role), assigner_facts(assigner))
+            if refusal is not None:
+                return refusal_text(refusal, role, assigner, by_bot=assigner.id == guild.me.id)
+    return None
+
+
+def refusal_text(refusal: RoleRefusal, role: discord.Role, assigner: discord.Member, *, by_bot: bool) -> str:
+    name = discord.utils.escape_markdown(role.name)
+    top = discord.utils.escape_markdown(assigner.top_role.name)
+    match refusal.reason:
+        case Refusal.EVERYONE:
             return "@everyone can't be a reward: every member already has it."
-        if refusal.reason is Refusal.MANAGED:
+        case Refusal.MANAGED:
             return f"The role **{name}** is managed by Discord or an integration and can't be given out."
-        if refusal.reason is Refusal.DANGEROUS:
+        case Refusal.DANGEROUS:
             return (
                 f"The role **{name}** has moderator powers ({', '.join(refusal.permissions)}), so it "
                 "can't be a reward: a reward role must not let members moderate, change the server "
                 "or ping everyone."
             )
-        if refusal.reason is Refusal.NO_MANAGE_ROLES:
+        case Refusal.NO_MANAGE_ROLES if by_bot:
+            return "I need the **Manage Roles** permission to give reward roles."
+        case Refusal.NO_MANAGE_ROLES:
+            return "You need the **Manage Roles** permission to make a role a reward."
+        case Refusal.NOT_BELOW if by_bot:
             return (
-                "I need the **Manage Roles** permission to give reward roles."
-                if me
-                else "You need the **Manage Roles** permission to make a role a reward."
+                f"The role **{name}** is above my highest role (**{top}**): "
+                "move my role above it in Server Settings → Roles."
             )
-        top = discord.utils.escape_markdown(assigner.top_role.name)
-        return (
-            f"The role **{name}** is above my highest role (**{top}**): "
-            "move my role above it in Server Settings → Roles."
-            if me
-            else f"The role **{name}** is not below your highest role (**{top}**): "
-            "you can only make rewards of roles you could assign yourself."
-        )
-    return None
+        case _:
+            return (
+                f"The role **{name}** is not below your highest role (**{top}**): "
+                "you can only make rewards of roles you could assign yourself."
+            )
 
 
 async def sync_rewards(guild: discord.Guild, member: discord.Member, coach: Coach) -> RoleChanges:
