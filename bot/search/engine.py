@@ -49,7 +49,7 @@ from bot.search.analyzer import Analyzer, base_word
 from bot.search.calibration import Features
 from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
-from bot.search.lookup import MAX_CHOICES, NameIndex, normalise_name
+from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
 from bot.search.query import Query, QueryParser
 from bot.search.speller import Speller
 
@@ -394,13 +394,15 @@ class AnswerEngine:
         return decide(candidates, corrections)
 
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[Entry]:
-        """Autocomplete: entries by id, title or alias (fuzzy, prefix, typo-tolerant), at most 25.
+        """Autocomplete: entries by id, title or alias (fuzzy, prefix, typo-tolerant), at most 25,
+        for the first ``MAX_LOOKUP_CHARS`` characters of ``text``.
 
         Empty text lists the first entries in browsing order. When names give fewer than
         ``limit`` choices, entries whose content matches fill the rest, so a member can
         find an entry without knowing what it is called.
         """
         limit = max(0, min(limit, MAX_CHOICES))
+        text = text[:MAX_LOOKUP_CHARS]
         numbers = self._names.lookup(text, limit)
         if len(numbers) < min(limit, LOOKUP_FILL_BELOW) and len(text.strip()) >= 3:
             seen = set(numbers)

@@ -31,6 +31,9 @@ from bot.search.text import clean, sentences, words
 
 #: Messages with more content words than this get a focus sentence.
 LONG_MESSAGE = 16
+#: At most this many words of a message are read: the first quarter of them and the rest
+#: from the end (where the question usually is), so a message costs bounded work.
+MAX_WORDS = 240
 #: The story around the focus question weighs at most this share of the question itself.
 CONTEXT_SHARE = 0.5
 #: A concept the member wrote exactly beats one matched through a synonym or a correction.
@@ -70,6 +73,24 @@ class Query:
         return any(c.alternatives for c in self.concepts)
 
 
+def _capped(parts: list[tuple[list[str], bool]]) -> list[tuple[list[str], bool]]:
+    """Sentences with at most ``MAX_WORDS`` words in all: the first quarter and the last
+    three quarters of that budget are kept, the middle of the message is dropped."""
+    total = sum(len(ws) for ws, _ in parts)
+    if total <= MAX_WORDS:
+        return parts
+    head = MAX_WORDS // 4
+    tail_from = total - (MAX_WORDS - head)
+    out: list[tuple[list[str], bool]] = []
+    seen = 0
+    for ws, asked in parts:
+        kept = [w for i, w in enumerate(ws, seen) if i < head or i >= tail_from]
+        seen += len(ws)
+        if kept:
+            out.append((kept, asked))
+    return out
+
+
 class QueryParser:
     """Turns text into a ``Query`` using the index's vocabulary and idf."""
 
@@ -84,7 +105,7 @@ class QueryParser:
         self._everyday_cap = index.idf_for(max(1, round(index.size * EVERYDAY_DF_SHARE)))
 
     def _known(self, word: str) -> bool:
-        return self.analyzer.stem(word) in self.index or word in self.analyzer.synonym_words
+        return self.analyzer.stem(word, remember=False) in self.index or word in self.analyzer.synonym_words
 
     def _clipped(self, stem: str) -> list[str]:
         """Known stems that start with an unknown one ("exec" -> "execut"), most frequent first."""
@@ -100,8 +121,8 @@ class QueryParser:
 
     def _weighted_sentences(self, text: str) -> list[tuple[list[str], bool]]:
         """Each sentence's words, and whether it is context around the focus question."""
-        parts = [([base_word(w) for w in words(s)], q) for s, q in sentences(text)]
-        parts = [(w, q) for w, q in parts if w]
+        parts = [(words(s), q) for s, q in sentences(text)]
+        parts = [([base_word(w, remember=False) for w in ws], q) for ws, q in _capped(parts) if ws]
         content = sum(1 for ws, _ in parts for w in ws if w not in STOPWORDS)
         if len(parts) < 2 or content <= LONG_MESSAGE:
             return [(ws, False) for ws, _ in parts]
@@ -159,7 +180,7 @@ class QueryParser:
         idf = self.index.idf
         for raw, context in self._weighted_sentences(norm):
             corrected = self._correct(raw, query)
-            stems = [self.analyzer.stem(w) for w in raw]
+            stems = [self.analyzer.stem(w, remember=False) for w in raw]
             covering: list[list[tuple[str, int]]] = [[] for _ in raw]
             for span in self.analyzer.spans(raw, stems):
                 if span.group in idf:
