@@ -84,6 +84,11 @@ def render(answer: Answer, knowledge: Knowledge, *, width: int = WIDTH, pick_hin
     elif answer.outcome is Outcome.SUGGEST:
         choices = [e for e, _ in answer.suggestions]
         lines += ["I'm not sure which of these you mean:", *numbered([choice_label(e) for e in choices])]
+    elif answer.small_talk is not None:
+        choices = [entry for _, entry in answer.small_talk.examples]
+        lines += [wrap(answer.small_talk.reply, width), "", "Try asking:",
+                  *numbered([question for question, _ in answer.small_talk.examples]),
+                  "", "Or browse everything with /topics."]
     else:
         lines += ["Sorry, I don't know that one: it isn't covered by the knowledge base.",
                   "I can help with getting into IT project management. Topics:"]

@@ -51,6 +51,7 @@ from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
 from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
 from bot.search.query import Query, QueryParser
+from bot.search.small_talk import SmallTalk, example_questions, small_talk_kind, small_talk_reply
 from bot.search.speller import Speller
 
 #: How many ranked candidates ``rank`` returns by default: enough for the pick-list.
@@ -84,6 +85,7 @@ class Outcome(StrEnum):
     ANSWER = "answer"
     SUGGEST = "suggest"
     UNKNOWN = "unknown"
+    SMALL_TALK = "small_talk"   # greetings, thanks, "what can you do": a friendly reply, not a gap
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,7 @@ class Answer:
     ``unknown``). ``suggestions`` holds the 2 to 5 candidates to pick from for ``suggest``
     (best first, so it starts with ``entry``); for ``answer`` it holds up to two other
     plausible entries ("not what you meant?"), and it is empty for ``unknown``.
+    ``small_talk`` holds the reply and example questions for ``small_talk``.
     """
 
     outcome: Outcome
@@ -109,14 +112,21 @@ class Answer:
     entry: Entry | None = None
     suggestions: list[tuple[Entry, float]] = field(default_factory=list)
     corrections: tuple[tuple[str, str], ...] = ()
+    small_talk: SmallTalk | None = None
+
+    @property
+    def is_gap(self) -> bool:
+        """The knowledge may lack what was asked: logged for moderators (small talk is not)."""
+        return self.outcome in (Outcome.SUGGEST, Outcome.UNKNOWN)
 
     def to_json(self, question: str) -> dict[str, Any]:
-        """The ``ask --json`` contract: one object per question."""
+        """The ``ask --json`` contract: one object per question. Small talk adds ``reply``
+        and ``examples`` (``[{question, id, title}]``); the other keys keep their meaning."""
         entry = None
         if self.entry is not None:
             entry = {"id": self.entry.id, "title": self.entry.title, "answer": self.entry.answer,
                      "links": [{"title": link.title, "url": link.url} for link in self.entry.links]}
-        return {
+        payload = {
             "question": question,
             "outcome": str(self.outcome),
             "confidence": round(self.confidence, 4),
@@ -124,6 +134,11 @@ class Answer:
             "suggestions": [{"id": e.id, "title": e.title, "confidence": round(c, 4)}
                             for e, c in self.suggestions],
         }
+        if self.small_talk is not None:
+            payload["reply"] = self.small_talk.reply
+            payload["examples"] = [{"question": q, "id": e.id, "title": e.title}
+                                   for q, e in self.small_talk.examples]
+        return payload
 
 
 def decide(candidates: Sequence[Candidate], corrections: tuple[tuple[str, str], ...] = ()) -> Answer:
@@ -159,6 +174,7 @@ class AnswerEngine:
         self._parser = parser
         self._names = names
         self._jargon = jargon
+        self._examples = example_questions(knowledge)
 
     @classmethod
     def build(cls, knowledge: Knowledge, *, fields: Mapping[str, tuple[float, float]] = FIELDS,
@@ -391,6 +407,9 @@ class AnswerEngine:
         if direct is not None:
             return Answer(Outcome.ANSWER, calibration.NAME_MATCH_CONFIDENCE, self.entries[direct],
                           corrections=corrections)
+        kind = small_talk_kind(text)
+        if kind is not None:
+            return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
         return decide(candidates, corrections)
 
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[Entry]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from bot.search.analyzer import STOPWORDS, Analyzer, base_word
 from bot.search.index import FieldIndex
 from bot.search.lexicon import COMMON_WORDS
+from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
 from bot.search.text import clean, sentences, words
 
@@ -122,7 +123,12 @@ class QueryParser:
     def _weighted_sentences(self, text: str) -> list[tuple[list[str], bool]]:
         """Each sentence's words, and whether it is context around the focus question."""
         parts = [(words(s), q) for s, q in sentences(text)]
-        parts = [([base_word(w, remember=False) for w in ws], q) for ws, q in _capped(parts) if ws]
+        asking = [(ws, q) for ws, q in parts if small_talk_words(ws) is None]
+        if asking:  # "Hi all!" and "Thanks in advance." around a question are not part of it
+            parts = asking
+        parts = [([base_word(w, remember=False) for w in ws if w not in COURTESY], q)
+                 for ws, q in _capped(parts)]
+        parts = [(ws, q) for ws, q in parts if ws]
         content = sum(1 for ws, _ in parts for w in ws if w not in STOPWORDS)
         if len(parts) < 2 or content <= LONG_MESSAGE:
             return [(ws, False) for ws, _ in parts]

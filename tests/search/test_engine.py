@@ -16,8 +16,9 @@ def check_shape(answer) -> None:
     """Every Answer keeps the contract, whatever the input."""
     assert isinstance(answer.outcome, Outcome)
     assert 0.0 <= answer.confidence <= 1.0
-    if answer.outcome is Outcome.UNKNOWN:
+    if answer.outcome in (Outcome.UNKNOWN, Outcome.SMALL_TALK):
         assert answer.entry is None and answer.suggestions == []
+        assert (answer.small_talk is not None) == (answer.outcome is Outcome.SMALL_TALK)
     else:
         assert answer.entry is not None
     if answer.outcome is Outcome.SUGGEST:
