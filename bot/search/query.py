@@ -35,6 +35,9 @@ LONG_MESSAGE = 16
 #: At most this many words of a message are read: the first quarter of them and the rest
 #: from the end (where the question usually is), so a message costs bounded work.
 MAX_WORDS = 240
+#: The spelling corrector looks up at most this many probes per message (about 20 long
+#: misspelt words, or 300 short ones): what bounds the cost of a message full of typos.
+SPELLING_BUDGET = 3000
 #: The story around the focus question weighs at most this share of the question itself.
 CONTEXT_SHARE = 0.5
 #: A concept the member wrote exactly beats one matched through a synonym or a correction.
@@ -68,6 +71,7 @@ class Query:
     unknown: list[str] = field(default_factory=list)
     norm: str = ""                         # the cleaned text, words joined by single spaces
     mass: float = 0.0                      # the most an entry can score: every concept fully matched
+    spelling_budget: int = SPELLING_BUDGET  # probes the corrector may still look up for this message
 
     @property
     def known(self) -> bool:
@@ -141,9 +145,14 @@ class QueryParser:
         return [(ws, i != focus) for i, (ws, _) in enumerate(parts)]
 
     def _correct(self, raw: list[str], query: Query) -> list[bool]:
+        """Correct unknown words in place while the message's probe budget lasts."""
         corrected = [False] * len(raw)
         for i, word in enumerate(raw):
             if word not in STOPWORDS and not self._known(word):
+                cost = self.speller.cost(word)
+                if cost > query.spelling_budget:
+                    continue
+                query.spelling_budget -= cost
                 fix = self.speller.correct(word)
                 if fix is not None:
                     query.corrections.append((word, fix))

@@ -99,6 +99,13 @@ class Speller:
                 found.update(self._owners[a:b].tolist())
         return {self._words[i] for i in found}
 
+    def cost(self, word: str) -> int:
+        """How many probes ``correct`` would look up for ``word`` (at most ``MAX_PROBES``)."""
+        n = len(word)
+        if not self._min_length <= n <= self._max_length:
+            return 0
+        return 1 + n + (n * (n - 1) // 2 if n >= LONG_WORD else 0)
+
     def correct(self, word: str) -> str | None:
         """The closest vocabulary word within the edit budget, or None (also for known words)."""
         n = len(word)

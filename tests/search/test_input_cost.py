@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from bot.search import AnswerEngine, speller
 from bot.search.lookup import MAX_LOOKUP_CHARS
-from bot.search.query import MAX_WORDS
+from bot.search.query import MAX_WORDS, SPELLING_BUDGET
 from bot.search.speller import MAX_PROBES
 from bot.search.text import MAX_WORD
 
@@ -142,3 +142,12 @@ def test_long_messages_read_a_bounded_number_of_words(engine: AnswerEngine) -> N
     query, candidates = engine.rank(f"{story}. How much does the PMP exam cost?")
     assert len(query.unknown) < MAX_WORDS
     assert candidates and candidates[0].entry.id == engine.answer("How much does the PMP exam cost?").entry.id
+
+
+def test_a_message_full_of_typos_has_a_spelling_budget(engine: AnswerEngine, probes_hashed: list[int]) -> None:
+    """Every word a long misspelling: the corrector stops when the message's budget is spent."""
+    words = [w for w in engine._parser.speller._words if len(w) >= 12]
+    rng = random.Random(5)
+    text = " ".join(w[:3] + "q" + w[4:] for w in rng.sample(words, 60))[:QUESTION_CHARS]
+    engine.answer(text)
+    assert 0 < sum(probes_hashed) <= SPELLING_BUDGET
