@@ -77,6 +77,10 @@ HARD_WEIGHT = 0.0
 #: subject's own jargon, which names what an entry is about even when only its answer
 #: mentions it, unlike an ordinary word found there ("nursing").
 _ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
+#: A long post's question sentence answered on its own is trusted when its entry is among the
+#: whole post's best ``AGREE_DEPTH``; at most ``MAX_QUESTIONS`` sentences are tried.
+AGREE_DEPTH = 3
+MAX_QUESTIONS = 3
 #: Two subject words matched in an entry's title, aliases or questions make a full anchor.
 ANCHORS_FOR_FULL = 2.0
 
@@ -410,7 +414,17 @@ class AnswerEngine:
         kind = small_talk_kind(text)
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
-        return decide(candidates, corrections)
+        best = decide(candidates, corrections)
+        if not query.questions:
+            return best
+        # a long post: each question sentence on its own, trusted where the whole post agrees
+        leading = {c.entry.id for c in candidates[:AGREE_DEPTH]}
+        for sentence in query.questions[:MAX_QUESTIONS]:
+            alone = decide(self.rank(sentence)[1], corrections)
+            if (alone.outcome is Outcome.ANSWER and alone.entry is not None and alone.entry.id in leading
+                    and (best.outcome is not Outcome.ANSWER or alone.confidence > best.confidence)):
+                best = alone
+        return best
 
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[Entry]:
         """Autocomplete: entries by id, title or alias (fuzzy, prefix, typo-tolerant), at most 25,

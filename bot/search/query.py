@@ -72,6 +72,7 @@ class Query:
     norm: str = ""                         # the cleaned text, words joined by single spaces
     mass: float = 0.0                      # the most an entry can score: every concept fully matched
     spelling_budget: int = SPELLING_BUDGET  # probes the corrector may still look up for this message
+    questions: list[str] = field(default_factory=list)  # a long message's question sentences, corrected
 
     @property
     def known(self) -> bool:
@@ -136,13 +137,10 @@ class QueryParser:
         content = sum(1 for ws, _ in parts for w in ws if w not in STOPWORDS)
         if len(parts) < 2 or content <= LONG_MESSAGE:
             return [(ws, False) for ws, _ in parts]
-        focus = len(parts) - 1
-        for i in range(len(parts) - 1, -1, -1):
-            ws, asked = parts[i]
-            if asked or ws[0] in _QUESTION_OPENERS:
-                focus = i
-                break
-        return [(ws, i != focus) for i, (ws, _) in enumerate(parts)]
+        asks = [asked or ws[0] in _QUESTION_OPENERS for ws, asked in parts]
+        if not any(asks):
+            asks[-1] = True
+        return [(ws, not ask) for (ws, _), ask in zip(parts, asks, strict=True)]
 
     def _correct(self, raw: list[str], query: Query) -> list[bool]:
         """Correct unknown words in place while the message's probe budget lasts."""
@@ -193,8 +191,12 @@ class QueryParser:
         query = Query(norm=" ".join(words(norm)))
         best: dict[object, Concept] = {}
         idf = self.index.idf
-        for raw, context in self._weighted_sentences(norm):
+        weighted = self._weighted_sentences(norm)
+        story = any(context for _, context in weighted)
+        for raw, context in weighted:
             corrected = self._correct(raw, query)
+            if story and not context:
+                query.questions.append(" ".join(raw))
             stems = [self.analyzer.stem(w, remember=False) for w in raw]
             covering: list[list[tuple[str, int]]] = [[] for _ in raw]
             for span in self.analyzer.spans(raw, stems):
