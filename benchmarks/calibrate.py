@@ -4,9 +4,10 @@
 
 Default question files: tests/eval/questions.yaml, ../shared/eval/dev_questions.yaml
 (when present) and the ``tune`` split of tests/eval/real_questions.yaml (its ``measure``
-split is never fitted on); gap questions count as questions to refuse. For every question the engine's best candidate is labelled *right* when
-the question is in scope and the entry holds an expected fact, *wrong* otherwise (every
-out-of-scope question is wrong by definition). Then:
+split is never fitted on). For every question the engine's best candidate is labelled
+*right* when the question is in scope and the entry holds an expected fact (or is one of
+the expected ids), *wrong* otherwise (every out-of-scope or gap question is wrong by
+definition). Then:
 
 1. rank weights: how ``qsim`` and ``hard`` enter the rank score, by top-1 *ranking*
    accuracy (is the best candidate right, whatever the outcome);

@@ -76,6 +76,10 @@ def render(answer: Answer, knowledge: Knowledge, *, width: int = WIDTH, pick_hin
         if related:
             lines += ["", "Related:", *numbered([choice_label(e) for e in related])]
             choices += related
+        asked = [e for e in answer.also_asked if e not in choices]
+        if asked:
+            lines += ["", "You also asked about:", *numbered([choice_label(e) for e in asked], start=len(choices) + 1)]
+            choices += asked
         others = [e for e, _ in answer.suggestions if e not in choices]
         if others:
             lines += ["", "Not what you meant?",

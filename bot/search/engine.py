@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -117,6 +117,7 @@ class Answer:
     suggestions: list[tuple[Entry, float]] = field(default_factory=list)
     corrections: tuple[tuple[str, str], ...] = ()
     small_talk: SmallTalk | None = None
+    also_asked: tuple[Entry, ...] = ()     # a long post's other questions, each answered by an entry
 
     @property
     def is_gap(self) -> bool:
@@ -125,7 +126,8 @@ class Answer:
 
     def to_json(self, question: str) -> dict[str, Any]:
         """The ``ask --json`` contract: one object per question. Small talk adds ``reply``
-        and ``examples`` (``[{question, id, title}]``); the other keys keep their meaning."""
+        and ``examples`` (``[{question, id, title}]``), a post that asks two things adds
+        ``also_asked`` (``[{id, title}]``); the other keys keep their meaning."""
         entry = None
         if self.entry is not None:
             entry = {"id": self.entry.id, "title": self.entry.title, "answer": self.entry.answer,
@@ -138,6 +140,8 @@ class Answer:
             "suggestions": [{"id": e.id, "title": e.title, "confidence": round(c, 4)}
                             for e, c in self.suggestions],
         }
+        if self.also_asked:
+            payload["also_asked"] = [{"id": e.id, "title": e.title} for e in self.also_asked]
         if self.small_talk is not None:
             payload["reply"] = self.small_talk.reply
             payload["examples"] = [{"question": q, "id": e.id, "title": e.title}
@@ -419,12 +423,19 @@ class AnswerEngine:
             return best
         # a long post: each question sentence on its own, trusted where the whole post agrees
         leading = {c.entry.id for c in candidates[:AGREE_DEPTH]}
+        confident: list[Answer] = []
         for sentence in query.questions[:MAX_QUESTIONS]:
             alone = decide(self.rank(sentence)[1], corrections)
-            if (alone.outcome is Outcome.ANSWER and alone.entry is not None and alone.entry.id in leading
-                    and (best.outcome is not Outcome.ANSWER or alone.confidence > best.confidence)):
+            if alone.outcome is not Outcome.ANSWER or alone.entry is None:
+                continue
+            confident.append(alone)
+            if alone.entry.id in leading and (best.outcome is not Outcome.ANSWER
+                                              or alone.confidence > best.confidence):
                 best = alone
-        return best
+        if best.outcome is not Outcome.ANSWER:
+            return best
+        also = tuple(dict.fromkeys(a.entry for a in confident if a.entry is not None and a.entry != best.entry))
+        return replace(best, also_asked=also[:MAX_QUESTIONS - 1])
 
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[Entry]:
         """Autocomplete: entries by id, title or alias (fuzzy, prefix, typo-tolerant), at most 25,

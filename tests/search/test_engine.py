@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.cli.render import render
 from bot.knowledge.models import Entry
 from bot.search import AnswerEngine, Candidate, Outcome
 from bot.search.calibration import MAX_SUGGESTIONS, SUGGEST_AT, Features
@@ -134,3 +135,31 @@ def test_any_string_gets_an_outcome(engine: AnswerEngine, text: str) -> None:
                                  "certifcation", "scrum", "\u200b", "NEAR", "'", '"']), max_size=30))
 def test_token_soup_gets_an_outcome(engine: AnswerEngine, parts: list[str]) -> None:
     check_shape(engine.answer(" ".join(parts)))
+
+
+TWO_QUESTIONS = ("I work in retail and have been reading about project management for a year. I have a degree "
+                 "in history and lead a small team at the store. How much does the PMP exam cost? And how many "
+                 "questions are on the CAPM exam?")
+
+
+def test_a_post_asking_two_things_offers_the_second(engine: AnswerEngine) -> None:
+    answer = engine.answer(TWO_QUESTIONS)
+    first = engine.answer("How much does the PMP exam cost?")
+    second = engine.answer("how many questions are on the CAPM exam?")
+    assert answer.outcome is Outcome.ANSWER and answer.entry == first.entry
+    assert answer.also_asked == (second.entry,)
+    assert answer.to_json(TWO_QUESTIONS)["also_asked"] == [{"id": second.entry.id, "title": second.entry.title}]
+    assert "also_asked" not in first.to_json("q")
+
+
+def test_one_question_asks_nothing_else(engine: AnswerEngine) -> None:
+    story = TWO_QUESTIONS.rsplit(" And ", 1)[0]
+    assert engine.answer(story).also_asked == ()
+
+
+def test_terminal_reply_offers_what_else_a_post_asked(engine: AnswerEngine) -> None:
+    post = ("I lead a small team at a shop and have read about project management for a year now, "
+            "nights and weekends. How much does the PMP exam cost? And how many questions are on the CAPM exam?")
+    answer = engine.answer(post)
+    text, choices = render(answer, engine.knowledge)
+    assert "You also asked about:" in text and answer.also_asked[0] in choices

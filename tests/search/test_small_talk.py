@@ -61,3 +61,4 @@ def test_terminal_reply_points_to_topics(engine: AnswerEngine) -> None:
     text, choices = render(engine.answer("hello"), engine.knowledge)
     assert "Try asking:" in text and "/topics" in text and "don't know" not in text
     assert len(choices) == 3 and all(choice.title for choice in choices)
+
