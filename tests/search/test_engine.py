@@ -158,8 +158,6 @@ def test_one_question_asks_nothing_else(engine: AnswerEngine) -> None:
 
 
 def test_terminal_reply_offers_what_else_a_post_asked(engine: AnswerEngine) -> None:
-    post = ("I lead a small team at a shop and have read about project management for a year now, "
-            "nights and weekends. How much does the PMP exam cost? And how many questions are on the CAPM exam?")
-    answer = engine.answer(post)
+    answer = engine.answer(TWO_QUESTIONS)
     text, choices = render(answer, engine.knowledge)
     assert "You also asked about:" in text and answer.also_asked[0] in choices
