@@ -12,10 +12,12 @@ Words the index lacks are first corrected (``Speller``: "certifcation"), then re
 clippings of longer words ("execs" -> "executive", "admin" -> "administrator"), before
 they are counted as unknown.
 
-Long messages: when a message runs past a couple of sentences, the last question in it
-(a sentence ending in "?" or opening like one) carries full weight and the story around it
-is scaled down to at most ``CONTEXT_SHARE`` of the question's importance, because a
-300-word life story usually ends with the one thing the member actually wants to know.
+Long messages: when a message runs past a couple of sentences, its questions (sentences
+ending in "?" or opening like one; the last sentence when none does) carry full weight and
+the story around them is scaled down to at most ``CONTEXT_SHARE`` of their importance:
+real forum posts tell a 300-word story and then ask one or two things. Greetings and
+"thanks in advance" sentences are left out. The question sentences are also kept
+(``Query.questions``) so the engine can answer each on its own.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ MAX_WORDS = 240
 #: misspelt words, or 300 short ones): what bounds the cost of a message full of typos.
 SPELLING_BUDGET = 3000
 #: The story around the focus question weighs at most this share of the question itself.
-CONTEXT_SHARE = 0.5
+CONTEXT_SHARE = 0.25
 #: A concept the member wrote exactly beats one matched through a synonym or a correction.
 SYNONYM_VALUE = 0.9
 CORRECTED_VALUE = 0.8
