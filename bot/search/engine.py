@@ -78,9 +78,12 @@ HARD_WEIGHT = 0.0
 #: mentions it, unlike an ordinary word found there ("nursing").
 _ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
 #: A long post's question sentence answered on its own is trusted when its entry is among the
-#: whole post's best ``AGREE_DEPTH``; at most ``MAX_QUESTIONS`` sentences are tried.
+#: whole post's best ``AGREE_DEPTH`` and the whole post reaches a confidence of ``AGREE_FLOOR``
+#: (a pasted build error ending "what do you do to solve it?" must not open the problem-solving
+#: entry); at most ``MAX_QUESTIONS`` sentences are tried.
 AGREE_DEPTH = 3
 MAX_QUESTIONS = 3
+AGREE_FLOOR = 0.2
 #: Two subject words matched in an entry's title, aliases or questions make a full anchor.
 ANCHORS_FOR_FULL = 2.0
 
@@ -419,7 +422,7 @@ class AnswerEngine:
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
         best = decide(candidates, corrections)
-        if not query.questions:
+        if not query.questions or best.confidence < AGREE_FLOOR:
             return best
         # a long post: each question sentence on its own, trusted where the whole post agrees
         leading = {c.entry.id for c in candidates[:AGREE_DEPTH]}

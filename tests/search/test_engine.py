@@ -161,3 +161,9 @@ def test_terminal_reply_offers_what_else_a_post_asked(engine: AnswerEngine) -> N
     answer = engine.answer(TWO_QUESTIONS)
     text, choices = render(answer, engine.knowledge)
     assert "You also asked about:" in text and answer.also_asked[0] in choices
+
+
+def test_a_vague_question_after_an_off_topic_paste_is_not_answered(engine: AnswerEngine) -> None:
+    post = ("1. What causes this webpack error or babel loader failure? 2. What do you do to solve it? 3. Why does "
+            "this error keep happening? webpack ERR! code ELIFECYCLE cannot find module babel-loader in node_modules")
+    assert engine.answer(post).outcome is Outcome.UNKNOWN
