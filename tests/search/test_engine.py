@@ -167,3 +167,15 @@ def test_a_vague_question_after_an_off_topic_paste_is_not_answered(engine: Answe
     post = ("1. What causes this webpack error or babel loader failure? 2. What do you do to solve it? 3. Why does "
             "this error keep happening? webpack ERR! code ELIFECYCLE cannot find module babel-loader in node_modules")
     assert engine.answer(post).outcome is Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize(("question", "entry_id"), [
+    ("certification for beginners", "which-pm-certification-first"),
+    ("certifcation for begginers", "which-pm-certification-first"),
+    ("how do I become an IT project manager with no experience", "no-experience-no-job-loop"),
+    ("how to become a PM without a degree", "pm-without-a-degree"),
+])
+def test_what_a_new_member_tried_first(engine: AnswerEngine, question: str, entry_id: str) -> None:
+    """Issue 11: these opened the networking-events and the degree entries."""
+    answer = engine.answer(question)
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None and answer.entry.id == entry_id
