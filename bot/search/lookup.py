@@ -23,8 +23,8 @@ from bot.search.speller import Speller
 from bot.search.text import clean, text_words, words
 
 MAX_CHOICES = 25  # Discord's limit for autocomplete and select menus
-#: Discord sends at most 100 characters of a focused option; more is cut, so autocomplete
-#: costs the same whatever a client sends.
+#: Discord sends at most 100 characters of a focused option; ``AnswerEngine.lookup`` cuts
+#: more, so autocomplete costs the same whatever a client sends.
 MAX_LOOKUP_CHARS = 100
 _EXACT, _STARTS, _WORD, _PREFIX, _FIXED = 100.0, 40.0, 1.0, 0.8, 0.6
 _MAX_PREFIX_WORDS = 64
@@ -119,7 +119,6 @@ class NameIndex:
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[int]:
         """Entry numbers best first; empty text gives the first entries in browsing order."""
         limit = max(0, min(limit, MAX_CHOICES))
-        text = text[:MAX_LOOKUP_CHARS]
         query = normalise_name(text)
         if not query:
             return list(range(min(limit, len(self.entries))))
