@@ -56,7 +56,7 @@ def generators(engine: AnswerEngine, rng: random.Random) -> dict[str, Callable[[
 
     def misspelt(word: str) -> str:
         i = rng.randrange(1, len(word))
-        return word[:i] + rng.choice(string.ascii_lowercase) + word[i + 1:]
+        return word[:i] + rng.choice(string.ascii_lowercase) + word[i + 1 :]
 
     return {
         "one 1000-letter word": lambda: letters(QUESTION_CHARS),
@@ -75,7 +75,9 @@ def generators(engine: AnswerEngine, rng: random.Random) -> dict[str, Callable[[
 
 
 def measure(engine: AnswerEngine, rounds: int, rng: random.Random, clock: Callable[[], float]) -> None:
-    print(f"   {'input (filled to the limit)':32s} {'answer() ms':>17s} {'lookup() ms':>17s} {'growth KiB':>10s}")
+    print(
+        f"   {'input (filled to the limit)':32s} {'answer() ms':>17s} {'lookup() ms':>17s} {'growth KiB':>10s}"
+    )
     worst = 0.0
     for name, word in generators(engine, rng).items():
         questions = [fill(word, QUESTION_CHARS) for _ in range(rounds)]
@@ -83,8 +85,10 @@ def measure(engine: AnswerEngine, rounds: int, rng: random.Random, clock: Callab
         ask, complete = timings(engine.answer, questions, clock), timings(engine.lookup, typed, clock)
         growth = memory_growth(engine, questions, typed)
         worst = max(worst, max(ask), max(complete))
-        print(f"   {name:32s} {statistics.median(ask):7.2f} / {max(ask):6.2f} "
-              f"{statistics.median(complete):7.2f} / {max(complete):6.2f} {growth:10.1f}")
+        print(
+            f"   {name:32s} {statistics.median(ask):7.2f} / {max(ask):6.2f} "
+            f"{statistics.median(complete):7.2f} / {max(complete):6.2f} {growth:10.1f}"
+        )
     print(f"   worst single input: {worst:.2f} ms (target <= 20 ms)")
 
 

@@ -44,8 +44,18 @@ from bot.search.evaluation import EvalItem, Report, evaluate, load_items  # noqa
 GROUPS = [(split, kind) for split in ("tune", "measure") for kind in ("", "short", "long")]
 FUSION_WEIGHT = 0.5
 #: What the default install already has (or pip itself): not counted in wordllama's size.
-ALREADY_INSTALLED = ("numpy", "pip", "setuptools", "_distutils_hack", "distutils-precedence", "yaml", "PyYAML",
-                     "_yaml", "rapidfuzz", "__pycache__")
+ALREADY_INSTALLED = (
+    "numpy",
+    "pip",
+    "setuptools",
+    "_distutils_hack",
+    "distutils-precedence",
+    "yaml",
+    "PyYAML",
+    "_yaml",
+    "rapidfuzz",
+    "__pycache__",
+)
 
 
 def installed_mb(*packages: str) -> float:
@@ -64,7 +74,7 @@ def in_group(item: EvalItem, split: str, kind: str) -> bool:
     return item.split == split and (not kind or item.kind == kind)
 
 
-Ranker = Callable[[str], list[str]]   # question -> entry ids, best first
+Ranker = Callable[[str], list[str]]  # question -> entry ids, best first
 
 
 def rank_rates(rank: Ranker, items: Sequence[EvalItem]) -> tuple[dict[tuple[str, str], str], float]:
@@ -109,7 +119,9 @@ def wordllama_rankers(site: Path, entries: list[Entry], engine: AnswerEngine) ->
     def fused(question: str) -> list[str]:
         _, candidates = engine.rank(question, depth=10)
         similarity = cosine(question)
-        scored = sorted(candidates, key=lambda c: -(c.score + FUSION_WEIGHT * similarity[position[c.entry.id]]))
+        scored = sorted(
+            candidates, key=lambda c: -(c.score + FUSION_WEIGHT * similarity[position[c.entry.id]])
+        )
         return [c.entry.id for c in scored]
 
     return {"wordllama alone": alone, f"engine + wordllama ({FUSION_WEIGHT})": fused}
@@ -144,9 +156,11 @@ def outcome_rows(report: Report) -> list[str]:
     rows = []
     for split, kind in GROUPS:
         part = report.subset(split, kind)
-        rows.append(f"| {split} {kind or 'all'} | {len(part.in_scope)} | {part.top1:.1%} | {part.top3:.1%} | "
-                    f"{part.false_refusal:.1%} | {len(part.out_of_scope)}: {part.oos_refusal:.1%} | "
-                    f"{len(part.gaps)}: {part.gap_honesty:.1%} |")
+        rows.append(
+            f"| {split} {kind or 'all'} | {len(part.in_scope)} | {part.top1:.1%} | {part.top3:.1%} | "
+            f"{part.false_refusal:.1%} | {len(part.out_of_scope)}: {part.oos_refusal:.1%} | "
+            f"{len(part.gaps)}: {part.gap_honesty:.1%} |"
+        )
     return rows
 
 
@@ -161,8 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     entries = list(knowledge.entries.values())
     start = time.perf_counter()
     engine = AnswerEngine.build(knowledge)
-    print(f"python {sys.version.split()[0]}; {len(entries)} entries; {len(items)} questions from {args.file.name}; "
-          f"engine build {time.perf_counter() - start:.2f} s")
+    print(
+        f"python {sys.version.split()[0]}; {len(entries)} entries; {len(items)} questions from {args.file.name}; "
+        f"engine build {time.perf_counter() - start:.2f} s"
+    )
 
     rankers: dict[str, tuple[Ranker, float]] = {
         "this engine": (lambda q: [c.entry.id for c in engine.rank(q)[1]], installed_mb("rapidfuzz")),
@@ -173,13 +189,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ImportError:
             print(f"({name} not installed: pip install -e '.[bench]')")
     if args.wordllama:
-        size = sum(f.stat().st_size for f in args.wordllama.rglob("*")
-                   if f.is_file() and not f.relative_to(args.wordllama).parts[0].startswith(ALREADY_INSTALLED)) / 1e6
+        size = (
+            sum(
+                f.stat().st_size
+                for f in args.wordllama.rglob("*")
+                if f.is_file() and not f.relative_to(args.wordllama).parts[0].startswith(ALREADY_INSTALLED)
+            )
+            / 1e6
+        )
         for name, ranker in wordllama_rankers(args.wordllama, entries, engine).items():
             rankers[name] = (ranker, size)
 
     header = " | ".join(f"{split} {kind or 'all'}" for split, kind in GROUPS)
-    print(f"\nrank@1 / rank@3 on answerable questions\n\n| system | {header} | ms/question (median) | installed MB |")
+    print(
+        f"\nrank@1 / rank@3 on answerable questions\n\n| system | {header} | ms/question (median) | installed MB |"
+    )
     print("|---" * (len(GROUPS) + 3) + "|")
     for name, (ranker, size) in rankers.items():
         cells, ms = rank_rates(ranker, items)

@@ -34,34 +34,131 @@ class Kind(StrEnum):
 # Patterns over the cleaned words joined by single spaces; the first kind found decides
 # the reply, so a greeting that also asks "what can you do" gets the help reply.
 _PATTERNS: tuple[tuple[Kind, str], ...] = (
-    (Kind.IDENTITY, r"who (?:made|built|created|wrote|programmed|runs|owns) (?:you|u|this bot|this)"
-                    r"|who (?:are|r) (?:you|u)|what are (?:you|u)|whats your name|what is your name"
-                    r"|are (?:you|u) (?:a )?(?:bot|robot|human|real|ai|an ai|person|chatgpt|gpt)"
-                    r"|who is your (?:creator|maker|developer|author)"),
-    (Kind.HELP, r"what (?:can|do|could) (?:you|u) (?:do|help (?:me )?with|know|answer)"
-                r"|what (?:can|should) i ask(?: (?:you|u))?|how (?:do|does) (?:you|u|this|this bot|it) work"
-                r"|what (?:are you|is this bot) for|what do you know about|how (?:do|can) i use (?:you|u|this)"
-                r"|help(?: me)?|commands|menu|start|get started|getting started|how to start using (?:you|u|this)"),
-    (Kind.THANKS, r"thank(?:s|you| you)?|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|you)"
-                  r"|(?:that|this) (?:helped|helps|was helpful)|(?:very )?helpful|perfect|got it|great answer"),
-    (Kind.GREETING, r"hi+|hello+|hey+|heya|hiya|howdy|yo|sup|greetings|hola|good (?:morning|afternoon|evening|day)"
-                    r"|morning|gm|whats up|how are (?:you|u)|hows it going|bye|goodbye|see (?:you|ya)|good night"),
+    (
+        Kind.IDENTITY,
+        r"who (?:made|built|created|wrote|programmed|runs|owns) (?:you|u|this bot|this)"
+        r"|who (?:are|r) (?:you|u)|what are (?:you|u)|whats your name|what is your name"
+        r"|are (?:you|u) (?:a )?(?:bot|robot|human|real|ai|an ai|person|chatgpt|gpt)"
+        r"|who is your (?:creator|maker|developer|author)",
+    ),
+    (
+        Kind.HELP,
+        r"what (?:can|do|could) (?:you|u) (?:do|help (?:me )?with|know|answer)"
+        r"|what (?:can|should) i ask(?: (?:you|u))?|how (?:do|does) (?:you|u|this|this bot|it) work"
+        r"|what (?:are you|is this bot) for|what do you know about|how (?:do|can) i use (?:you|u|this)"
+        r"|help(?: me)?|commands|menu|start|get started|getting started|how to start using (?:you|u|this)",
+    ),
+    (
+        Kind.THANKS,
+        r"thank(?:s|you| you)?|thx|ty|tysm|cheers|much appreciated|appreciate (?:it|that|you)"
+        r"|(?:that|this) (?:helped|helps|was helpful)|(?:very )?helpful|perfect|got it|great answer",
+    ),
+    (
+        Kind.GREETING,
+        r"hi+|hello+|hey+|heya|hiya|howdy|yo|sup|greetings|hola|good (?:morning|afternoon|evening|day)"
+        r"|morning|gm|whats up|how are (?:you|u)|hows it going|bye|goodbye|see (?:you|ya)|good night",
+    ),
 )
-_FILLER = frozenset((
-    "a", "an", "the", "so", "very", "much", "lot", "lots", "all", "again", "there", "here", "everyone",
-    "everybody", "guys", "folks", "yall", "friend", "buddy", "mate", "bot", "coach", "pm", "it", "itpm",
-    "please", "pls", "plz", "ok", "okay", "cool", "great", "nice", "awesome", "wow", "lol", "oh", "ah",
-    "well", "and", "just", "really", "for", "to", "me", "you", "u", "i", "im", "my", "your", "this", "that",
-    "is", "are", "do", "can", "with", "of", "in", "advance", "anyway", "today", "again", "btw", "x", "xd",
-))
+_FILLER = frozenset(
+    (
+        "a",
+        "an",
+        "the",
+        "so",
+        "very",
+        "much",
+        "lot",
+        "lots",
+        "all",
+        "again",
+        "there",
+        "here",
+        "everyone",
+        "everybody",
+        "guys",
+        "folks",
+        "yall",
+        "friend",
+        "buddy",
+        "mate",
+        "bot",
+        "coach",
+        "pm",
+        "it",
+        "itpm",
+        "please",
+        "pls",
+        "plz",
+        "ok",
+        "okay",
+        "cool",
+        "great",
+        "nice",
+        "awesome",
+        "wow",
+        "lol",
+        "oh",
+        "ah",
+        "well",
+        "and",
+        "just",
+        "really",
+        "for",
+        "to",
+        "me",
+        "you",
+        "u",
+        "i",
+        "im",
+        "my",
+        "your",
+        "this",
+        "that",
+        "is",
+        "are",
+        "do",
+        "can",
+        "with",
+        "of",
+        "in",
+        "advance",
+        "anyway",
+        "today",
+        "again",
+        "btw",
+        "x",
+        "xd",
+    )
+)
 _COMPILED = tuple((kind, re.compile(rf"\b(?:{pattern})\b")) for kind, pattern in _PATTERNS)
 
 
 #: Courtesy words that say nothing about what is asked; the ranking skips them.
-COURTESY = frozenset((
-    "hi", "hello", "hey", "heya", "hiya", "howdy", "greetings", "hola", "thanks", "thank", "thx", "tysm",
-    "cheers", "regards", "appreciated", "everyone", "everybody", "folks", "guys", "yall", "lol",
-))
+COURTESY = frozenset(
+    (
+        "hi",
+        "hello",
+        "hey",
+        "heya",
+        "hiya",
+        "howdy",
+        "greetings",
+        "hola",
+        "thanks",
+        "thank",
+        "thx",
+        "tysm",
+        "cheers",
+        "regards",
+        "appreciated",
+        "everyone",
+        "everybody",
+        "folks",
+        "guys",
+        "yall",
+        "lol",
+    )
+)
 
 
 def small_talk_kind(text: str) -> Kind | None:
@@ -88,10 +185,10 @@ _REPLIES = {
     Kind.GREETING: "Hi! I'm the IT PM Coach. Ask me anything about getting into IT project management.",
     Kind.THANKS: "You're welcome! Ask again any time: one question per message works best.",
     Kind.HELP: "I answer questions about getting into IT project management: what the role is, "
-               "certifications such as the CAPM and PMP, getting experience, resumes and interviews, "
-               "and changing careers. I can also track your progress on a roadmap (`/roadmap`).",
+    "certifications such as the CAPM and PMP, getting experience, resumes and interviews, "
+    "and changing careers. I can also track your progress on a roadmap (`/roadmap`).",
     Kind.IDENTITY: "I'm the IT PM Coach, a bot this community runs. Every answer I give is an entry "
-                   "from a knowledge base the moderators write and check, quoted word for word, with sources.",
+    "from a knowledge base the moderators write and check, quoted word for word, with sources.",
 }
 
 
@@ -99,7 +196,7 @@ _REPLIES = {
 class SmallTalk:
     kind: Kind
     reply: str
-    examples: tuple[tuple[str, Entry], ...]   # (example question, the entry that answers it)
+    examples: tuple[tuple[str, Entry], ...]  # (example question, the entry that answers it)
 
 
 def example_questions(knowledge: Knowledge, count: int = EXAMPLES) -> tuple[tuple[str, Entry], ...]:
@@ -109,7 +206,9 @@ def example_questions(knowledge: Knowledge, count: int = EXAMPLES) -> tuple[tupl
     if knowledge.tracks:
         for milestone_id in knowledge.default_track.milestones:
             milestone = knowledge.milestones.get(milestone_id)
-            learn = [knowledge.entries[e] for e in milestone.learn if e in knowledge.entries] if milestone else []
+            learn = (
+                [knowledge.entries[e] for e in milestone.learn if e in knowledge.entries] if milestone else []
+            )
             if learn and learn[0] not in picks:
                 picks.append(learn[0])
     for area in knowledge.areas:

@@ -12,7 +12,9 @@ async def test_greeting_gets_examples_and_is_not_a_gap(
     fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
 ) -> None:
     async with run_coach() as bot:
-        message = await (await fake_discord.slash(guild, alice, "ask", question="hi! what can you do?")).final_message()
+        message = await (
+            await fake_discord.slash(guild, alice, "ask", question="hi! what can you do?")
+        ).final_message()
         description = message.embeds[0]["description"]
         assert "Try asking:" in description and "/topics" in description
         opens = [i for i in message.custom_ids if i.startswith("coach:open:")]

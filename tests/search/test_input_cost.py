@@ -62,8 +62,9 @@ def test_one_huge_word_is_not_spell_checked(engine: AnswerEngine, probes_hashed:
 
 
 @pytest.mark.parametrize("length", [5, 8, 12, 17, 24, 25, 41])
-def test_words_of_any_length_cost_bounded_lookups(engine: AnswerEngine, probes_hashed: list[int],
-                                                  length: int) -> None:
+def test_words_of_any_length_cost_bounded_lookups(
+    engine: AnswerEngine, probes_hashed: list[int], length: int
+) -> None:
     text = random_words(random.Random(length), length)
     start = time.perf_counter()
     engine.answer(text)
@@ -144,7 +145,9 @@ def test_long_messages_read_a_bounded_number_of_words(engine: AnswerEngine) -> N
     assert candidates and candidates[0].entry.id == engine.answer("How much does the PMP exam cost?").entry.id
 
 
-def test_a_message_full_of_typos_has_a_spelling_budget(engine: AnswerEngine, probes_hashed: list[int]) -> None:
+def test_a_message_full_of_typos_has_a_spelling_budget(
+    engine: AnswerEngine, probes_hashed: list[int]
+) -> None:
     """Every word a long misspelling: the corrector stops when the message's budget is spent."""
     words = [w for w in engine._parser.speller._words if len(w) >= 12]
     rng = random.Random(5)

@@ -9,16 +9,30 @@ from bot.search import AnswerEngine, Outcome
 from bot.search.small_talk import Kind, small_talk_kind
 
 SMALL_TALK = [
-    ("hi", Kind.GREETING), ("Hello there!", Kind.GREETING), ("good morning everyone :)", Kind.GREETING),
-    ("hey 👋", Kind.GREETING), ("thanks!", Kind.THANKS), ("Thank you so much", Kind.THANKS),
-    ("ty", Kind.THANKS), ("that helped, cheers", Kind.THANKS), ("what can you do?", Kind.HELP),
-    ("help", Kind.HELP), ("hey coach, what can i ask you?", Kind.HELP), ("who made you", Kind.IDENTITY),
-    ("are you a bot?", Kind.IDENTITY), ("<@123> hi", Kind.GREETING),
+    ("hi", Kind.GREETING),
+    ("Hello there!", Kind.GREETING),
+    ("good morning everyone :)", Kind.GREETING),
+    ("hey 👋", Kind.GREETING),
+    ("thanks!", Kind.THANKS),
+    ("Thank you so much", Kind.THANKS),
+    ("ty", Kind.THANKS),
+    ("that helped, cheers", Kind.THANKS),
+    ("what can you do?", Kind.HELP),
+    ("help", Kind.HELP),
+    ("hey coach, what can i ask you?", Kind.HELP),
+    ("who made you", Kind.IDENTITY),
+    ("are you a bot?", Kind.IDENTITY),
+    ("<@123> hi", Kind.GREETING),
 ]
 NOT_SMALL_TALK = [
-    "hi, how much is the pmp exam?", "thanks! and how long is the capm exam", "help with my pmp application",
-    "what can you do with a capm", "how do i become a project manager", "who made the pmp",
-    "what is agile", "hi " * 20,
+    "hi, how much is the pmp exam?",
+    "thanks! and how long is the capm exam",
+    "help with my pmp application",
+    "what can you do with a capm",
+    "how do i become a project manager",
+    "who made the pmp",
+    "what is agile",
+    "hi " * 20,
 ]
 
 
@@ -61,4 +75,3 @@ def test_terminal_reply_points_to_topics(engine: AnswerEngine) -> None:
     text, choices = render(engine.answer("hello"), engine.knowledge)
     assert "Try asking:" in text and "/topics" in text and "don't know" not in text
     assert len(choices) == 3 and all(choice.title for choice in choices)
-
