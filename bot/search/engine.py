@@ -50,7 +50,7 @@ from bot.search.calibration import Features
 from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
 from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
-from bot.search.query import Query, QueryParser
+from bot.search.query import SPELLING_BUDGET, Query, QueryParser
 from bot.search.small_talk import SmallTalk, example_questions, small_talk_kind, small_talk_reply
 from bot.search.speller import Speller
 
@@ -376,9 +376,10 @@ class AnswerEngine:
         entries = dict.fromkeys(index.owner[phrase[top]].tolist())
         return np.fromiter(entries, dtype=np.int64, count=len(entries))[:k]
 
-    def rank(self, text: str, depth: int = RERANK_DEPTH) -> tuple[Query, list[Candidate]]:
+    def rank(self, text: str, depth: int = RERANK_DEPTH,
+             spelling_budget: int = SPELLING_BUDGET) -> tuple[Query, list[Candidate]]:
         """The query and its best ``depth`` candidates, best first, with features and confidence."""
-        query = self._parser.parse(text)
+        query = self._parser.parse(text, spelling_budget)
         if not query.known or query.mass <= 0 or depth <= 0:
             return query, []
         soft = self._soft(query)
@@ -428,7 +429,7 @@ class AnswerEngine:
         leading = {c.entry.id for c in candidates[:AGREE_DEPTH]}
         confident: list[Answer] = []
         for sentence in query.questions[:MAX_QUESTIONS]:
-            alone = decide(self.rank(sentence)[1], corrections)
+            alone = decide(self.rank(sentence, spelling_budget=0)[1], corrections)  # corrected already
             if alone.outcome is not Outcome.ANSWER or alone.entry is None:
                 continue
             confident.append(alone)

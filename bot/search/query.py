@@ -188,9 +188,9 @@ class QueryParser:
         alternatives.extend((g, idf[g] * value) for g in dict.fromkeys(g for g, _ in groups))
         return Concept(share, importance, tuple(alternatives), context)
 
-    def parse(self, text: str) -> Query:
+    def parse(self, text: str, spelling_budget: int = SPELLING_BUDGET) -> Query:
         norm = clean(text)
-        query = Query(norm=" ".join(words(norm)))
+        query = Query(norm=" ".join(words(norm)), spelling_budget=spelling_budget)
         best: dict[object, Concept] = {}
         idf = self.index.idf
         weighted = self._weighted_sentences(norm)

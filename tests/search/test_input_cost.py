@@ -13,8 +13,10 @@ import random
 import string
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,19 +31,28 @@ QUESTION_CHARS = 1000  # the /ask option's limit
 GUARD_SECONDS = 0.2
 
 
-@pytest.fixture
-def probes_hashed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """How many strings the spelling corrector hashes, per lookup."""
+@contextmanager
+def counting_probes() -> Iterator[list[int]]:
+    """How many strings the spelling corrector hashes, per lookup, while inside."""
     counts: list[int] = []
     real = speller._hashes
 
-    def counting(strings):  # type: ignore[no-untyped-def]
+    def counting(strings: Iterable[str]) -> np.ndarray:
         found = real(strings)
         counts.append(len(found))
         return found
 
-    monkeypatch.setattr(speller, "_hashes", counting)
-    yield counts
+    speller._hashes = counting
+    try:
+        yield counts
+    finally:
+        speller._hashes = real
+
+
+@pytest.fixture
+def probes_hashed() -> Iterator[list[int]]:
+    with counting_probes() as counts:
+        yield counts
 
 
 def random_words(rng: random.Random, length: int, limit: int = QUESTION_CHARS) -> str:
@@ -76,17 +87,12 @@ def test_words_of_any_length_cost_bounded_lookups(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=QUESTION_CHARS))
 def test_any_question_is_bounded(engine: AnswerEngine, text: str) -> None:
-    counts: list[int] = []
-    real = speller._hashes
-    speller._hashes = lambda strings: counts.append(len(found := real(strings))) or found  # type: ignore[assignment]
-    try:
+    with counting_probes() as counts:
         start = time.perf_counter()
         engine.answer(text)
         assert time.perf_counter() - start < GUARD_SECONDS
-    finally:
-        speller._hashes = real
     assert all(count <= MAX_PROBES for count in counts)
-    assert sum(counts) <= MAX_PROBES * (QUESTION_CHARS // 2)
+    assert sum(counts) <= SPELLING_BUDGET
 
 
 def test_a_huge_word_allocates_little(engine: AnswerEngine) -> None:
@@ -154,3 +160,12 @@ def test_a_message_full_of_typos_has_a_spelling_budget(
     text = " ".join(w[:3] + "q" + w[4:] for w in rng.sample(words, 60))[:QUESTION_CHARS]
     engine.answer(text)
     assert 0 < sum(probes_hashed) <= SPELLING_BUDGET
+
+
+
+def test_a_spent_budget_looks_nothing_up(engine: AnswerEngine, probes_hashed: list[int]) -> None:
+    """``answer`` ranks a long post's question sentences again with no budget of their own
+    (their words were corrected with the whole message)."""
+    query, _ = engine.rank("pmp certifcation requirments", spelling_budget=0)
+    assert probes_hashed == [] and query.corrections == []
+    assert engine.rank("pmp certifcation requirments")[0].corrections
