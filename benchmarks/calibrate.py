@@ -2,10 +2,12 @@
 
     python benchmarks/calibrate.py [--knowledge DIR] [--table] [QUESTION_FILE ...]
 
-Default question files: tests/eval/questions.yaml and ../shared/eval/dev_questions.yaml
-(when present). For every question the engine's best candidate is labelled *right* when
-the question is in scope and the entry holds an expected fact, *wrong* otherwise (every
-out-of-scope question is wrong by definition). Then:
+Default question files: tests/eval/questions.yaml, ../shared/eval/dev_questions.yaml
+(when present) and the ``tune`` split of tests/eval/real_questions.yaml (its ``measure``
+split is never fitted on). For every question the engine's best candidate is labelled
+*right* when the question is in scope and the entry holds an expected fact (or is one of
+the expected ids), *wrong* otherwise (every out-of-scope or gap question is wrong by
+definition). Then:
 
 1. rank weights: how ``qsim`` and ``hard`` enter the rank score, by top-1 *ranking*
    accuracy (is the best candidate right, whatever the outcome);
@@ -43,7 +45,10 @@ from bot.search.evaluation import EvalItem, load_items  # noqa: E402
 from bot.search.index import FIELDS  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 
-DEFAULT_FILES = (REPO / "tests/eval/questions.yaml", REPO.parent / "shared/eval/dev_questions.yaml")
+DEFAULT_FILES = (REPO / "tests/eval/questions.yaml", REPO.parent / "shared/eval/dev_questions.yaml",
+                 REPO / "tests/eval/real_questions.yaml")
+#: Questions of this split are only ever measured (``kb eval``), never fitted on.
+HELD_OUT = "measure"
 OOS_TARGET = 0.95
 PENALTY = 0.05
 
@@ -183,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = AnswerEngine.build(knowledge)
     rows: list[Row] = []
     for path in files:
-        rows += collect(engine, load_items(path), path.name)
+        rows += collect(engine, [i for i in load_items(path) if i.split != HELD_OUT], path.name)
     print(f"{len(knowledge.entries)} entries; {len(rows)} questions from {', '.join(f.name for f in files)}")
 
     if args.fields:
@@ -194,7 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             fields = dict(FIELDS, title=(title, FIELDS["title"][1]), aliases=(title, FIELDS["aliases"][1]),
                           questions=(questions, FIELDS["questions"][1]), answer=(answer, FIELDS["answer"][1]))
             trial = AnswerEngine.build(knowledge, fields=fields, k1=k1)
-            trial_rows = [r for path in files for r in collect(trial, load_items(path), path.name)]
+            trial_rows = [r for path in files
+                          for r in collect(trial, [i for i in load_items(path) if i.split != HELD_OUT], path.name)]
             results.append((rank_accuracy(trial_rows, engine_module.QSIM_WEIGHT, engine_module.HARD_WEIGHT),
                             title, questions, answer, k1))
         for acc, title, questions, answer, k1 in sorted(results, reverse=True)[:10]:

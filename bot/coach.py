@@ -14,7 +14,7 @@ from bot.progress import ProgressService
 from bot.progress.results import GuildStats
 from bot.progress.rewards import reward_roles_for
 from bot.reports import daily_series
-from bot.search import Answer, Outcome
+from bot.search import Answer
 from bot.settings import Settings
 from bot.storage import Storage, open_storage
 
@@ -73,7 +73,7 @@ class Coach:
         """Count every question; keep the text of those not answered (never who asked) for /kb gaps."""
         now = datetime.now(UTC)
         await self.storage.count_question(guild_id, now.date())
-        if answer.outcome is not Outcome.ANSWER:
+        if answer.is_gap:
             best = answer.entry.id if answer.entry else None
             await self.storage.log_question(
                 guild_id, question[:1000], answer.outcome.value, best, answer.confidence, now

@@ -94,6 +94,10 @@ def render(answer: Answer, knowledge: Knowledge, *, width: int = WIDTH, pick_hin
         if related:
             lines += ["", "Related:", *numbered([choice_label(e) for e in related])]
             choices += related
+        asked = [e for e in answer.also_asked if e not in choices]
+        if asked:
+            lines += ["", "You also asked about:", *numbered([choice_label(e) for e in asked], start=len(choices) + 1)]
+            choices += asked
         others = [e for e, _ in answer.suggestions if e not in choices]
         if others:
             lines += ["", "Not what you meant?",
@@ -102,6 +106,11 @@ def render(answer: Answer, knowledge: Knowledge, *, width: int = WIDTH, pick_hin
     elif answer.outcome is Outcome.SUGGEST:
         choices = [e for e, _ in answer.suggestions]
         lines += ["I'm not sure which of these you mean:", *numbered([choice_label(e) for e in choices])]
+    elif answer.small_talk is not None:
+        choices = [entry for _, entry in answer.small_talk.examples]
+        lines += [wrap(answer.small_talk.reply, width), "", "Try asking:",
+                  *numbered([question for question, _ in answer.small_talk.examples]),
+                  "", "Or browse everything with /topics."]
     else:
         lines += ["Sorry, I don't know that one: it isn't covered by the knowledge base.",
                   "I can help with getting into IT project management. Topics:"]

@@ -14,7 +14,7 @@ from bot.ratelimit import RecentPosts, SlidingWindow
 from bot.search import Outcome
 from bot.ui.context import coach_of, guild_id_of
 from bot.ui.embeds import notice, suggestions_embed, unknown_embed
-from bot.ui.entries import show_entry, suggestion_view
+from bot.ui.entries import show_entry, small_talk_reply, suggestion_view
 from bot.ui.text import NO_PINGS, clip, not_a_member, ping_only, quote
 from bot.ui.topics import area_message, areas_message
 
@@ -66,6 +66,11 @@ class Answers(commands.Cog):
                 view=suggestion_view(interaction.user.id, entries),
                 ephemeral=private,
                 allowed_mentions=NO_PINGS,
+            )
+        elif answer.small_talk is not None:
+            embed, view = small_talk_reply(answer.small_talk)
+            await interaction.response.send_message(
+                embed=embed, view=view, ephemeral=private, allowed_mentions=NO_PINGS
             )
         else:
             await interaction.response.send_message(

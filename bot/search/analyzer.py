@@ -29,14 +29,19 @@ _STEMS: dict[str, str] = {}
 _BASE_LIMIT = 200_000
 
 
-def base_word(word: str) -> str:
-    """A word's base spelling: irregular forms and British spellings mapped (cached)."""
+def base_word(word: str, remember: bool = True) -> str:
+    """A word's base spelling: irregular forms and British spellings mapped (cached).
+
+    ``remember=False`` (members' text) reads the cache but never adds to it: the caches
+    hold the knowledge's words, and whatever members type must not grow them.
+    """
     base = _BASE.get(word)
     if base is None:
         base = american(IRREGULAR.get(word, word))
-        if len(_BASE) >= _BASE_LIMIT:  # arbitrary input must not grow the cache forever
-            _BASE.clear()
-        _BASE[word] = base
+        if remember:
+            if len(_BASE) >= _BASE_LIMIT:
+                _BASE.clear()
+            _BASE[word] = base
     return base
 
 
@@ -92,14 +97,17 @@ class Analyzer:
         for options in self._phrases.values():
             options.sort(key=lambda option: -len(option[0]))
 
-    def stem(self, word: str) -> str:
+    def stem(self, word: str, remember: bool = True) -> str:
         """The Porter stem (cached for the process: the stemmer depends on nothing else, so
-        a reload only stems the words it has not met before)."""
+        a reload only stems the words it has not met before; see ``base_word`` for
+        ``remember``)."""
         cached = _STEMS.get(word)
         if cached is None:
-            if len(_STEMS) >= _BASE_LIMIT:
-                _STEMS.clear()
-            cached = _STEMS[word] = stem(word)
+            cached = stem(word)
+            if remember:
+                if len(_STEMS) >= _BASE_LIMIT:
+                    _STEMS.clear()
+                _STEMS[word] = cached
         return cached
 
     @property
@@ -111,24 +119,26 @@ class Analyzer:
         """The group terms of the one-word synonyms a base word (or its singular) is."""
         return self._groups_of(word)
 
-    def _groups_of(self, word: str) -> tuple[str, ...]:
-        """The one-word synonym groups a word (or its singular) belongs to (cached)."""
+    def _groups_of(self, word: str, remember: bool = True) -> tuple[str, ...]:
+        """The one-word synonym groups a word (or its singular) belongs to (cached; see
+        ``base_word`` for ``remember``)."""
         cached = self._word_groups.get(word)
         if cached is None:
             found = [t for form in _singular_forms(word) for t in self._single.get(form, ())]
             cached = tuple(dict.fromkeys(found))
-            if len(self._word_groups) >= _BASE_LIMIT:
-                self._word_groups.clear()
-            self._word_groups[word] = cached
+            if remember:
+                if len(self._word_groups) >= _BASE_LIMIT:
+                    self._word_groups.clear()
+                self._word_groups[word] = cached
         return cached
 
     def spans(self, raw: list[str], stems: list[str]) -> list[Span]:
-        """Every synonym phrase in a word sequence; overlapping phrases are all kept."""
+        """Every synonym phrase in a member's words; overlapping phrases are all kept."""
         found: list[Span] = []
         phrases, groups_of = self._phrases, self._groups_of
         n = len(stems)
         for i, word in enumerate(raw):
-            groups = groups_of(word)
+            groups = groups_of(word, remember=False)
             options = phrases.get(stems[i])
             if not groups and options is None:
                 continue

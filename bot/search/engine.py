@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -50,8 +50,9 @@ from bot.search.analyzer import Analyzer, base_word
 from bot.search.calibration import Features
 from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
-from bot.search.lookup import MAX_CHOICES, NameIndex, normalise_name
-from bot.search.query import Query, QueryParser
+from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
+from bot.search.query import SPELLING_BUDGET, Query, QueryParser
+from bot.search.small_talk import SmallTalk, example_questions, small_talk_kind, small_talk_reply
 from bot.search.speller import Speller
 
 #: How many ranked candidates ``rank`` returns by default: enough for the pick-list.
@@ -81,6 +82,13 @@ HARD_WEIGHT = 0.0
 #: subject's own jargon, which names what an entry is about even when only its answer
 #: mentions it, unlike an ordinary word found there ("nursing").
 _ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
+#: A long post's question sentence answered on its own is trusted when its entry is among the
+#: whole post's best ``AGREE_DEPTH`` and the whole post reaches a confidence of ``AGREE_FLOOR``
+#: (a pasted build error ending "what do you do to solve it?" must not open the problem-solving
+#: entry); at most ``MAX_QUESTIONS`` sentences are tried.
+AGREE_DEPTH = 3
+MAX_QUESTIONS = 3
+AGREE_FLOOR = 0.2
 #: Two subject words matched in an entry's title, aliases or questions make a full anchor.
 ANCHORS_FOR_FULL = 2.0
 
@@ -89,6 +97,7 @@ class Outcome(StrEnum):
     ANSWER = "answer"
     SUGGEST = "suggest"
     UNKNOWN = "unknown"
+    SMALL_TALK = "small_talk"   # greetings, thanks, "what can you do": a friendly reply, not a gap
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +116,7 @@ class Answer:
     ``unknown``). ``suggestions`` holds the 2 to 5 candidates to pick from for ``suggest``
     (best first, so it starts with ``entry``); for ``answer`` it holds up to two other
     plausible entries ("not what you meant?"), and it is empty for ``unknown``.
+    ``small_talk`` holds the reply and example questions for ``small_talk``.
     """
 
     outcome: Outcome
@@ -114,14 +124,23 @@ class Answer:
     entry: Entry | None = None
     suggestions: list[tuple[Entry, float]] = field(default_factory=list)
     corrections: tuple[tuple[str, str], ...] = ()
+    small_talk: SmallTalk | None = None
+    also_asked: tuple[Entry, ...] = ()     # a long post's other questions, each answered by an entry
+
+    @property
+    def is_gap(self) -> bool:
+        """The knowledge may lack what was asked: logged for moderators (small talk is not)."""
+        return self.outcome in (Outcome.SUGGEST, Outcome.UNKNOWN)
 
     def to_json(self, question: str) -> dict[str, Any]:
-        """The ``ask --json`` contract: one object per question."""
+        """The ``ask --json`` contract: one object per question. Small talk adds ``reply``
+        and ``examples`` (``[{question, id, title}]``), a post that asks two things adds
+        ``also_asked`` (``[{id, title}]``); the other keys keep their meaning."""
         entry = None
         if self.entry is not None:
             entry = {"id": self.entry.id, "title": self.entry.title, "answer": self.entry.answer,
                      "links": [{"title": link.title, "url": link.url} for link in self.entry.links]}
-        return {
+        payload = {
             "question": question,
             "outcome": str(self.outcome),
             "confidence": round(self.confidence, 4),
@@ -129,6 +148,13 @@ class Answer:
             "suggestions": [{"id": e.id, "title": e.title, "confidence": round(c, 4)}
                             for e, c in self.suggestions],
         }
+        if self.also_asked:
+            payload["also_asked"] = [{"id": e.id, "title": e.title} for e in self.also_asked]
+        if self.small_talk is not None:
+            payload["reply"] = self.small_talk.reply
+            payload["examples"] = [{"question": q, "id": e.id, "title": e.title}
+                                   for q, e in self.small_talk.examples]
+        return payload
 
 
 def decide(candidates: Sequence[Candidate], corrections: tuple[tuple[str, str], ...] = ()) -> Answer:
@@ -164,6 +190,7 @@ class AnswerEngine:
         self._parser = parser
         self._names = names
         self._jargon = jargon
+        self._examples = example_questions(knowledge)
 
     @classmethod
     def build(cls, knowledge: Knowledge, *, fields: Mapping[str, tuple[float, float]] = FIELDS,
@@ -354,9 +381,10 @@ class AnswerEngine:
         entries = dict.fromkeys(index.owner[phrase[top]].tolist())
         return np.fromiter(entries, dtype=np.int64, count=len(entries))[:k]
 
-    def rank(self, text: str, depth: int = RERANK_DEPTH) -> tuple[Query, list[Candidate]]:
+    def rank(self, text: str, depth: int = RERANK_DEPTH,
+             spelling_budget: int = SPELLING_BUDGET) -> tuple[Query, list[Candidate]]:
         """The query and its best ``depth`` candidates, best first, with features and confidence."""
-        query = self._parser.parse(text)
+        query = self._parser.parse(text, spelling_budget)
         if not query.known or query.mass <= 0 or depth <= 0:
             return query, []
         soft = self._soft(query)
@@ -396,16 +424,38 @@ class AnswerEngine:
         if direct is not None:
             return Answer(Outcome.ANSWER, calibration.NAME_MATCH_CONFIDENCE, self.entries[direct],
                           corrections=corrections)
-        return decide(candidates, corrections)
+        kind = small_talk_kind(text)
+        if kind is not None:
+            return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
+        best = decide(candidates, corrections)
+        if not query.questions or best.confidence < AGREE_FLOOR:
+            return best
+        # a long post: each question sentence on its own, trusted where the whole post agrees
+        leading = {c.entry.id for c in candidates[:AGREE_DEPTH]}
+        confident: list[Answer] = []
+        for sentence in query.questions[:MAX_QUESTIONS]:
+            alone = decide(self.rank(sentence, spelling_budget=0)[1], corrections)  # corrected already
+            if alone.outcome is not Outcome.ANSWER or alone.entry is None:
+                continue
+            confident.append(alone)
+            if alone.entry.id in leading and (best.outcome is not Outcome.ANSWER
+                                              or alone.confidence > best.confidence):
+                best = alone
+        if best.outcome is not Outcome.ANSWER:
+            return best
+        also = tuple(dict.fromkeys(a.entry for a in confident if a.entry is not None and a.entry != best.entry))
+        return replace(best, also_asked=also[:MAX_QUESTIONS - 1])
 
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[Entry]:
-        """Autocomplete: entries by id, title or alias (fuzzy, prefix, typo-tolerant), at most 25.
+        """Autocomplete: entries by id, title or alias (fuzzy, prefix, typo-tolerant), at most 25,
+        for the first ``MAX_LOOKUP_CHARS`` characters of ``text``.
 
         Empty text lists the first entries in browsing order. When names give fewer than
         ``limit`` choices, entries whose content matches fill the rest, so a member can
         find an entry without knowing what it is called.
         """
         limit = max(0, min(limit, MAX_CHOICES))
+        text = text[:MAX_LOOKUP_CHARS]
         numbers = self._names.lookup(text, limit)
         if len(numbers) < min(limit, LOOKUP_FILL_BELOW) and len(text.strip()) >= 3:
             seen = set(numbers)

@@ -12,10 +12,12 @@ Words the index lacks are first corrected (``Speller``: "certifcation"), then re
 clippings of longer words ("execs" -> "executive", "admin" -> "administrator"), before
 they are counted as unknown.
 
-Long messages: when a message runs past a couple of sentences, the last question in it
-(a sentence ending in "?" or opening like one) carries full weight and the story around it
-is scaled down to at most ``CONTEXT_SHARE`` of the question's importance, because a
-300-word life story usually ends with the one thing the member actually wants to know.
+Long messages: when a message runs past a couple of sentences, its questions (sentences
+ending in "?" or opening like one; the last sentence when none does) carry full weight and
+the story around them is scaled down to at most ``CONTEXT_SHARE`` of their importance:
+real forum posts tell a 300-word story and then ask one or two things. Greetings and
+"thanks in advance" sentences are left out. The question sentences are also kept
+(``Query.questions``) so the engine can answer each on its own.
 """
 
 from __future__ import annotations
@@ -26,13 +28,20 @@ from dataclasses import dataclass, field, replace
 from bot.search.analyzer import STOPWORDS, Analyzer, base_word
 from bot.search.index import FieldIndex
 from bot.search.lexicon import COMMON_WORDS
+from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
 from bot.search.text import clean, sentences, words
 
 #: Messages with more content words than this get a focus sentence.
 LONG_MESSAGE = 16
+#: At most this many words of a message are read: the first quarter of them and the rest
+#: from the end (where the question usually is), so a message costs bounded work.
+MAX_WORDS = 240
+#: The spelling corrector looks up at most this many probes per message (about 20 long
+#: misspelt words, or 300 short ones): what bounds the cost of a message full of typos.
+SPELLING_BUDGET = 3000
 #: The story around the focus question weighs at most this share of the question itself.
-CONTEXT_SHARE = 0.5
+CONTEXT_SHARE = 0.25
 #: A concept the member wrote exactly beats one matched through a synonym or a correction.
 SYNONYM_VALUE = 0.9
 CORRECTED_VALUE = 0.8
@@ -64,10 +73,30 @@ class Query:
     unknown: list[str] = field(default_factory=list)
     norm: str = ""                         # the cleaned text, words joined by single spaces
     mass: float = 0.0                      # the most an entry can score: every concept fully matched
+    spelling_budget: int = SPELLING_BUDGET  # probes the corrector may still look up for this message
+    questions: list[str] = field(default_factory=list)  # a long message's question sentences, corrected
 
     @property
     def known(self) -> bool:
         return any(c.alternatives for c in self.concepts)
+
+
+def _capped(parts: list[tuple[list[str], bool]]) -> list[tuple[list[str], bool]]:
+    """Sentences with at most ``MAX_WORDS`` words in all: the first quarter and the last
+    three quarters of that budget are kept, the middle of the message is dropped."""
+    total = sum(len(ws) for ws, _ in parts)
+    if total <= MAX_WORDS:
+        return parts
+    head = MAX_WORDS // 4
+    tail_from = total - (MAX_WORDS - head)
+    out: list[tuple[list[str], bool]] = []
+    seen = 0
+    for ws, asked in parts:
+        kept = [w for i, w in enumerate(ws, seen) if i < head or i >= tail_from]
+        seen += len(ws)
+        if kept:
+            out.append((kept, asked))
+    return out
 
 
 class QueryParser:
@@ -84,7 +113,7 @@ class QueryParser:
         self._everyday_cap = index.idf_for(max(1, round(index.size * EVERYDAY_DF_SHARE)))
 
     def _known(self, word: str) -> bool:
-        return self.analyzer.stem(word) in self.index or word in self.analyzer.synonym_words
+        return self.analyzer.stem(word, remember=False) in self.index or word in self.analyzer.synonym_words
 
     def _clipped(self, stem: str) -> list[str]:
         """Known stems that start with an unknown one ("exec" -> "execut"), most frequent first."""
@@ -100,23 +129,30 @@ class QueryParser:
 
     def _weighted_sentences(self, text: str) -> list[tuple[list[str], bool]]:
         """Each sentence's words, and whether it is context around the focus question."""
-        parts = [([base_word(w) for w in words(s)], q) for s, q in sentences(text)]
-        parts = [(w, q) for w, q in parts if w]
+        parts = [(words(s), q) for s, q in sentences(text)]
+        asking = [(ws, q) for ws, q in parts if small_talk_words(ws) is None]
+        if asking:  # "Hi all!" and "Thanks in advance." around a question are not part of it
+            parts = asking
+        parts = [([base_word(w, remember=False) for w in ws if w not in COURTESY], q)
+                 for ws, q in _capped(parts)]
+        parts = [(ws, q) for ws, q in parts if ws]
         content = sum(1 for ws, _ in parts for w in ws if w not in STOPWORDS)
         if len(parts) < 2 or content <= LONG_MESSAGE:
             return [(ws, False) for ws, _ in parts]
-        focus = len(parts) - 1
-        for i in range(len(parts) - 1, -1, -1):
-            ws, asked = parts[i]
-            if asked or ws[0] in _QUESTION_OPENERS:
-                focus = i
-                break
-        return [(ws, i != focus) for i, (ws, _) in enumerate(parts)]
+        asks = [asked or ws[0] in _QUESTION_OPENERS for ws, asked in parts]
+        if not any(asks):
+            asks[-1] = True
+        return [(ws, not ask) for (ws, _), ask in zip(parts, asks, strict=True)]
 
     def _correct(self, raw: list[str], query: Query) -> list[bool]:
+        """Correct unknown words in place while the message's probe budget lasts."""
         corrected = [False] * len(raw)
         for i, word in enumerate(raw):
             if word not in STOPWORDS and not self._known(word):
+                cost = self.speller.cost(word)
+                if cost > query.spelling_budget:
+                    continue
+                query.spelling_budget -= cost
                 fix = self.speller.correct(word)
                 if fix is not None:
                     query.corrections.append((word, fix))
@@ -152,14 +188,18 @@ class QueryParser:
         alternatives.extend((g, idf[g] * value) for g in dict.fromkeys(g for g, _ in groups))
         return Concept(share, importance, tuple(alternatives), context)
 
-    def parse(self, text: str) -> Query:
+    def parse(self, text: str, spelling_budget: int = SPELLING_BUDGET) -> Query:
         norm = clean(text)
-        query = Query(norm=" ".join(words(norm)))
+        query = Query(norm=" ".join(words(norm)), spelling_budget=spelling_budget)
         best: dict[object, Concept] = {}
         idf = self.index.idf
-        for raw, context in self._weighted_sentences(norm):
+        weighted = self._weighted_sentences(norm)
+        story = any(context for _, context in weighted)
+        for raw, context in weighted:
             corrected = self._correct(raw, query)
-            stems = [self.analyzer.stem(w) for w in raw]
+            if story and not context:
+                query.questions.append(" ".join(raw))
+            stems = [self.analyzer.stem(w, remember=False) for w in raw]
             covering: list[list[tuple[str, int]]] = [[] for _ in raw]
             for span in self.analyzer.spans(raw, stems):
                 if span.group in idf:

@@ -10,6 +10,12 @@ Damerau-style distance (optimal string alignment) of the few candidates.
 The budget is strict on purpose: nothing under 5 letters, one edit (first letter kept)
 up to 7 letters, two edits from 8 letters. A looser budget turns out-of-scope words into in-scope ones
 ("weather" into "gather") and would make the engine answer things it does not know.
+
+The cost is bounded too: two deletions of an n-letter word are about n*n/2 probes, so a
+1,000-letter "word" made half a million strings (1-2 s, +500 MB). A word more than two
+letters longer than the longest vocabulary word cannot be within two edits of any of them,
+so it is not looked up at all, and no word above ``MAX_LENGTH`` letters is, whatever the
+vocabulary: at most ``MAX_PROBES`` strings per word.
 """
 
 from __future__ import annotations
@@ -22,10 +28,28 @@ from rapidfuzz.distance import OSA
 
 MIN_LENGTH = 5
 LONG_WORD = 8
+#: No word longer than this is corrected (no English word a member means is longer).
+MAX_LENGTH = 24
 
 
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def probes(word: str) -> set[str]:
+    """The strings looked up for a word: itself and its deletions (two of them from
+    ``LONG_WORD`` letters). Empty for words outside ``MIN_LENGTH..MAX_LENGTH``."""
+    n = len(word)
+    if n > MAX_LENGTH:
+        return set()
+    found = {word} | _deletes(word)
+    if n >= LONG_WORD:
+        found |= {d2 for d1 in found if len(d1) == n - 1 for d2 in _deletes(d1)}
+    return found
+
+
+#: The most probes any word makes: a ``MAX_LENGTH``-letter word with no repeated letters.
+MAX_PROBES = 1 + MAX_LENGTH + MAX_LENGTH * (MAX_LENGTH - 1) // 2
 
 
 def _hashes(strings: Iterable[str]) -> np.ndarray:
@@ -46,6 +70,8 @@ class Speller:
         self._freq = dict(frequencies)
         self._min_length = min_length
         self._words = [w for w in self._freq if len(w) >= min_length - 1 and w.isalpha()]
+        #: no word more than two edits longer than every vocabulary word can be corrected
+        self._max_length = min(MAX_LENGTH, max(map(len, self._words), default=0) + 2)
         keys = array("q")
         owners = array("q")
         for number, word in enumerate(self._words):
@@ -62,9 +88,9 @@ class Speller:
     def __contains__(self, word: str) -> bool:
         return word in self._freq
 
-    def _candidates(self, probes: set[str]) -> set[str]:
-        """The vocabulary words stored under any of the probes."""
-        wanted = _hashes(probes)
+    def _candidates(self, keys: set[str]) -> set[str]:
+        """The vocabulary words stored under any of the keys."""
+        wanted = _hashes(keys)
         lo = np.searchsorted(self._keys, wanted, side="left")
         hi = np.searchsorted(self._keys, wanted, side="right")
         found = set()
@@ -73,16 +99,20 @@ class Speller:
                 found.update(self._owners[a:b].tolist())
         return {self._words[i] for i in found}
 
+    def cost(self, word: str) -> int:
+        """How many probes ``correct`` would look up for ``word`` (at most ``MAX_PROBES``)."""
+        n = len(word)
+        if not self._min_length <= n <= self._max_length:
+            return 0
+        return 1 + n + (n * (n - 1) // 2 if n >= LONG_WORD else 0)
+
     def correct(self, word: str) -> str | None:
         """The closest vocabulary word within the edit budget, or None (also for known words)."""
         n = len(word)
-        if n < self._min_length or word in self._freq or not word.isalpha():
+        if not self._min_length <= n <= self._max_length or word in self._freq or not word.isalpha():
             return None
         budget = 2 if n >= LONG_WORD else 1
-        probes = {word} | _deletes(word)
-        if budget == 2:
-            probes |= {d2 for d1 in probes if len(d1) == n - 1 for d2 in _deletes(d1)}
-        candidates = self._candidates(probes)
+        candidates = self._candidates(probes(word))
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
             distance = OSA.distance(word, candidate, score_cutoff=budget)

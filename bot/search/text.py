@@ -36,7 +36,11 @@ _SYMBOLS = (("'", ""), ("\u2019", ""), ("\u2018", ""), ("`", ""), ("\u00b4", "")
             ("%", " percent "), ("_", " "))
 _NOT_TEXT = re.compile(r"[^\w.!?\n]+")
 _SENTENCE = re.compile(r"[.!?]+(?=\s|$)|\n+")
+#: A word is cut to its first ``MAX_WORD`` characters (the rest of the run is dropped): no
+#: real word is longer, and a 1,000-letter token must not cost its length in every cache.
+MAX_WORD = 40
 _WORD = re.compile(r"\w+")
+_CUT_WORD = re.compile(rf"(\w{{1,{MAX_WORD}}})\w*")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 #: ASCII letters and digits kept, every other byte a space: ``\w`` on ASCII text, since
 #: ``_prepare`` has already turned "_" into a space.
@@ -125,8 +129,8 @@ def cased_words(text: str) -> list[str] | None:
 
 
 def words(text: str) -> list[str]:
-    """The words of already ``clean`` text."""
-    return _WORD.findall(text)
+    """The words of already ``clean`` text, each at most ``MAX_WORD`` characters."""
+    return _CUT_WORD.findall(text)
 
 
 def sentences(text: str) -> list[tuple[str, bool]]:

@@ -15,8 +15,9 @@ from typing import Any
 import discord
 
 from bot.knowledge.models import Entry, Knowledge
+from bot.search.small_talk import SmallTalk
 from bot.ui.context import coach_of, guild_id_of, is_moderator
-from bot.ui.embeds import entry_embed, notice
+from bot.ui.embeds import COLOUR, entry_embed, notice
 from bot.ui.errors import Guarded
 from bot.ui.text import BUTTON_LABEL, NO_PINGS, SELECT_OPTION, clip
 
@@ -84,6 +85,20 @@ async def open_entry_by_id(interaction: discord.Interaction, entry_id: str) -> N
         )
         return
     await show_entry(interaction, entry, ephemeral=True)
+
+
+def small_talk_reply(talk: SmallTalk) -> tuple[discord.Embed, discord.ui.View]:
+    """The reply to a greeting, thanks or "what can you do": three example questions, each
+    with a button that opens its entry, and a pointer to ``/topics``."""
+    examples = "\n".join(f"• {clip(question, 150)}" for question, _ in talk.examples)
+    embed = discord.Embed(
+        description=f"{talk.reply}\n\n**Try asking:**\n{examples}\n\nOr browse everything with `/topics`.",
+        colour=COLOUR,
+    )
+    view = discord.ui.View(timeout=None)
+    for _, entry in talk.examples:
+        view.add_item(OpenEntryButton(entry.id, entry.title))
+    return embed, view
 
 
 class OpenEntryButton(

@@ -36,6 +36,15 @@ def test_ask_json_contract() -> None:
         assert set(suggestion) == {"id", "title", "confidence"}
 
 
+def test_ask_json_small_talk_extends_the_contract() -> None:
+    """A greeting is a new outcome with a reply and three examples; the old keys stay."""
+    payload = json.loads(run("ask", "--json", "hello!").stdout)
+    assert set(payload) == {"question", "outcome", "confidence", "entry", "suggestions", "reply", "examples"}
+    assert payload["outcome"] == "small_talk" and payload["entry"] is None and len(payload["examples"]) == 3
+    text = run("ask", "who made you?").stdout
+    assert "Try asking:" in text and "/topics" in text and "don't know" not in text
+
+
 def test_ask_text_reads_like_a_reply() -> None:
     result = run("ask", "what is the capm?")
     assert result.returncode == 0, result.stderr

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.cli.render import render
 from bot.knowledge.models import Entry
 from bot.search import AnswerEngine, Candidate, Outcome
 from bot.search.calibration import MAX_SUGGESTIONS, SUGGEST_AT, Features
@@ -16,8 +17,9 @@ def check_shape(answer) -> None:
     """Every Answer keeps the contract, whatever the input."""
     assert isinstance(answer.outcome, Outcome)
     assert 0.0 <= answer.confidence <= 1.0
-    if answer.outcome is Outcome.UNKNOWN:
+    if answer.outcome in (Outcome.UNKNOWN, Outcome.SMALL_TALK):
         assert answer.entry is None and answer.suggestions == []
+        assert (answer.small_talk is not None) == (answer.outcome is Outcome.SMALL_TALK)
     else:
         assert answer.entry is not None
     if answer.outcome is Outcome.SUGGEST:
@@ -133,3 +135,47 @@ def test_any_string_gets_an_outcome(engine: AnswerEngine, text: str) -> None:
                                  "certifcation", "scrum", "\u200b", "NEAR", "'", '"']), max_size=30))
 def test_token_soup_gets_an_outcome(engine: AnswerEngine, parts: list[str]) -> None:
     check_shape(engine.answer(" ".join(parts)))
+
+
+TWO_QUESTIONS = ("I work in retail and have been reading about project management for a year. I have a degree "
+                 "in history and lead a small team at the store. How much does the PMP exam cost? And how many "
+                 "questions are on the CAPM exam?")
+
+
+def test_a_post_asking_two_things_offers_the_second(engine: AnswerEngine) -> None:
+    answer = engine.answer(TWO_QUESTIONS)
+    first = engine.answer("How much does the PMP exam cost?")
+    second = engine.answer("how many questions are on the CAPM exam?")
+    assert answer.outcome is Outcome.ANSWER and answer.entry == first.entry
+    assert answer.also_asked == (second.entry,)
+    assert answer.to_json(TWO_QUESTIONS)["also_asked"] == [{"id": second.entry.id, "title": second.entry.title}]
+    assert "also_asked" not in first.to_json("q")
+
+
+def test_one_question_asks_nothing_else(engine: AnswerEngine) -> None:
+    story = TWO_QUESTIONS.rsplit(" And ", 1)[0]
+    assert engine.answer(story).also_asked == ()
+
+
+def test_terminal_reply_offers_what_else_a_post_asked(engine: AnswerEngine) -> None:
+    answer = engine.answer(TWO_QUESTIONS)
+    text, choices = render(answer, engine.knowledge)
+    assert "You also asked about:" in text and answer.also_asked[0] in choices
+
+
+def test_a_vague_question_after_an_off_topic_paste_is_not_answered(engine: AnswerEngine) -> None:
+    post = ("1. What causes this webpack error or babel loader failure? 2. What do you do to solve it? 3. Why does "
+            "this error keep happening? webpack ERR! code ELIFECYCLE cannot find module babel-loader in node_modules")
+    assert engine.answer(post).outcome is Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize(("question", "entry_id"), [
+    ("certification for beginners", "which-pm-certification-first"),
+    ("certifcation for begginers", "which-pm-certification-first"),
+    ("how do I become an IT project manager with no experience", "no-experience-no-job-loop"),
+    ("how to become a PM without a degree", "pm-without-a-degree"),
+])
+def test_what_a_new_member_tried_first(engine: AnswerEngine, question: str, entry_id: str) -> None:
+    """Issue 11: these opened the networking-events and the degree entries."""
+    answer = engine.answer(question)
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None and answer.entry.id == entry_id

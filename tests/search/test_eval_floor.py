@@ -28,3 +28,15 @@ def test_quality_floor(engine: AnswerEngine) -> None:
     assert report.top3 >= 0.90, detail
     assert report.oos_refusal >= 0.90, detail
     assert report.false_refusal <= 0.08, detail
+
+
+REAL = QUESTIONS.with_name("real_questions.yaml")
+
+
+def test_real_questions_floor(engine: AnswerEngine) -> None:
+    """A floor under today's figures on the real questions (docs/benchmarks.md, "Real
+    questions"): long posts answered, the off-topic declined, answerable ones not refused."""
+    report = evaluate(engine.answer, load_items(REAL))
+    detail = "\n".join(format_report(report))
+    assert report.top1 >= 0.45 and report.subset(kind="long").top1 >= 0.15, detail
+    assert report.oos_refusal >= 0.80 and report.false_refusal <= 0.20, detail
