@@ -33,6 +33,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TextIO
 
 import bot.cli
@@ -98,14 +99,15 @@ class ChatSession:
     def show_entry(self, entry: Entry) -> None:
         lines = entry_text(entry, self.width)
         related = related_entries(entry, self.engine.knowledge)
-        self.choices = list(related)
+        self.choices = [*related]
         if related:
             lines += ["", "Related:", *numbered([choice_label(e) for e in related]), "", PICK_HINT]
         self.say("\n".join(lines))
 
     def ask(self, text: str) -> None:
-        text_out, self.choices = render(self.engine.answer(text), self.engine.knowledge,
-                                        width=self.width, pick_hint=PICK_HINT)
+        text_out, numbered_entries = render(self.engine.answer(text), self.engine.knowledge,
+                                            width=self.width, pick_hint=PICK_HINT)
+        self.choices = [*numbered_entries]
         self.say(text_out)
 
     def pick(self, number: int) -> None:
@@ -222,6 +224,7 @@ def run_loop(session: ChatSession, lines: Iterable[str]) -> None:
 
 def typed_lines(prompt: str, history: Path) -> Iterator[str]:
     """Lines typed at a terminal, with line editing and history kept between chats (readline)."""
+    readline: ModuleType | None
     try:
         import readline
     except ImportError:  # e.g. Windows without pyreadline: plain input() still works

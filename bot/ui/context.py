@@ -6,7 +6,7 @@ hang off the bot (``interaction.client.coach``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 
 def coach_of(interaction: discord.Interaction) -> Coach:
     return interaction.client.coach  # type: ignore[attr-defined,no-any-return]
+
+
+def picked(interaction: discord.Interaction) -> str:
+    """The first option the member picked in a select menu ("" if none)."""
+    data = cast("dict[str, Any]", interaction.data or {})
+    values = data.get("values") or [""]
+    return str(values[0])
 
 
 def guild_id_of(interaction: discord.Interaction) -> int:

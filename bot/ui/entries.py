@@ -16,7 +16,7 @@ import discord
 
 from bot.knowledge.models import Entry, Knowledge
 from bot.search.small_talk import SmallTalk
-from bot.ui.context import coach_of, guild_id_of, is_moderator
+from bot.ui.context import coach_of, guild_id_of, is_moderator, picked
 from bot.ui.embeds import COLOUR, entry_embed, notice
 from bot.ui.errors import Guarded
 from bot.ui.text import BUTTON_LABEL, NO_PINGS, SELECT_OPTION, clip
@@ -274,8 +274,7 @@ class PickSuggestion(
         return cls(int(match["owner"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values") or []
-        entry_id = str(values[0]) if values else ""
+        entry_id = picked(interaction)
         coach = coach_of(interaction)
         entry = coach.library.knowledge.entries.get(entry_id)
         if entry is None or interaction.user.id != self.owner_id:

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.knowledge.models import Knowledge
-from bot.ui.context import coach_of
+from bot.ui.context import coach_of, picked
 from bot.ui.embeds import area_embed, areas_embed, notice
 from bot.ui.entries import ID, open_entry_by_id
 from bot.ui.errors import Guarded
@@ -66,8 +66,7 @@ class AreaSelect(Guarded, discord.ui.DynamicItem[discord.ui.Select], template=r"
         return cls()
 
     async def run(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values") or [""]
-        await _show_area(interaction, str(values[0]), 0)
+        await _show_area(interaction, picked(interaction), 0)
 
 
 class EntrySelect(
@@ -93,8 +92,7 @@ class EntrySelect(
         return cls(match["area"], int(match["page"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values") or [""]
-        await open_entry_by_id(interaction, str(values[0]))
+        await open_entry_by_id(interaction, picked(interaction))
 
 
 class PageButton(
