@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -132,13 +133,17 @@ def _split_statements(script: str) -> list[str]:
     return statements
 
 
-def _in_transaction(db: Db, begin: str | None, work: Callable[[Db], T]) -> T:
-    """Run ``work`` (on the worker thread) inside one transaction: all of it, or none of it."""
+def _in_transaction(db: Db, begin: str | None, work: Callable[[Db], T],
+                    before_commit: Callable[[], None] = lambda: None) -> T:
+    """Run ``work`` (on the worker thread) inside one transaction: all of it, or none of it.
+
+    ``before_commit`` may raise to roll the transaction back at the last moment."""
     if begin is None:
         return work(db)
     db.execute(begin)
     try:
         result = work(db)
+        before_commit()
     except BaseException:
         if db.in_transaction:  # SQLite already rolled back after some errors (e.g. SQLITE_FULL)
             db.execute("ROLLBACK")
@@ -165,6 +170,8 @@ class SqliteStorage:
         self._busy_timeout = busy_timeout
         self._lock = asyncio.Lock()
         self._waiting = 0  # callers queued on the lock
+        self._identity = _file_identity(path)
+        self._gone_logged = False
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -274,7 +281,8 @@ class SqliteStorage:
         await self._acquire()
         try:
             conn = self._require_open()
-            return await _in_worker(conn, _in_transaction, begin, work)
+            check = self._check_file if begin == _WRITE else (lambda: None)
+            return await _in_worker(conn, _in_transaction, begin, work, check)
         except _Rollback:
             return None  # type: ignore[return-value]
         except sqlite3.Error as exc:
@@ -297,6 +305,22 @@ class SqliteStorage:
                 f"{self._busy_timeout:g} s for the previous ones to finish") from None
         finally:
             self._waiting -= 1
+
+    def _check_file(self) -> None:
+        """Refuse to commit when the file at our path is no longer the one we write to.
+
+        Deleted or replaced under a running bot, commits would land in an orphaned inode
+        (or the old file) and vanish at the next start, so no write may be acknowledged.
+        Runs on the worker thread right before COMMIT: a stat, a few microseconds.
+        """
+        if _file_identity(self._path) == self._identity:
+            return
+        message = (f"the database file {self._path} was deleted or replaced while the bot was running: "
+                   "refusing to save anything (it would be lost); restore the file and restart the bot")
+        if not self._gone_logged:
+            self._gone_logged = True
+            log.critical(message)
+        raise StorageUnavailable(Unavailable.GONE, message)
 
     def _require_open(self) -> aiosqlite.Connection:
         if self._conn is None:
@@ -594,6 +618,15 @@ class SqliteStorage:
 async def _in_worker(conn: aiosqlite.Connection, fn: Callable[..., T], *args: Any) -> T:
     """Call ``fn(sqlite3_connection, *args)`` on the connection's own thread, in one hop."""
     return await conn._execute(fn, conn._conn, *args)
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at ``path``; None when nothing is there."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _current_version(db: Db) -> int:
