@@ -69,14 +69,16 @@ class Coach:
             roles.values()
         )
 
-    async def record_question(self, guild_id: int, question: str, answer: Answer) -> None:
-        """Count every question; keep the text of those not answered (never who asked) for /kb gaps."""
+    async def record_question(self, guild_id: int, question: str, answer: Answer, *, member_id: int) -> None:
+        """Count every question; keep the text of those not answered for /kb gaps, with a keyed
+        hash of who asked (so ``/privacy delete`` removes it; moderators never see who)."""
         now = datetime.now(UTC)
         await self.storage.count_question(guild_id, now.date())
         if answer.outcome is not Outcome.ANSWER:
             best = answer.entry.id if answer.entry else None
             await self.storage.log_question(
-                guild_id, question[:1000], answer.outcome.value, best, answer.confidence, now
+                guild_id, question[:1000], answer.outcome.value, best, answer.confidence, now,
+                member_id=member_id,
             )
 
     async def guild_report(self, guild_id: int, days: int = 30) -> GuildReport:

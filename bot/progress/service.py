@@ -222,7 +222,8 @@ class ProgressService:
         knowledge = self._knowledge()
         data = await self._storage.export_member(member_id, guild_id)
         guild_ids = sorted({m.guild_id for m in data.members} | {c.guild_id for c in data.completions}
-                           | {v.guild_id for v in data.votes} | {o.guild_id for o in data.mention_opt_ins})
+                           | {v.guild_id for v in data.votes} | {o.guild_id for o in data.mention_opt_ins}
+                           | {q.guild_id for q in data.questions})
         guilds = []
         for gid in guild_ids:
             member = next((m for m in data.members if m.guild_id == gid), None)
@@ -238,6 +239,8 @@ class ProgressService:
                                    "since": utc_iso(opt_in.opted_in_at) if opt_in else None},
                 "feedback_votes": [{"entry_id": v.entry_id, "vote": v.vote, "voted_at": utc_iso(v.voted_at)}
                                    for v in data.votes if v.guild_id == gid],
+                "unanswered_questions": [{"question": q.question, "asked_at": utc_iso(q.asked_at)}
+                                         for q in data.questions if q.guild_id == gid],
             })
         return {
             "format": EXPORT_FORMAT,

@@ -138,6 +138,15 @@ class LoggedQuestion:
 
 
 @dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    """A logged question the member asked (found through the keyed hash), for their export."""
+
+    guild_id: int
+    question: str
+    asked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class MemberData:
     """Every stored row about one member (one guild or all), for export."""
 
@@ -148,6 +157,7 @@ class MemberData:
     recorded_for_others: tuple[CompletionRecord, ...]
     votes: tuple[VoteRecord, ...]
     mention_opt_ins: tuple[MentionOptIn, ...]
+    questions: tuple[AskedQuestion, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,10 +169,12 @@ class DeletedCounts:
     votes: int = 0
     mention_opt_ins: int = 0
     anonymised: int = 0
+    questions: int = 0  # logged unanswered questions
 
     @property
     def total(self) -> int:
-        return self.members + self.completions + self.votes + self.mention_opt_ins + self.anonymised
+        return (self.members + self.completions + self.votes + self.mention_opt_ins + self.anonymised
+                + self.questions)
 
 
 class ProgressStore(Protocol):
@@ -278,8 +290,10 @@ class QuestionStore(Protocol):
         ...
 
     async def log_question(self, guild_id: int, question: str, outcome: str, best_entry_id: str | None,
-                           confidence: float, at: datetime) -> None:
-        """Keep an unanswered question's text (at most 1,000 characters) for moderators."""
+                           confidence: float, at: datetime, *, member_id: int) -> None:
+        """Keep an unanswered question's text (at most 1,000 characters) for moderators, with a
+        keyed hash of ``member_id`` (never the id) so the member's deletion can remove it; the
+        newest ``QUESTION_LOG_CAP`` per guild are kept."""
         ...
 
     async def logged_questions(self, guild_id: int, since: datetime) -> list[LoggedQuestion]:

@@ -37,10 +37,12 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.storage.askers import ASKER_KEY_STATE, QUESTION_LOG_CAP, TrimSchedule, asker_hash, new_asker_key
 from bot.storage.errors import SchemaError, StorageError, StorageUnavailable, Unavailable
 from bot.storage.protocol import (
     REWARD_MODES,
     AddOutcome,
+    AskedQuestion,
     CompletionRecord,
     DeletedCounts,
     EntryOpens,
@@ -172,6 +174,8 @@ class SqliteStorage:
         self._waiting = 0  # callers queued on the lock
         self._identity = _file_identity(path)
         self._gone_logged = False
+        self._asker_key = ""  # set by open(), once migrations made bot_state
+        self._trims = TrimSchedule()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -202,6 +206,8 @@ class SqliteStorage:
         try:
             await storage._configure()
             await storage._migrate(load_migrations() if migrations is None else migrations)
+            if migrations is None:
+                storage._asker_key = await storage._load_asker_key()
         except BaseException:
             await storage.close()
             raise
@@ -272,6 +278,16 @@ class SqliteStorage:
 
             if await self._run(apply, _WRITE):
                 log.info("applied migration %04d_%s to %s", migration.version, migration.name, self._path)
+
+    async def _load_asker_key(self) -> str:
+        """This database's key for hashing who asked a logged question (made on first open)."""
+        def load(db: Db) -> str:
+            db.execute("INSERT INTO bot_state (key, value, updated_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT (key) DO NOTHING", (ASKER_KEY_STATE, new_asker_key(),
+                                                        utc_iso(datetime.now(UTC))))
+            return str(_one(db, "SELECT value FROM bot_state WHERE key = ?", (ASKER_KEY_STATE,)))
+
+        return await self._run(load, _WRITE)
 
     # ------------------------------------------------------------------ running calls
 
@@ -418,6 +434,7 @@ class SqliteStorage:
     async def export_member(self, member_id: int, guild_id: int | None = None) -> MemberData:
         where, params = _scope(member_id, guild_id)
         by_where, by_params = _scope(member_id, guild_id, "recorded_by")
+        asked_where, asked_params = self._asked_by(member_id, guild_id)
 
         def export(db: Db) -> MemberData:
             def rows(sql: str, args: Sequence[Any] = params) -> list[Any]:
@@ -439,6 +456,9 @@ class SqliteStorage:
                 mention_opt_ins=tuple(MentionOptIn(r[0], r[1], _dt(r[2])) for r in rows(
                     f"SELECT guild_id, member_id, opted_in_at FROM mention_opt_ins WHERE {where} "
                     "ORDER BY guild_id")),
+                questions=tuple(AskedQuestion(r[0], r[1], _dt(r[2])) for r in rows(
+                    f"SELECT guild_id, question, asked_at FROM question_log WHERE {asked_where} "
+                    "ORDER BY guild_id, asked_at", asked_params)),
             )
 
         return await self._run(export, _SNAPSHOT)
@@ -446,6 +466,7 @@ class SqliteStorage:
     async def delete_member(self, member_id: int, guild_id: int | None = None) -> DeletedCounts:
         where, params = _scope(member_id, guild_id)
         by_where, by_params = _scope(member_id, guild_id, "recorded_by")
+        asked_where, asked_params = self._asked_by(member_id, guild_id)
 
         def delete(db: Db) -> DeletedCounts:
             def count(sql: str, args: Sequence[Any] = params) -> int:
@@ -458,9 +479,14 @@ class SqliteStorage:
                 members=count(f"DELETE FROM members WHERE {where}"),
                 votes=count(f"DELETE FROM entry_votes WHERE {where}"),
                 mention_opt_ins=count(f"DELETE FROM mention_opt_ins WHERE {where}"),
+                questions=count(f"DELETE FROM question_log WHERE {asked_where}", asked_params),
             )
 
         return await self._run(delete, _WRITE)
+
+    def _asked_by(self, member_id: int, guild_id: int | None) -> tuple[str, tuple[Any, ...]]:
+        where, params = _scope(member_id, guild_id, "asker")
+        return where, (asker_hash(self._asker_key, member_id), *params[1:])
 
     # ------------------------------------------------------------------ guild features
 
@@ -542,11 +568,20 @@ class SqliteStorage:
         return {date.fromisoformat(day): n for day, n in rows}
 
     async def log_question(self, guild_id: int, question: str, outcome: str, best_entry_id: str | None,
-                           confidence: float, at: datetime) -> None:
-        await self._write(
-            "INSERT INTO question_log (guild_id, question, outcome, best_entry_id, confidence, asked_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (guild_id, question[:1000], outcome, best_entry_id, confidence,
-                                          utc_iso(at)))
+                           confidence: float, at: datetime, *, member_id: int) -> None:
+        params = (guild_id, question[:1000], outcome, best_entry_id, confidence, utc_iso(at),
+                  asker_hash(self._asker_key, member_id))
+        trim = self._trims.due(guild_id)
+
+        def log_it(db: Db) -> None:
+            db.execute("INSERT INTO question_log (guild_id, question, outcome, best_entry_id, confidence, "
+                       "asked_at, asker) VALUES (?, ?, ?, ?, ?, ?, ?)", params)
+            if trim:  # keep the newest QUESTION_LOG_CAP: members cannot grow it without bound
+                db.execute("DELETE FROM question_log WHERE guild_id = ? AND asked_at < (SELECT asked_at "
+                           "FROM question_log WHERE guild_id = ? ORDER BY asked_at DESC LIMIT 1 OFFSET ?)",
+                           (guild_id, guild_id, QUESTION_LOG_CAP - 1))
+
+        await self._run(log_it, _WRITE)
 
     async def logged_questions(self, guild_id: int, since: datetime) -> list[LoggedQuestion]:
         rows = await self._rows(

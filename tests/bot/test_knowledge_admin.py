@@ -148,8 +148,8 @@ async def test_old_unanswered_questions_are_pruned(run_coach: RunBot, guild: Fak
     async with run_coach() as bot:
         storage = bot.coach.storage
         now = datetime.now(UTC)
-        await storage.log_question(guild.id, "old one", "unknown", None, 0.1, now - timedelta(days=91))
-        await storage.log_question(guild.id, "new one", "unknown", None, 0.1, now - timedelta(days=1))
+        await storage.log_question(guild.id, "old one", "unknown", None, 0.1, now - timedelta(days=91), member_id=1)
+        await storage.log_question(guild.id, "new one", "unknown", None, 0.1, now - timedelta(days=1), member_id=1)
         cog = bot.get_cog("KnowledgeAdmin")
         await cog.prune()  # type: ignore[union-attr]
         kept = await storage.logged_questions(guild.id, now - timedelta(days=365))

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.storage.askers import QUESTION_LOG_CAP, TRIM_EVERY
 from bot.storage.protocol import CompletionRecord, GuildSettings, VoteTally
 from bot.storage.sqlite import SqliteStorage
 
@@ -112,9 +113,9 @@ async def test_questions_are_counted_and_unanswered_ones_logged(storage: SqliteS
     await storage.count_question(2, date(2026, 11, 26))
     assert await storage.questions_per_day(1, date(2026, 11, 21)) == {date(2026, 11, 26): 3}
     old, new = NOW - timedelta(days=100), NOW
-    await storage.log_question(1, "pmp for nurses?", "unknown", None, 0.1, old)
-    await storage.log_question(1, "x" * 1500, "suggest", "pmp-fees", 0.4, new)
-    await storage.log_question(2, "other guild", "unknown", None, 0.0, new)
+    await storage.log_question(1, "pmp for nurses?", "unknown", None, 0.1, old, member_id=7)
+    await storage.log_question(1, "x" * 1500, "suggest", "pmp-fees", 0.4, new, member_id=7)
+    await storage.log_question(2, "other guild", "unknown", None, 0.0, new, member_id=8)
     logged = await storage.logged_questions(1, old)
     assert [(q.outcome, q.best_entry_id, len(q.question)) for q in logged] == [
         ("unknown", None, 15), ("suggest", "pmp-fees", 1000)]
@@ -122,3 +123,17 @@ async def test_questions_are_counted_and_unanswered_ones_logged(storage: SqliteS
     assert len(await storage.logged_questions(1, new)) == 1
     assert await storage.prune_questions(NOW - timedelta(days=90)) == 1
     assert [q.question for q in await storage.logged_questions(1, old)] == ["x" * 1000]
+
+
+async def test_the_question_log_keeps_the_newest_questions_per_guild(storage: SqliteStorage) -> None:
+    """Members fill this log: past the cap the oldest go, and other guilds are untouched."""
+    await storage.log_question(2, "elsewhere", "unknown", None, 0.0, NOW, member_id=1)
+    total = QUESTION_LOG_CAP + 250
+    for i in range(total):
+        await storage.log_question(1, f"q{i}", "unknown", None, 0.0, NOW + timedelta(seconds=i),
+                                   member_id=i)
+    kept = [q.question for q in await storage.logged_questions(1, NOW)]
+    assert QUESTION_LOG_CAP <= len(kept) < QUESTION_LOG_CAP + TRIM_EVERY
+    assert kept[-1] == f"q{total - 1}" and "q0" not in kept and "q200" not in kept
+    assert kept == [f"q{i}" for i in range(total - len(kept), total)]  # exactly the newest
+    assert [q.question for q in await storage.logged_questions(2, NOW)] == ["elsewhere"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,10 @@ async def populate(service: ProgressService, storage: SqliteStorage, clock: Cloc
         await storage.set_vote(guild, "learn-a", OTHER, -1, clock())
         await storage.set_mention_opt_in(guild, ME, True, clock())
         await storage.count_entry_open(guild, "learn-a", date(2026, 11, 26))
+        await storage.log_question(guild, f"my question in {guild}", "unknown", None, 0.1, clock(),
+                                   member_id=ME)
+        await storage.log_question(guild, "their question", "unknown", None, 0.1, clock(),
+                                   member_id=OTHER)
     await storage.add_completion(CompletionRecord(G1, ME, "retired-one", clock(), "old", ME))
     await service.moderator_set(G1, ME, OTHER, "b")  # ME acting as a moderator
     await service.moderator_set(G3, ME, OTHER, "b")
@@ -51,6 +56,10 @@ def rows_about(path: Path, member: int, guild: int | None = None) -> list[dict[s
                 ):
                     found.append({"table": table, **data})
     return found
+
+
+async def asked(storage: SqliteStorage, guild: int) -> list[str]:
+    return [q.question for q in await storage.logged_questions(guild, datetime(2000, 1, 1, tzinfo=UTC))]
 
 
 def scalars(value: Any) -> set[str]:
@@ -90,6 +99,7 @@ async def test_export_contains_everything_stored_about_the_member(
         ("retired-one", "self", True),
     }
     assert [(v["entry_id"], v["vote"]) for v in g1["feedback_votes"]] == [("learn-a", 1)]
+    assert [q["question"] for q in g1["unanswered_questions"]] == [f"my question in {G1}"]
     assert {(r["guild_id"], r["member_id"]) for r in export["recorded_for_other_members"]} == {
         (str(G1), str(OTHER)),
         (str(G3), str(OTHER)),
@@ -131,6 +141,9 @@ async def test_delete_in_one_guild(
         1,
     )
     assert counts.anonymised == 1  # the milestone ME recorded for OTHER in G1
+    assert counts.questions == 1
+    assert await asked(storage, G1) == ["their question"]
+    assert await asked(storage, G2) == [f"my question in {G2}", "their question"]
     assert rows_about(db_path, ME, G1) == []
     assert rows_about(db_path, ME, G2) != []  # the other guild is untouched
     assert (await service.summary(G2, ME)).track.id == "alt"
@@ -149,7 +162,8 @@ async def test_delete_in_all_guilds(
 ) -> None:
     await populate(service, storage, clock)
     counts = await service.delete(ME)
-    assert counts.members == 2 and counts.anonymised == 2 and counts.total > 0
+    assert counts.members == 2 and counts.anonymised == 2 and counts.questions == 2
+    assert await asked(storage, G1) == await asked(storage, G2) == ["their question"]
     assert rows_about(db_path, ME) == []
     assert (await service.export(ME))["guilds"] == []
     assert (await service.export(ME))["recorded_for_other_members"] == []
@@ -165,3 +179,21 @@ async def test_export_after_moderator_deletion_says_who_is_unknown(
     completion = (await service.export(ME))["guilds"][0]["completions"][0]
     assert completion["recorded_by"] == "a moderator (since deleted)"
     assert completion["recorded_by_id"] is None
+
+
+async def test_who_asked_is_a_keyed_hash_unique_to_the_database(
+    storage: SqliteStorage, db_path: Path, tmp_path: Path
+) -> None:
+    """Moderators reading the log (or a dump) never see the member id, nor a hash anyone
+    could recompute from it without this database's key."""
+    await storage.log_question(G1, "hello?", "unknown", None, 0.0, datetime.now(UTC), member_id=ME)
+    other = await SqliteStorage.open(tmp_path / "other.db")
+    await other.log_question(G1, "hello?", "unknown", None, 0.0, datetime.now(UTC), member_id=ME)
+    await other.close()
+    stored = []
+    for path in (db_path, tmp_path / "other.db"):
+        with sqlite3.connect(path) as conn:
+            stored += [r[0] for r in conn.execute("SELECT asker FROM question_log")]
+    assert len(stored) == 2 and stored[0] != stored[1]
+    assert all(str(ME) not in key and len(key) == 64 for key in stored)
+    assert hashlib.sha256(str(ME).encode()).hexdigest() not in stored

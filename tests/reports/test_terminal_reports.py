@@ -32,7 +32,7 @@ async def seed(tmp_path: Path) -> None:
         await coach.progress.complete(GUILD, 2, "understand-the-role")
         await coach.progress.complete(GUILD, 2, "get-pm-education")
         for question in ("how do i become a nurse", "How do I become a NURSE?", "weather today"):
-            await coach.record_question(GUILD, question, coach.library.engine.answer(question))
+            await coach.record_question(GUILD, question, coach.library.engine.answer(question), member_id=7)
     finally:
         await coach.close()
 
