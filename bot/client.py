@@ -55,11 +55,11 @@ class CoachBot(commands.AutoShardedBot):
         payload: list[dict[str, Any]] = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         key = f"command-tree-hash:{guild.id if guild else 'global'}:{self.application_id}"
-        if await self.coach.storage.get_state(key) == digest:
+        if await self.coach.state(key) == digest:
             log.info("slash commands unchanged; not syncing")
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.coach.storage.set_state(key, digest)
+        await self.coach.set_state(key, digest)
         log.info("synced %d slash commands %s", len(synced), f"to guild {guild.id}" if guild else "globally")
         return True
 

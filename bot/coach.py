@@ -17,6 +17,13 @@ from bot.reports import daily_series
 from bot.search import Answer, Outcome
 from bot.settings import Settings
 from bot.storage import Storage, open_storage
+from bot.storage.protocol import (
+    QUESTION_MAX_CHARS,
+    GuildSettings,
+    LoggedQuestion,
+    ProgressRow,
+    VoteTally,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +84,7 @@ class Coach:
         if answer.outcome is not Outcome.ANSWER:
             best = answer.entry.id if answer.entry else None
             await self.storage.log_question(
-                guild_id, question[:1000], answer.outcome.value, best, answer.confidence, now,
+                guild_id, question[:QUESTION_MAX_CHARS], answer.outcome.value, best, answer.confidence, now,
                 member_id=member_id,
             )
 
@@ -95,6 +102,53 @@ class Coach:
         return GuildReport(
             stats, per_day, [(entries[e].title if e in entries else f"{e} (removed)", n) for e, n in top]
         )
+
+    # -- what the Discord cogs and terminal commands read and change (they never touch storage)
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings:
+        return await self.storage.get_guild_settings(guild_id)
+
+    async def save_guild_settings(self, settings: GuildSettings) -> None:
+        await self.storage.save_guild_settings(settings)
+
+    async def set_reward_role(self, guild_id: int, milestone_id: str, role_id: int | None) -> None:
+        """Reward ``milestone_id`` with ``role_id`` (None removes the reward); permissions are
+        checked by the caller, which knows the server's roles."""
+        await self.storage.set_milestone_role(guild_id, milestone_id, role_id)
+
+    async def mention_opt_in(self, guild_id: int, member_id: int) -> bool:
+        return await self.storage.mention_opt_in(guild_id, member_id)
+
+    async def members_with_progress(self, guild_id: int) -> list[int]:
+        return await self.storage.member_ids(guild_id)
+
+    async def progress_rows(self, guild_id: int) -> list[ProgressRow]:
+        """Every completion of the guild, for the moderators' CSV export."""
+        return await self.storage.guild_completions(guild_id)
+
+    async def guild_ids(self) -> list[int]:
+        return await self.storage.guild_ids()
+
+    async def log_channels(self) -> dict[int, int]:
+        return await self.storage.log_channels()
+
+    async def unanswered_questions(self, guild_id: int, since: datetime) -> list[LoggedQuestion]:
+        return await self.storage.logged_questions(guild_id, since)
+
+    async def vote_tallies(self, guild_id: int) -> dict[str, VoteTally]:
+        return await self.storage.vote_tallies(guild_id)
+
+    async def prune_gaps(self) -> tuple[int, datetime]:
+        """Forget unanswered questions older than the retention; (how many, the cut-off)."""
+        before = datetime.now(UTC) - timedelta(days=self.gap_retention_days)
+        return await self.storage.prune_questions(before), before
+
+    async def state(self, key: str) -> str | None:
+        """A small value the bot keeps between runs (e.g. the command-tree hash)."""
+        return await self.storage.get_state(key)
+
+    async def set_state(self, key: str, value: str | None) -> None:
+        await self.storage.set_state(key, value)
 
     async def close(self) -> None:
         await self.storage.close()

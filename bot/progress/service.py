@@ -26,6 +26,8 @@ from bot.progress.results import (
     UndoResult,
     WeekCount,
 )
+from bot.settings import DatabaseURL
+from bot.storage import open_storage
 from bot.storage.protocol import (
     NOTE_MAX_CHARS,
     CompletionRecord,
@@ -113,6 +115,19 @@ class ProgressService:
         self._storage = storage
         self._knowledge = knowledge
         self._clock = clock
+        self._owns_storage = False
+
+    @classmethod
+    async def open(cls, database_url: DatabaseURL, knowledge: KnowledgeProvider) -> ProgressService:
+        """A service with its own database connection, for a terminal without a ``Coach``;
+        ``close()`` closes it."""
+        service = cls(await open_storage(database_url), knowledge)
+        service._owns_storage = True
+        return service
+
+    async def close(self) -> None:
+        if self._owns_storage:
+            await self._storage.close()
 
     # ------------------------------------------------------------------ the member's own actions
 

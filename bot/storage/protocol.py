@@ -16,6 +16,7 @@ from typing import Literal, NamedTuple, Protocol, runtime_checkable
 RewardMode = Literal["stack", "replace"]
 REWARD_MODES: tuple[RewardMode, ...] = ("stack", "replace")
 NOTE_MAX_CHARS = 300
+QUESTION_MAX_CHARS = 1000  # the longest logged question (the schema refuses longer)
 UTC_ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -81,6 +82,10 @@ class GuildSettings:
     announce_channel_id: int | None = None
     log_channel_id: int | None = None
     reward_mode: RewardMode = "stack"
+
+    def __post_init__(self) -> None:
+        if self.reward_mode not in REWARD_MODES:
+            raise ValueError(f"reward_mode must be one of {', '.join(REWARD_MODES)}, got {self.reward_mode!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,12 +268,6 @@ class GuildStore(Protocol):
 class FeedbackStore(Protocol):
     async def set_vote(self, guild_id: int, entry_id: str, member_id: int, vote: int, at: datetime) -> None:
         """Record +1 or -1, replacing the member's earlier vote on the entry."""
-        ...
-
-    async def clear_vote(self, guild_id: int, entry_id: str, member_id: int) -> bool:
-        ...
-
-    async def get_vote(self, guild_id: int, entry_id: str, member_id: int) -> int | None:
         ...
 
     async def vote_tallies(self, guild_id: int) -> dict[str, VoteTally]:

@@ -40,7 +40,6 @@ import aiosqlite
 from bot.storage.askers import ASKER_KEY_STATE, QUESTION_LOG_CAP, TrimSchedule, asker_hash, new_asker_key
 from bot.storage.errors import SchemaError, StorageError, StorageUnavailable, Unavailable
 from bot.storage.protocol import (
-    REWARD_MODES,
     AddOutcome,
     AskedQuestion,
     CompletionRecord,
@@ -496,9 +495,6 @@ class SqliteStorage:
         return GuildSettings(guild_id, *rows[0]) if rows else GuildSettings(guild_id)
 
     async def save_guild_settings(self, settings: GuildSettings) -> None:
-        if settings.reward_mode not in REWARD_MODES:
-            raise ValueError(f"reward_mode must be one of {', '.join(REWARD_MODES)}, "
-                             f"got {settings.reward_mode!r}")
         await self._write(
             "INSERT INTO guild_settings (guild_id, announce_channel_id, log_channel_id, reward_mode, "
             "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
@@ -569,7 +565,7 @@ class SqliteStorage:
 
     async def log_question(self, guild_id: int, question: str, outcome: str, best_entry_id: str | None,
                            confidence: float, at: datetime, *, member_id: int) -> None:
-        params = (guild_id, question[:1000], outcome, best_entry_id, confidence, utc_iso(at),
+        params = (guild_id, question, outcome, best_entry_id, confidence, utc_iso(at),
                   asker_hash(self._asker_key, member_id))
         trim = self._trims.due(guild_id)
 
@@ -596,22 +592,10 @@ class SqliteStorage:
     # ------------------------------------------------------------------ feedback
 
     async def set_vote(self, guild_id: int, entry_id: str, member_id: int, vote: int, at: datetime) -> None:
-        if vote not in (1, -1):
-            raise ValueError(f"a vote is +1 or -1, got {vote!r}")
         await self._write(
             "INSERT INTO entry_votes (guild_id, entry_id, member_id, vote, voted_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, entry_id, member_id) DO UPDATE SET vote = excluded.vote, "
             "voted_at = excluded.voted_at", (guild_id, entry_id, member_id, vote, utc_iso(at)))
-
-    async def clear_vote(self, guild_id: int, entry_id: str, member_id: int) -> bool:
-        return bool(await self._write(
-            "DELETE FROM entry_votes WHERE guild_id = ? AND entry_id = ? AND member_id = ?",
-            (guild_id, entry_id, member_id)))
-
-    async def get_vote(self, guild_id: int, entry_id: str, member_id: int) -> int | None:
-        rows = await self._rows("SELECT vote FROM entry_votes WHERE guild_id = ? AND entry_id = ? "
-                                "AND member_id = ?", (guild_id, entry_id, member_id))
-        return rows[0][0] if rows else None
 
     async def vote_tallies(self, guild_id: int) -> dict[str, VoteTally]:
         rows = await self._rows(

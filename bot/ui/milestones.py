@@ -116,12 +116,11 @@ async def celebrate(
     guild: discord.Guild, member: discord.Member, result: CompletionResult, coach: Coach
 ) -> None:
     """Post in the announcement channel; the member is pinged only if they opted in."""
-    storage = coach.storage
-    settings = await storage.get_guild_settings(guild.id)
+    settings = await coach.guild_settings(guild.id)
     channel = guild.get_channel(settings.announce_channel_id) if settings.announce_channel_id else None
     if not isinstance(channel, discord.abc.Messageable):
         return
-    opted_in = await storage.mention_opt_in(guild.id, member.id)
+    opted_in = await coach.mention_opt_in(guild.id, member.id)
     who = (
         member.mention
         if opted_in
