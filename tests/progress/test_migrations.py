@@ -12,7 +12,8 @@ from bot.progress.service import ProgressService
 from bot.settings import DatabaseURL
 from bot.storage import NotSupported, SchemaError, open_storage
 from bot.storage.schema import Migration, latest_version, load_migrations
-from bot.storage.sqlite import SqliteStorage, _split_statements
+from bot.storage.sql import split_statements as _split_statements
+from bot.storage.sqlite import SqliteStorage
 from tests.progress.factory import sample
 
 
