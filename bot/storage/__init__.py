@@ -1,7 +1,7 @@
 """Durable storage behind one async interface (``Storage``); no SQL outside this package.
 
 Open it once per process with ``open_storage(settings.database_url)`` and share the
-instance: it owns the database connection.
+instance: it owns the database connection (SQLite) or connection pool (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ async def open_storage(url: DatabaseURL, *, busy_timeout: float = DEFAULT_BUSY_T
     if url.scheme == "sqlite":
         return await SqliteStorage.open(sqlite_path(url, base), busy_timeout=busy_timeout)
     if url.scheme == "postgresql":
-        raise NotSupported("DATABASE_URL points to PostgreSQL, which is not supported yet: "
-                           "use sqlite:///data/coach.db (the default) for now")
+        from bot.storage.postgres import PostgresStorage  # asyncpg is only imported when used
+
+        return await PostgresStorage.open(url.raw.reveal())
     raise NotSupported(f"DATABASE_URL scheme {url.scheme!r} is not supported")

@@ -6,9 +6,10 @@ transaction: SQLite runs it whole on its connection's thread (one hop per call),
 PostgreSQL awaits each statement on a pooled connection and re-runs the body after a
 serialization failure. So a new storage method is one body here, and both backends have it.
 
-The SQL is the common subset: ``?`` placeholders (the PostgreSQL driver numbers them),
+The SQL is the common subset: ``?`` placeholders (the PostgreSQL backend numbers them),
 ``INSERT ... ON CONFLICT``, text timestamps in one sortable format (``utc_iso``), ``LIMIT
-... OFFSET``. The few dialect differences live in ``Dialect``.
+... OFFSET``. What differs is small and sits in the backends: how a transaction starts
+and retries, and ``_migration_lock`` (one migrating process at a time).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
@@ -70,16 +71,6 @@ class Many(NamedTuple):
 Statement = Exec | Fetch | Many
 Body = Generator[Statement, Any, T]
 Work = Callable[[], Body[T]]
-
-
-@dataclass(frozen=True, slots=True)
-class Dialect:
-    """What differs between the backends, in one visible place."""
-
-    name: str
-    # Run first in a migration's transaction so concurrent processes migrate one at a time
-    # (SQLite's BEGIN IMMEDIATE already does that).
-    migration_lock: str | None = None
 
 
 COMPLETION_COLUMNS = "guild_id, member_id, milestone_id, completed_at, note, recorded_by"
@@ -170,7 +161,6 @@ def _current_version() -> Body[int]:
 class SqlStorage:
     """``Storage`` over any driver that can run a body in one transaction (see the module doc)."""
 
-    dialect: Dialect
     where: str  # names the database in messages (a path, or host:port/db without the password)
 
     def __init__(self) -> None:
@@ -180,6 +170,10 @@ class SqlStorage:
     async def _run(self, work: Work[T], *, write: bool = False) -> T:
         """Run the body in one transaction (a snapshot when it only reads); backends implement it."""
         raise NotImplementedError
+
+    def _migration_lock(self) -> AbstractAsyncContextManager[None]:
+        """Held while migrating, so two processes starting at once migrate one after the other."""
+        return nullcontext()
 
     async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
         """One statement in its own transaction; returns the number of rows it changed."""
@@ -203,11 +197,11 @@ class SqlStorage:
     async def migrate(self, migrations: Sequence[Migration]) -> None:
         """Apply the migrations this database lacks, each in its own transaction, in order;
         refuse a database written by a newer bot or with a different migration history."""
-        lock = self.dialect.migration_lock
+        async with self._migration_lock():
+            await self._migrate(migrations)
 
+    async def _migrate(self, migrations: Sequence[Migration]) -> None:
         def applied() -> Body[list[tuple[int, str]]]:
-            if lock:
-                yield Exec(lock)
             yield Exec(SCHEMA_VERSION_TABLE)
             return [tuple(r) for r in (yield Fetch("SELECT version, name FROM schema_version ORDER BY version"))]
 
@@ -226,8 +220,6 @@ class SqlStorage:
         for migration in (m for m in migrations if m.version not in {v for v, _ in done}):
 
             def apply(migration: Migration = migration) -> Body[bool]:
-                if lock:
-                    yield Exec(lock)
                 # Another process may have applied it while we waited for the lock.
                 if (yield from _current_version()) >= migration.version:
                     return False

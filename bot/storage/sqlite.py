@@ -40,14 +40,13 @@ import aiosqlite
 
 from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
 from bot.storage.schema import Migration
-from bot.storage.sql import Body, Dialect, Exec, Fetch, Many, SqlStorage, Work
+from bot.storage.sql import Body, Exec, Fetch, Many, SqlStorage, Work
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Db = sqlite3.Connection
 
 DEFAULT_BUSY_TIMEOUT = 5.0
-SQLITE = Dialect("sqlite")
 _WRITE = "BEGIN IMMEDIATE"  # several statements that must all happen, or none
 _SNAPSHOT = "BEGIN"  # several reads that must agree with each other
 
@@ -105,8 +104,6 @@ class _Rollback(Exception):
 
 class SqliteStorage(SqlStorage):
     """``Storage`` on one SQLite file. Build it with ``await SqliteStorage.open(path)``."""
-
-    dialect = SQLITE
 
     def __init__(self, conn: aiosqlite.Connection, path: Path, busy_timeout: float) -> None:
         super().__init__()

@@ -13,6 +13,8 @@ from bot.storage.errors import StorageUnavailable, Unavailable
 from bot.storage.protocol import CompletionRecord
 from bot.storage.sqlite import SqliteStorage
 
+pytestmark = pytest.mark.sqlite_only
+
 GUILD = 1
 
 

@@ -8,13 +8,12 @@ import pytest
 
 from bot.storage.askers import QUESTION_LOG_CAP, TRIM_EVERY
 from bot.storage.errors import StorageError
-from bot.storage.protocol import CompletionRecord, GuildSettings, VoteTally
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.protocol import CompletionRecord, GuildSettings, Storage, VoteTally
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
 
-async def test_guild_settings_default_then_saved(storage: SqliteStorage) -> None:
+async def test_guild_settings_default_then_saved(storage: Storage) -> None:
     assert await storage.get_guild_settings(1) == GuildSettings(1, None, None, "stack")
     await storage.save_guild_settings(
         GuildSettings(1, announce_channel_id=10, log_channel_id=20, reward_mode="replace")
@@ -26,7 +25,7 @@ async def test_guild_settings_default_then_saved(storage: SqliteStorage) -> None
         GuildSettings(1, reward_mode="merge")  # type: ignore[arg-type]
 
 
-async def test_milestone_roles(storage: SqliteStorage) -> None:
+async def test_milestone_roles(storage: Storage) -> None:
     await storage.set_milestone_role(1, "earn-pmp", 555)
     await storage.set_milestone_role(1, "earn-pmp", 556)  # replaced
     await storage.set_milestone_role(1, "understand-the-role", 557)
@@ -37,7 +36,7 @@ async def test_milestone_roles(storage: SqliteStorage) -> None:
     assert await storage.milestone_roles(3) == {}
 
 
-async def test_mention_opt_in_defaults_off(storage: SqliteStorage) -> None:
+async def test_mention_opt_in_defaults_off(storage: Storage) -> None:
     assert not await storage.mention_opt_in(1, 7)
     await storage.set_mention_opt_in(1, 7, True, NOW)
     await storage.set_mention_opt_in(1, 7, True, NOW)
@@ -47,7 +46,7 @@ async def test_mention_opt_in_defaults_off(storage: SqliteStorage) -> None:
     assert not await storage.mention_opt_in(1, 7)
 
 
-async def test_one_vote_per_member_per_entry(storage: SqliteStorage) -> None:
+async def test_one_vote_per_member_per_entry(storage: Storage) -> None:
     await storage.set_vote(1, "pmp-fees", 7, 1, NOW)
     await storage.set_vote(1, "pmp-fees", 7, -1, NOW)  # changing the vote replaces it
     await storage.set_vote(1, "pmp-fees", 8, 1, NOW)
@@ -60,7 +59,7 @@ async def test_one_vote_per_member_per_entry(storage: SqliteStorage) -> None:
     assert await storage.vote_tallies(1) == {"capm": VoteTally(1, 0), "pmp-fees": VoteTally(1, 1)}
 
 
-async def test_entry_open_counters_per_guild_per_day(storage: SqliteStorage) -> None:
+async def test_entry_open_counters_per_guild_per_day(storage: Storage) -> None:
     day1, day2 = date(2026, 11, 25), date(2026, 11, 26)
     for _ in range(3):
         await storage.count_entry_open(1, "pmp-fees", day1)
@@ -78,7 +77,7 @@ async def test_entry_open_counters_per_guild_per_day(storage: SqliteStorage) -> 
         await storage.count_entry_open(1, "capm", day2, n=0)
 
 
-async def test_bot_state(storage: SqliteStorage) -> None:
+async def test_bot_state(storage: Storage) -> None:
     assert await storage.get_state("command-tree-hash") is None
     await storage.set_state("command-tree-hash", "abc")
     await storage.set_state("command-tree-hash", "def")
@@ -88,7 +87,7 @@ async def test_bot_state(storage: SqliteStorage) -> None:
 
 
 
-async def test_guild_listings(storage: SqliteStorage) -> None:
+async def test_guild_listings(storage: Storage) -> None:
     await storage.set_track(1, 30, "main", NOW)
     await storage.add_completion(CompletionRecord(1, 20, "b", NOW, None, 20))
     await storage.add_completion(CompletionRecord(1, 20, "a", NOW - timedelta(days=1), None, 20))
@@ -104,7 +103,7 @@ async def test_guild_listings(storage: SqliteStorage) -> None:
     assert rows[1].completed_at == "2026-11-26T12:00:00.000000Z"
 
 
-async def test_questions_are_counted_and_unanswered_ones_logged(storage: SqliteStorage) -> None:
+async def test_questions_are_counted_and_unanswered_ones_logged(storage: Storage) -> None:
     for _ in range(3):
         await storage.count_question(1, date(2026, 11, 26))
     await storage.count_question(1, date(2026, 11, 20))
@@ -129,7 +128,7 @@ async def test_questions_are_counted_and_unanswered_ones_logged(storage: SqliteS
         await storage.log_question(1, "x" * 1001, "unknown", None, 0.0, new, member_id=7)
 
 
-async def test_the_question_log_keeps_the_newest_questions_per_guild(storage: SqliteStorage) -> None:
+async def test_the_question_log_keeps_the_newest_questions_per_guild(storage: Storage) -> None:
     """Members fill this log: past the cap the oldest go, and other guilds are untouched."""
     await storage.log_question(2, "elsewhere", "unknown", None, 0.0, NOW, member_id=1)
     total = QUESTION_LOG_CAP + 250

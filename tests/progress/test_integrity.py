@@ -24,6 +24,8 @@ from bot.storage.protocol import CompletionRecord
 from bot.storage.sqlite import SqliteStorage
 from tests.progress.factory import knowledge, milestone
 
+pytestmark = pytest.mark.sqlite_only
+
 REPO = Path(__file__).resolve().parents[2]
 GUILD = 7
 MILESTONES = [f"m{i}" for i in range(10)]

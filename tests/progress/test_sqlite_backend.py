@@ -13,6 +13,8 @@ from bot.storage.protocol import CompletionRecord, MemberRecord, Storage
 from bot.storage.sql import PROGRESS_SQL as _PROGRESS_SQL
 from bot.storage.sqlite import SqliteStorage
 
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_sqlite_storage_implements_the_protocol() -> None:
     assert issubclass(SqliteStorage, Storage)

@@ -1,0 +1,187 @@
+"""The PostgreSQL backend (asyncpg): a connection pool, every call one transaction.
+
+Why it is built this way:
+
+- Every method's SQL is shared with SQLite (``bot.storage.sql``); this module only drives
+  a call's body on a pooled connection, numbering the ``?`` placeholders as ``$1, $2...``.
+- Writes run ``SERIALIZABLE``: concurrent calls behave as if run one after the other,
+  like SQLite's single writer. A serialization failure or deadlock re-runs the whole body
+  (a few times, with a short random pause), so callers never see one. Reads run
+  ``REPEATABLE READ READ ONLY``: one snapshot per call.
+- The server going away (stopped, restarting, unreachable) becomes ``StorageUnavailable``
+  for the calls in flight; the pool replaces dead connections on the next call, so the bot
+  recovers by itself when the server is back, without a restart.
+- Migrations take a session advisory lock named after the schema, so processes starting
+  together migrate one after the other; each migration is one transaction (PostgreSQL's
+  DDL is transactional), so a failed one leaves nothing behind.
+- Messages name the server as ``host:port/database``, never the password.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import asyncpg
+
+from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
+from bot.storage.schema import Migration
+from bot.storage.sql import Exec, Fetch, Many, SqlStorage, Work
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DEFAULT_POOL_SIZE = 10
+CALL_TIMEOUT = 10.0  # seconds one statement, or waiting for a pooled connection, may take
+RETRIES = 8  # re-runs of a body after a serialization failure or a deadlock
+_ROWCOUNT = re.compile(r"(\d+)$")
+
+
+@lru_cache(maxsize=1024)
+def numbered(sql: str) -> str:
+    """``?`` placeholders as PostgreSQL's ``$1, $2, ...`` (our SQL has no ``?`` in literals)."""
+    parts = sql.split("?")
+    return "".join(part + (f"${i}" if i < len(parts) else "") for i, part in enumerate(parts, 1))
+
+
+def describe(url: str) -> str:
+    """``host:port/database`` of a PostgreSQL URL, for messages (no user, no password)."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path or '/'}"
+
+
+class PostgresStorage(SqlStorage):
+    """``Storage`` on a PostgreSQL database. Build it with ``await PostgresStorage.open(url)``."""
+
+    def __init__(self, pool: asyncpg.Pool, where: str) -> None:
+        super().__init__()
+        self._pool: asyncpg.Pool | None = pool
+        self.where = where
+
+    @classmethod
+    async def open(cls, url: str, *, pool_size: int = DEFAULT_POOL_SIZE,
+                   migrations: Sequence[Migration] | None = None) -> PostgresStorage:
+        """Connect (``postgresql://`` or ``postgres://``; ``?sslmode=`` and other libpq
+        parameters honoured) and migrate. Other query parameters (e.g. ``search_path``)
+        become server settings of every connection."""
+        where = describe(url)
+        try:
+            pool = await asyncpg.create_pool(url.replace("postgres://", "postgresql://", 1), min_size=1,
+                                             max_size=pool_size, timeout=CALL_TIMEOUT,
+                                             command_timeout=CALL_TIMEOUT)
+        except Exception as exc:
+            raise _translate(exc, where, opening=True) from None
+        storage = cls(pool, where)
+        try:
+            await storage._open_schema(migrations)
+        except BaseException:
+            await storage.close()
+            raise
+        return storage
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
+
+    def _require_open(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise StorageUnavailable(Unavailable.CLOSED, f"the database {self.where} is closed")
+        return self._pool
+
+    # ------------------------------------------------------------------ running calls
+
+    async def _run(self, work: Work[T], *, write: bool = False) -> T:
+        isolation = "serializable" if write else "repeatable_read"
+        for attempt in range(RETRIES + 1):
+            try:
+                async with self._require_open().acquire(timeout=CALL_TIMEOUT) as conn, \
+                        conn.transaction(isolation=isolation, readonly=not write):
+                    return await _drive(conn, work)
+            except (asyncpg.SerializationError, asyncpg.DeadlockDetectedError) as exc:
+                if attempt == RETRIES:
+                    raise StorageUnavailable(Unavailable.LOCKED, (
+                        f"the database {self.where} is too busy: a call conflicted with others "
+                        f"{RETRIES + 1} times; nothing was saved, try again")) from exc
+                await asyncio.sleep(random.uniform(0, 0.002 * 2 ** attempt))
+            except StorageError:
+                raise
+            except Exception as exc:
+                if isinstance(exc, (AssertionError, TypeError, ValueError)) and not _is_driver(exc):
+                    raise  # our own bug or a caller's bad argument: not the database's fault
+                raise _translate(exc, self.where) from exc
+        raise AssertionError("unreachable")
+
+    @asynccontextmanager
+    async def _migration_lock(self) -> AsyncIterator[None]:
+        key = "SELECT hashtext('itpm-coach migrations ' || current_schema())"
+        try:
+            async with self._require_open().acquire(timeout=CALL_TIMEOUT) as conn:
+                await conn.execute(f"SELECT pg_advisory_lock(({key}))")
+                try:
+                    yield
+                finally:
+                    await conn.execute(f"SELECT pg_advisory_unlock(({key}))")
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise _translate(exc, self.where) from exc
+
+
+async def _drive(conn: asyncpg.Connection, work: Work[T]) -> T:
+    """Run a body's statements on this connection, handing each result back to it."""
+    body = work()
+    try:
+        step = next(body)
+        while True:
+            if isinstance(step, Exec):
+                status = await (conn.execute(numbered(step.sql), *step.params) if step.params
+                                else conn.execute(step.sql))
+                match = _ROWCOUNT.search(status)
+                result: Any = int(match[1]) if match else 0
+            elif isinstance(step, Fetch):
+                result = [tuple(r) for r in await conn.fetch(numbered(step.sql), *step.params)]
+            else:
+                assert isinstance(step, Many)
+                await conn.executemany(numbered(step.sql), step.rows)
+                result = None
+            step = body.send(result)
+    except StopIteration as done:
+        return done.value
+
+
+def _is_driver(exc: BaseException) -> bool:
+    return isinstance(exc, (asyncpg.PostgresError, asyncpg.InterfaceError))
+
+
+def _translate(exc: BaseException, where: str, *, opening: bool = False) -> StorageError:
+    """A driver error as a backend-neutral one whose message tells the operator what to do."""
+    unreachable = (
+        isinstance(exc, (OSError, TimeoutError, asyncpg.PostgresConnectionError,
+                         asyncpg.exceptions.OperatorInterventionError))
+        or (isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc))
+    )
+    if unreachable:
+        reason = Unavailable.CANNOT_OPEN if opening else Unavailable.UNREACHABLE
+        return StorageUnavailable(reason, (
+            f"the PostgreSQL server {where} did not answer ({type(exc).__name__}: {exc}); "
+            "is it running and reachable? The bot reconnects by itself when it is back"))
+    if isinstance(exc, asyncpg.exceptions.DiskFullError):
+        return StorageUnavailable(Unavailable.FULL, f"the disk of the PostgreSQL server {where} is full")
+    if isinstance(exc, asyncpg.exceptions.InsufficientResourcesError):
+        return StorageUnavailable(Unavailable.IO, f"the PostgreSQL server {where} is out of resources: {exc}")
+    if isinstance(exc, (asyncpg.exceptions.ReadOnlySQLTransactionError,
+                        asyncpg.exceptions.InsufficientPrivilegeError)):
+        return StorageUnavailable(Unavailable.READ_ONLY, (
+            f"the PostgreSQL database {where} refuses writes ({exc}): check the user's privileges, "
+            "or whether this is a read-only replica"))
+    if isinstance(exc, (asyncpg.exceptions.InvalidCatalogNameError,
+                        asyncpg.exceptions.InvalidAuthorizationSpecificationError,
+                        asyncpg.exceptions.InvalidPasswordError)):
+        return StorageUnavailable(Unavailable.CANNOT_OPEN, f"cannot open the PostgreSQL database {where}: {exc}")
+    return StorageError(f"database error on {where}: {type(exc).__name__}: {exc}")
