@@ -23,7 +23,7 @@ import asyncio
 import logging
 import random
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -33,7 +33,7 @@ import asyncpg
 
 from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
 from bot.storage.schema import Migration
-from bot.storage.sql import Exec, Fetch, Many, SqlStorage, Work
+from bot.storage.sql import TABLES, BulkWriter, Exec, Fetch, Many, SqlStorage, Work
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -120,6 +120,22 @@ class PostgresStorage(SqlStorage):
         raise AssertionError("unreachable")
 
     @asynccontextmanager
+    async def bulk_writer(self) -> AsyncIterator[BulkWriter]:
+        failed_inside = False  # the caller's own error passes through untranslated
+        try:
+            async with self._require_open().acquire(timeout=CALL_TIMEOUT) as conn, \
+                    conn.transaction(isolation="serializable"):
+                try:
+                    yield _PostgresBulk(conn, self.where)
+                except BaseException:
+                    failed_inside = True
+                    raise
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            if failed_inside:
+                raise
+            raise _translate(exc, self.where) from exc
+
+    @asynccontextmanager
     async def _migration_lock(self) -> AsyncIterator[None]:
         key = "SELECT hashtext('itpm-coach migrations ' || current_schema())"
         try:
@@ -131,6 +147,26 @@ class PostgresStorage(SqlStorage):
                     await conn.execute(f"SELECT pg_advisory_unlock(({key}))")
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise _translate(exc, self.where) from exc
+
+
+class _PostgresBulk:
+    def __init__(self, conn: asyncpg.Connection, where: str) -> None:
+        self._conn = conn
+        self._where = where
+
+    async def insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        # COPY: an order of magnitude faster than INSERTs (the one bulk path that differs).
+        await self._translated(self._conn.copy_records_to_table(table, records=rows,
+                                                                columns=list(TABLES[table][0])))
+
+    async def clear(self, table: str) -> None:
+        await self._translated(self._conn.execute(f"DELETE FROM {table}"))
+
+    async def _translated(self, call: Awaitable[object]) -> None:
+        try:
+            await call
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise _translate(exc, self._where) from exc
 
 
 async def _drive(conn: asyncpg.Connection, work: Work[T]) -> T:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from bot.storage.askers import ASKER_KEY_STATE, QUESTION_LOG_CAP, TrimSchedule, asker_hash, new_asker_key
 from bot.storage.errors import SchemaError
@@ -73,6 +73,17 @@ Body = Generator[Statement, Any, T]
 Work = Callable[[], Body[T]]
 
 
+class BulkWriter(Protocol):
+    """Loads whole tables inside one open transaction (see ``SqlStorage.bulk_writer``)."""
+
+    async def insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        """Insert rows given in ``TABLES[table]`` column order."""
+        ...
+
+    async def clear(self, table: str) -> None:
+        ...
+
+
 COMPLETION_COLUMNS = "guild_id, member_id, milestone_id, completed_at, note, recorded_by"
 MEMBER_COLUMNS = "guild_id, member_id, track_id, created_at, updated_at"
 PROGRESS_SQL = (
@@ -82,6 +93,23 @@ PROGRESS_SQL = (
     "c.guild_id, c.member_id, c.milestone_id, c.completed_at, c.note, c.recorded_by "
     "FROM members m LEFT JOIN completions c ON c.guild_id = m.guild_id AND c.member_id = m.member_id "
     "WHERE m.guild_id = ? AND m.member_id = ?")
+# Every table holding data, parents first, with its columns and a unique key to page through
+# it in order (question_log has none: it is capped per guild, so it is read in one go).
+# ``db copy`` and ``db status`` use this; a test checks it names every table of the schema.
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "members": (("guild_id", "member_id", "track_id", "created_at", "updated_at"), ("guild_id", "member_id")),
+    "completions": (("guild_id", "member_id", "milestone_id", "completed_at", "note", "recorded_by"),
+                    ("guild_id", "member_id", "milestone_id")),
+    "guild_settings": (("guild_id", "announce_channel_id", "log_channel_id", "reward_mode", "updated_at"),
+                       ("guild_id",)),
+    "milestone_roles": (("guild_id", "milestone_id", "role_id"), ("guild_id", "milestone_id")),
+    "mention_opt_ins": (("guild_id", "member_id", "opted_in_at"), ("guild_id", "member_id")),
+    "entry_votes": (("guild_id", "entry_id", "member_id", "vote", "voted_at"), ("guild_id", "entry_id", "member_id")),
+    "entry_opens": (("guild_id", "entry_id", "day", "opens"), ("guild_id", "entry_id", "day")),
+    "question_counts": (("guild_id", "day", "questions"), ("guild_id", "day")),
+    "question_log": (("guild_id", "question", "outcome", "best_entry_id", "confidence", "asked_at", "asker"), ()),
+    "bot_state": (("key", "value", "updated_at"), ("key",)),
+}
 SCHEMA_VERSION_TABLE = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
                         "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
 
@@ -106,6 +134,12 @@ def _member(row: Sequence[Any]) -> MemberRecord:
 
 def _placeholders(n: int) -> str:
     return ", ".join("?" * n)
+
+
+def insert_sql(table: str) -> str:
+    """``INSERT`` of one row of ``table`` in ``TABLES`` column order."""
+    columns = TABLES[table][0]
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_placeholders(len(columns))})"
 
 
 def _scope(member_id: int, guild_id: int | None, column: str = "member_id") -> tuple[str, tuple[int, ...]]:
@@ -192,7 +226,11 @@ class SqlStorage:
         schema), then load the asker key once the schema is complete."""
         await self.migrate(load_migrations() if migrations is None else migrations)
         if migrations is None:
-            self._asker_key = await self._run(self._load_asker_key, write=True)
+            await self.reload_asker_key()
+
+    async def reload_asker_key(self) -> None:
+        """Read (making it on first use) the key for who asked; again after ``db copy``."""
+        self._asker_key = await self._run(self._load_asker_key, write=True)
 
     async def migrate(self, migrations: Sequence[Migration]) -> None:
         """Apply the migrations this database lacks, each in its own transaction, in order;
@@ -238,6 +276,35 @@ class SqlStorage:
         yield Exec("INSERT INTO bot_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
                    (ASKER_KEY_STATE, new_asker_key(), utc_iso(datetime.now(UTC))))
         return str((yield from _scalar("SELECT value FROM bot_state WHERE key = ?", (ASKER_KEY_STATE,))))
+
+    # ------------------------------------------------------------------ whole tables (db copy, db status)
+
+    async def table_counts(self) -> dict[str, int]:
+        """Rows per data table, in one snapshot."""
+        def count() -> Body[dict[str, int]]:
+            counts = {}
+            for table in TABLES:
+                counts[table] = int((yield from _scalar(f"SELECT COUNT(*) FROM {table}")))
+            return counts
+
+        return await self._run(count)
+
+    async def read_table(self, table: str, after: Sequence[Any] | None, limit: int) -> list[tuple[Any, ...]]:
+        """Up to ``limit`` rows of ``table`` following the key ``after`` (None: from the start),
+        in key order; a table without a key comes whole."""
+        columns, key = TABLES[table]
+        select = f"SELECT {', '.join(columns)} FROM {table}"
+        if not key:
+            return [tuple(r) for r in await self._rows(select)] if after is None else []
+        where = "" if after is None else f" WHERE ({', '.join(key)}) > ({_placeholders(len(key))})"
+        return [tuple(r) for r in await self._rows(
+            f"{select}{where} ORDER BY {', '.join(key)} LIMIT ?", (*(after or ()), limit))]
+
+    def bulk_writer(self) -> AbstractAsyncContextManager[BulkWriter]:
+        """One transaction held open across awaits for loading many rows (``db copy``):
+        ``async with storage.bulk_writer() as bulk: await bulk.insert(table, rows)``; commits
+        at the end, rolls everything back on any error."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------------ progress
 

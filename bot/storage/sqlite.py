@@ -31,7 +31,8 @@ import asyncio
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,7 +41,7 @@ import aiosqlite
 
 from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
 from bot.storage.schema import Migration
-from bot.storage.sql import Body, Exec, Fetch, Many, SqlStorage, Work
+from bot.storage.sql import Body, BulkWriter, Exec, Fetch, Many, SqlStorage, Work, insert_sql
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -96,6 +97,27 @@ def _in_transaction(db: Db, begin: str | None, work: Callable[[Db], T],
             db.execute("ROLLBACK")
         raise
     return result
+
+
+def _commit(db: Db, before_commit: Callable[[], None]) -> None:
+    before_commit()
+    db.execute("COMMIT")
+
+
+def _rollback(db: Db) -> None:
+    if db.in_transaction:
+        db.execute("ROLLBACK")
+
+
+class _SqliteBulk:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        await _in_worker(self._conn, Db.executemany, insert_sql(table), rows)
+
+    async def clear(self, table: str) -> None:
+        await _in_worker(self._conn, Db.execute, f"DELETE FROM {table}")
 
 
 class _Rollback(Exception):
@@ -229,6 +251,24 @@ class SqliteStorage(SqlStorage):
             self._gone_logged = True
             log.critical(message)
         raise StorageUnavailable(Unavailable.GONE, message)
+
+    @asynccontextmanager
+    async def bulk_writer(self) -> AsyncIterator[BulkWriter]:
+        self._require_open()
+        await self._acquire()
+        try:
+            conn = self._require_open()
+            await _in_worker(conn, Db.execute, _WRITE)
+            try:
+                yield _SqliteBulk(conn)
+                await _in_worker(conn, _commit, self._check_file)
+            except BaseException:
+                await _in_worker(conn, _rollback)
+                raise
+        except sqlite3.Error as exc:
+            raise _translate(exc, self._path, self._busy_timeout) from exc
+        finally:
+            self._lock.release()
 
     def _require_open(self) -> aiosqlite.Connection:
         if self._conn is None:
