@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Hashable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import UTC, date, datetime
 from functools import partial
@@ -110,6 +110,11 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "question_log": (("guild_id", "question", "outcome", "best_entry_id", "confidence", "asked_at", "asker"), ()),
     "bot_state": (("key", "value", "updated_at"), ("key",)),
 }
+_ADD_COMPLETION_SQL = (
+    # One statement checks and inserts; the casts give PostgreSQL the parameters' types.
+    f"INSERT INTO completions ({COMPLETION_COLUMNS}) SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), "
+    "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT) WHERE NOT EXISTS (SELECT 1 FROM "
+    "completions WHERE guild_id = ? AND member_id = ? AND milestone_id IN ({ids}))")
 SCHEMA_VERSION_TABLE = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
                         "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
 
@@ -201,8 +206,14 @@ class SqlStorage:
         self._asker_key = ""  # set by _open_schema, once migrations made bot_state
         self._trims = TrimSchedule()
 
-    async def _run(self, work: Work[T], *, write: bool = False) -> T:
-        """Run the body in one transaction (a snapshot when it only reads); backends implement it."""
+    async def _run(self, work: Work[T], *, write: bool = False, single: bool = False,
+                   queue: Hashable = None) -> T:
+        """Run the body in one transaction (a snapshot when it only reads); backends implement it.
+
+        ``single``: the body runs exactly one statement, which is atomic on its own, so a
+        backend may skip BEGIN and COMMIT (two round trips to a server). ``queue``: calls
+        with the same key would wait on each other's row locks; a pooled backend queues
+        them in the process instead, so they do not hold connections others could use."""
         raise NotImplementedError
 
     def _migration_lock(self) -> AbstractAsyncContextManager[None]:
@@ -211,10 +222,10 @@ class SqlStorage:
 
     async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
         """One statement in its own transaction; returns the number of rows it changed."""
-        return await self._run(partial(_exec, sql, params), write=True)
+        return await self._run(partial(_exec, sql, params), write=True, single=True)
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        return await self._run(partial(_fetch, sql, params))
+        return await self._run(partial(_fetch, sql, params), single=True)
 
     # ------------------------------------------------------------------ migrations
 
@@ -309,7 +320,7 @@ class SqlStorage:
     # ------------------------------------------------------------------ progress
 
     async def get_progress(self, guild_id: int, member_id: int) -> MemberProgress:
-        return await self._run(partial(_read_progress, guild_id, member_id))
+        return await self._run(partial(_read_progress, guild_id, member_id), single=True)
 
     async def set_track(self, guild_id: int, member_id: int, track_id: str | None, at: datetime) -> None:
         stamp = utc_iso(at)
@@ -325,17 +336,18 @@ class SqlStorage:
         owner = (record.guild_id, record.member_id)
 
         def add() -> Body[AddOutcome]:
+            # The no-op update locks the member's row (PostgreSQL), so concurrent calls for one
+            # member run one after the other and the check below sees the others' rows.
             yield Exec(f"INSERT INTO members ({MEMBER_COLUMNS}) VALUES (?, ?, NULL, ?, ?) "
-                       "ON CONFLICT (guild_id, member_id) DO NOTHING", (*owner, params[3], params[3]))
-            already = yield Fetch("SELECT 1 FROM completions WHERE guild_id = ? AND member_id = ? "
-                                  f"AND milestone_id IN ({_placeholders(len(ids))})", (*owner, *ids))
-            if not already:
-                yield Exec(f"INSERT INTO completions ({COMPLETION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", params)
+                       "ON CONFLICT (guild_id, member_id) DO UPDATE SET track_id = members.track_id",
+                       (*owner, params[3], params[3]))
+            inserted = (yield Exec(_ADD_COMPLETION_SQL.format(ids=_placeholders(len(ids))),
+                                   (*params, *owner, *ids))) == 1
             progress = yield from _read_progress(*owner)
-            existing = next(c for c in progress.completions if c.milestone_id in ids) if already else record
-            return AddOutcome(existing, not already, progress)
+            existing = record if inserted else next(c for c in progress.completions if c.milestone_id in ids)
+            return AddOutcome(existing, inserted, progress)
 
-        return await self._run(add, write=True)
+        return await self._run(add, write=True, queue=owner)
 
     async def remove_completions(self, guild_id: int, member_id: int, milestone_ids: Sequence[str]) -> int:
         if not milestone_ids:
@@ -361,7 +373,8 @@ class SqlStorage:
     # ------------------------------------------------------------------ statistics
 
     async def count_members(self, guild_id: int) -> int:
-        return await self._run(partial(_scalar, "SELECT COUNT(*) FROM members WHERE guild_id = ?", (guild_id,)))
+        return await self._run(partial(_scalar, "SELECT COUNT(*) FROM members WHERE guild_id = ?", (guild_id,)),
+                               single=True)
 
     async def count_members_by_milestone(self, guild_id: int,
                                          aliases: Mapping[str, str] | None = None) -> dict[str, int]:
@@ -573,7 +586,7 @@ class SqlStorage:
     # ------------------------------------------------------------------ bot state
 
     async def get_state(self, key: str) -> str | None:
-        return await self._run(partial(_scalar, "SELECT value FROM bot_state WHERE key = ?", (key,)))
+        return await self._run(partial(_scalar, "SELECT value FROM bot_state WHERE key = ?", (key,)), single=True)
 
     async def set_state(self, key: str, value: str | None) -> None:
         if value is None:

@@ -31,7 +31,7 @@ import asyncio
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Hashable, Sequence
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
@@ -202,8 +202,11 @@ class SqliteStorage(SqlStorage):
 
     # ------------------------------------------------------------------ running calls
 
-    async def _run(self, work: Work[T], *, write: bool = False) -> T:
-        return await self._on_thread(partial(_drive, work=work), _WRITE if write else _SNAPSHOT)
+    async def _run(self, work: Work[T], *, write: bool = False, single: bool = False,
+                   queue: Hashable = None) -> T:  # one connection: calls are already queued
+        # A write always gets a transaction: the file check must run before its COMMIT.
+        begin = _WRITE if write else (None if single else _SNAPSHOT)
+        return await self._on_thread(partial(_drive, work=work), begin)
 
     async def _on_thread(self, fn: Callable[[Db], T], begin: str | None = None) -> T:
         """Run ``fn`` on the connection's thread, alone, in one transaction when ``begin``."""
