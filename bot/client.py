@@ -48,7 +48,11 @@ class CoachBot(commands.AutoShardedBot):
         """Sync the command tree only when its definition changed since the last sync.
 
         Discord rate-limits syncs hard; restarts with the same commands should not sync.
+        With several processes (``SHARD_IDS``), only the one running shard 0 syncs.
         """
+        if self.shard_ids is not None and 0 not in self.shard_ids:
+            log.info("slash commands are synced by the process running shard 0")
+            return False
         guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)

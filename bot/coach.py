@@ -6,8 +6,13 @@ storage or the loader directly. Nothing here imports discord.py.
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 from bot.library import Librarian, Library
 from bot.progress import ProgressService
@@ -25,6 +30,8 @@ from bot.storage.protocol import (
     VoteTally,
 )
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True, slots=True)
 class GuildReport:
@@ -33,10 +40,23 @@ class GuildReport:
     top_entries: list[tuple[str, int]]
 
 
+PRUNE_WINDOW = timedelta(hours=6)  # the question log is pruned once per window, by one process
+JOB_HISTORY = timedelta(days=30)  # how long records of job runs are kept
+
+
+def time_slot(moment: datetime, window: timedelta) -> str:
+    """The window ``moment`` falls in, named by its UTC start (``2026-12-04T12:00``)."""
+    seconds = int(window.total_seconds())
+    start = datetime.fromtimestamp(int(moment.timestamp()) // seconds * seconds, UTC)
+    return f"{start:%Y-%m-%dT%H:%M}"
+
+
 class Coach:
     def __init__(self, librarian: Librarian, storage: Storage, *, gap_retention_days: int = 90) -> None:
         self.librarian = librarian
         self.storage = storage
+        # Names this process in claims of work done once across processes.
+        self.instance = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.progress = ProgressService(storage, lambda: librarian.knowledge)
         self.gap_retention_days = gap_retention_days
 
@@ -138,10 +158,30 @@ class Coach:
     async def vote_tallies(self, guild_id: int) -> dict[str, VoteTally]:
         return await self.storage.vote_tallies(guild_id)
 
-    async def prune_gaps(self) -> tuple[int, datetime]:
-        """Forget unanswered questions older than the retention; (how many, the cut-off)."""
-        before = datetime.now(UTC) - timedelta(days=self.gap_retention_days)
-        return await self.storage.prune_questions(before), before
+    async def prune_gaps(self) -> tuple[int | None, datetime]:
+        """Forget unanswered questions older than the retention; (how many, the cut-off).
+
+        Several processes may share the database: one of them prunes per window, the others
+        get None."""
+        now = datetime.now(UTC)
+        before = now - timedelta(days=self.gap_retention_days)
+
+        async def prune() -> int:
+            await self.storage.forget_job_runs(now - JOB_HISTORY)
+            return await self.storage.prune_questions(before)
+
+        return await self.run_once("prune-gaps", time_slot(now, PRUNE_WINDOW), prune), before
+
+    async def run_once(self, job: str, slot: str, work: Callable[[], Awaitable[T]], *,
+                       lease: timedelta = timedelta(hours=1)) -> T | None:
+        """Run ``work`` unless another process sharing the database claimed ``job`` for ``slot``
+        (then None). A holder that dies mid-run loses the slot after ``lease``; a run that
+        raises is not marked done, so another process may retry it then."""
+        if not await self.storage.claim_job_run(job, slot, self.instance, datetime.now(UTC), lease):
+            return None
+        result = await work()
+        await self.storage.finish_job_run(job, slot, self.instance, datetime.now(UTC))
+        return result
 
     async def state(self, key: str) -> str | None:
         """A small value the bot keeps between runs (e.g. the command-tree hash)."""

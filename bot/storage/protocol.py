@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
 RewardMode = Literal["stack", "replace"]
@@ -306,6 +306,24 @@ class QuestionStore(Protocol):
         ...
 
 
+class JobStore(Protocol):
+    """Runs of work that must happen once across all processes sharing the database
+    (pruning now; scheduled check-ins and digests later)."""
+
+    async def claim_job_run(self, job: str, slot: str, holder: str, at: datetime, lease: timedelta) -> bool:
+        """True if ``holder`` now owns ``job``'s run for ``slot`` (a time window, or e.g. a guild
+        and a week): nobody claimed it, or its holder's lease ended before it finished."""
+        ...
+
+    async def finish_job_run(self, job: str, slot: str, holder: str, at: datetime) -> bool:
+        """Mark the run done, so it is never taken over; False if ``holder`` lost the claim."""
+        ...
+
+    async def forget_job_runs(self, before: datetime) -> int:
+        """Delete records of runs claimed before ``before``; returns how many."""
+        ...
+
+
 class StateStore(Protocol):
     async def get_state(self, key: str) -> str | None:
         ...
@@ -316,8 +334,8 @@ class StateStore(Protocol):
 
 
 @runtime_checkable
-class Storage(ProgressStore, StatsStore, PrivacyStore, GuildStore, FeedbackStore, QuestionStore, StateStore,
-              Protocol):
+class Storage(ProgressStore, StatsStore, PrivacyStore, GuildStore, FeedbackStore, QuestionStore, JobStore,
+              StateStore, Protocol):
     """Everything the bot stores. One instance per process owns the database connection."""
 
     async def close(self) -> None:

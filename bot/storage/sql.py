@@ -18,7 +18,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Generator, Hashable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any, NamedTuple, Protocol, TypeVar
 
@@ -109,6 +109,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "question_counts": (("guild_id", "day", "questions"), ("guild_id", "day")),
     "question_log": (("guild_id", "question", "outcome", "best_entry_id", "confidence", "asked_at", "asker"), ()),
     "bot_state": (("key", "value", "updated_at"), ("key",)),
+    "job_runs": (("job", "slot", "holder", "claimed_at", "lease_until", "finished_at"), ("job", "slot")),
 }
 _ADD_COMPLETION_SQL = (
     # One statement checks and inserts; the casts give PostgreSQL the parameters' types.
@@ -582,6 +583,25 @@ class SqlStorage:
                                 "AND day >= ? ORDER BY day, entry_id", (guild_id, since.isoformat()))
         return [EntryOpens(guild_id, entry_id, date.fromisoformat(day), opens)
                 for entry_id, day, opens in rows]
+
+    # ------------------------------------------------------------------ jobs run once across processes
+
+    async def claim_job_run(self, job: str, slot: str, holder: str, at: datetime, lease: timedelta) -> bool:
+        # Inserted, or taken over from a holder whose lease ended without finishing: 1 row.
+        return await self._write(
+            "INSERT INTO job_runs (job, slot, holder, claimed_at, lease_until, finished_at) "
+            "VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (job, slot) DO UPDATE SET holder = excluded.holder, "
+            "claimed_at = excluded.claimed_at, lease_until = excluded.lease_until "
+            "WHERE job_runs.finished_at IS NULL AND job_runs.lease_until <= excluded.claimed_at",
+            (job, slot, holder, utc_iso(at), utc_iso(at + lease))) == 1
+
+    async def finish_job_run(self, job: str, slot: str, holder: str, at: datetime) -> bool:
+        return await self._write(
+            "UPDATE job_runs SET finished_at = ? WHERE job = ? AND slot = ? AND holder = ? "
+            "AND finished_at IS NULL", (utc_iso(at), job, slot, holder)) == 1
+
+    async def forget_job_runs(self, before: datetime) -> int:
+        return await self._write("DELETE FROM job_runs WHERE claimed_at < ?", (utc_iso(before),))
 
     # ------------------------------------------------------------------ bot state
 
