@@ -17,6 +17,7 @@ from bot.storage.postgres import PostgresStorage, numbered
 from bot.storage.protocol import CompletionRecord
 from tests.progress.backends import POSTGRES_URL, SKIP_REASON, TestDatabase, new_database
 from tests.progress.proxy import Relay
+from tests.progress.test_integrity import burst_then_kill, stored_of
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason=SKIP_REASON)
 GUILD = 3
@@ -85,3 +86,14 @@ async def test_two_processes_migrating_at_once_apply_each_migration_once(schema:
     finally:
         await first.close()
         await second.close()
+
+
+async def test_sigkill_of_a_bot_process_loses_no_acknowledged_completion(schema: TestDatabase) -> None:
+    acked: list[tuple[int, str]] = []
+    for _round in range(2):
+        burst_then_kill(schema.url, acked)
+    storage = await schema.open()
+    try:
+        assert set(acked) <= await stored_of(storage, acked)
+    finally:
+        await storage.close()
