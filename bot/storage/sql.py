@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Generator, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
+from itertools import islice
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from bot.storage.askers import ASKER_KEY_STATE, QUESTION_LOG_CAP, TrimSchedule, asker_hash, new_asker_key
@@ -84,6 +85,7 @@ class BulkWriter(Protocol):
         ...
 
 
+IMPORT_BATCH = 10_000
 COMPLETION_COLUMNS = "guild_id, member_id, milestone_id, completed_at, note, recorded_by"
 MEMBER_COLUMNS = "guild_id, member_id, track_id, created_at, updated_at"
 PROGRESS_SQL = (
@@ -136,6 +138,12 @@ def _completion_params(c: CompletionRecord) -> tuple[Any, ...]:
 
 def _member(row: Sequence[Any]) -> MemberRecord:
     return MemberRecord(row[0], row[1], row[2], _dt(row[3]), _dt(row[4]))
+
+
+def batched(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _placeholders(n: int) -> str:
@@ -360,14 +368,18 @@ class SqlStorage:
 
     async def import_records(self, members: Iterable[MemberRecord],
                              completions: Iterable[CompletionRecord]) -> None:
+        member_rows = ((m.guild_id, m.member_id, m.track_id, utc_iso(m.created_at), utc_iso(m.updated_at))
+                       for m in members)
+        completion_rows = (_completion_params(c) for c in completions)
+
         def load() -> Body[None]:
-            yield Many(f"INSERT INTO members ({MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?) "
-                       "ON CONFLICT (guild_id, member_id) DO NOTHING",
-                       [(m.guild_id, m.member_id, m.track_id, utc_iso(m.created_at), utc_iso(m.updated_at))
-                        for m in members])
-            yield Many(f"INSERT INTO completions ({COMPLETION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
-                       "ON CONFLICT (guild_id, member_id, milestone_id) DO NOTHING",
-                       [_completion_params(c) for c in completions])
+            # In batches: each statement stays well within a server's statement timeout.
+            for batch in batched(member_rows, IMPORT_BATCH):
+                yield Many(f"INSERT INTO members ({MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?) "
+                           "ON CONFLICT (guild_id, member_id) DO NOTHING", batch)
+            for batch in batched(completion_rows, IMPORT_BATCH):
+                yield Many(f"INSERT INTO completions ({COMPLETION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
+                           "ON CONFLICT (guild_id, member_id, milestone_id) DO NOTHING", batch)
 
         await self._run(load, write=True)
 
