@@ -104,11 +104,7 @@ class PostgresStorage(SqlStorage):
         except Exception as exc:
             raise _translate(exc, where, opening=True) from None
         storage = cls(pool, where)
-        try:
-            await storage._open_schema(migrations)
-        except BaseException:
-            await storage.close()
-            raise
+        await storage._open_schema(migrations)
         return storage
 
     async def close(self) -> None:

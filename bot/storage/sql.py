@@ -242,11 +242,23 @@ class SqlStorage:
         return await self._run(_current_version)
 
     async def _open_schema(self, migrations: Sequence[Migration] | None) -> None:
-        """Migrate to ``migrations`` (default: all shipped; tests pass a prefix to build an old
-        schema), then load the asker key once the schema is complete."""
-        await self.migrate(load_migrations() if migrations is None else migrations)
-        if migrations is None:
-            await self.reload_asker_key()
+        """Configure the connection, migrate to ``migrations`` (default: all shipped; tests pass
+        a prefix to build an old schema), then load the asker key once the schema is complete.
+        On any failure the storage is closed again."""
+        try:
+            await self._configure()
+            await self.migrate(load_migrations() if migrations is None else migrations)
+            if migrations is None:
+                await self.reload_asker_key()
+        except BaseException:
+            await self.close()
+            raise
+
+    async def _configure(self) -> None:
+        """Backend set-up before migrating (SQLite's pragmas)."""
+
+    async def close(self) -> None:
+        raise NotImplementedError
 
     async def reload_asker_key(self) -> None:
         """Read (making it on first use) the key for who asked; again after ``db copy``."""

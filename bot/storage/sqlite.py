@@ -164,12 +164,7 @@ class SqliteStorage(SqlStorage):
         except sqlite3.Error as exc:
             raise _translate(exc, path, busy_timeout) from exc
         storage = cls(conn, path, busy_timeout)
-        try:
-            await storage._configure()
-            await storage._open_schema(migrations)
-        except BaseException:
-            await storage.close()
-            raise
+        await storage._open_schema(migrations)
         return storage
 
     async def close(self) -> None:
