@@ -97,3 +97,18 @@ async def test_sigkill_of_a_bot_process_loses_no_acknowledged_completion(schema:
         assert set(acked) <= await stored_of(storage, acked)
     finally:
         await storage.close()
+
+
+async def test_privacy_delete_in_one_process_removes_what_another_wrote(schema: TestDatabase) -> None:
+    """Shard processes share the database: "delete everything" in any of them is global."""
+    shard0, shard1 = await schema.open(), await schema.open()
+    try:
+        await shard0.add_completion(CompletionRecord(10, 42, "m1", datetime.now(UTC), "hi", 42))
+        await shard1.add_completion(CompletionRecord(11, 42, "m1", datetime.now(UTC), None, 42))
+        await shard1.log_question(11, "why?", "unknown", None, 0.0, datetime.now(UTC), member_id=42)
+        counts = await shard0.delete_member(42)
+        assert (counts.members, counts.completions, counts.questions) == (2, 2, 1)
+        assert (await shard1.export_member(42)).members == ()
+    finally:
+        await shard0.close()
+        await shard1.close()
