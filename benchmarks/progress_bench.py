@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.knowledge.models import Area, Knowledge, Milestone, Track  # noqa: E402
 from bot.progress.service import ProgressService  # noqa: E402
-from bot.storage.postgres import describe  # noqa: E402
+from bot.storage.postgres import DEFAULT_POOL_SIZE, describe  # noqa: E402
 from bot.storage.protocol import CompletionRecord, MemberRecord, Storage  # noqa: E402
 from bot.storage.sqlite import SqliteStorage  # noqa: E402
 
@@ -195,7 +195,8 @@ def report(args: argparse.Namespace, r: dict[str, object]) -> str:
     ok_p95 = r["summary"]["p95"] < p95_target  # type: ignore[index]
     if args.database_url:
         setup = (f"PostgreSQL {args.server_version} on {describe(args.database_url)} (same machine, shared with "
-                 "other sessions), asyncpg pool of 10, serializable writes")
+                 f"other sessions; load average {os.getloadavg()[0]:.1f} at the end), asyncpg "
+                 f"{version('asyncpg')}, pool of {DEFAULT_POOL_SIZE}, read-committed writes locking the member row")
         size = ""
         url_flag = " --database-url postgresql://..."
     else:
