@@ -1,6 +1,6 @@
 """The async storage interface the services use, and the plain records it speaks.
 
-Backends (SQLite now, PostgreSQL later) implement ``Storage``; nothing here knows about a
+Backends (SQLite, PostgreSQL; both in ``bot.storage.sql``) implement ``Storage``; nothing here knows about a
 driver. Ids are Discord snowflakes (64-bit ints), timestamps are timezone-aware UTC
 ``datetime`` objects, days are ``date`` objects (UTC). Every method either completes as a
 whole or raises a ``StorageError`` (usually ``StorageUnavailable``) having written nothing.
