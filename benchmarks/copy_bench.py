@@ -65,21 +65,23 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="copy-bench-") as folder:
         r = asyncio.run(run(args, Path(folder)))
     ok = max(r["to_postgres"], r["to_sqlite"]) < 60
-    text = "\n".join([
-        HEADING,
-        "",
-        f"`python benchmarks/copy_bench.py --members {args.members} --milestones {args.milestones} "
-        f"--database-url postgresql://...` on {datetime.now(UTC):%Y-%m-%d}; {machine()}.",
-        "",
-        "| `copy_database` (what `python -m bot db copy` runs), counts verified | rows | seconds |",
-        "|---|---:|---:|",
-        f"| SQLite -> PostgreSQL (COPY in one transaction) | {r['rows']:,.0f} | {r['to_postgres']:.1f} |",
-        f"| PostgreSQL -> SQLite (batched INSERTs in one transaction) | {r['rows']:,.0f} | {r['to_sqlite']:.1f} |",
-        "",
-        f"Target: {args.members:,} members x {args.milestones} milestones in under 60 s: "
-        f"{'met' if ok else 'NOT met'}.",
-        "",
-    ])
+    text = "\n".join(
+        [
+            HEADING,
+            "",
+            f"`python benchmarks/copy_bench.py --members {args.members} --milestones {args.milestones} "
+            f"--database-url postgresql://...` on {datetime.now(UTC):%Y-%m-%d}; {machine()}.",
+            "",
+            "| `copy_database` (what `python -m bot db copy` runs), counts verified | rows | seconds |",
+            "|---|---:|---:|",
+            f"| SQLite -> PostgreSQL (COPY in one transaction) | {r['rows']:,.0f} | {r['to_postgres']:.1f} |",
+            f"| PostgreSQL -> SQLite (batched INSERTs in one transaction) | {r['rows']:,.0f} | {r['to_sqlite']:.1f} |",
+            "",
+            f"Target: {args.members:,} members x {args.milestones} milestones in under 60 s: "
+            f"{'met' if ok else 'NOT met'}.",
+            "",
+        ]
+    )
     print(text)
     if args.write:
         write_section(text, HEADING)

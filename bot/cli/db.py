@@ -26,10 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     migrate = commands.add_parser("migrate", help="apply pending migrations to DATABASE_URL and exit")
     migrate.set_defaults(handler=lambda args: _run(_migrate()))
     copy = commands.add_parser(
-        "copy", help="copy every row from one database to another (an empty one)",
+        "copy",
+        help="copy every row from one database to another (an empty one)",
         description="Copy all stored data from SRC_URL to DST_URL (sqlite:///... or postgresql://..., either "
         "direction) in one transaction on the destination, then verify the row counts. Stop the bot first. "
-        "The destination must be empty (it is created and migrated if needed).")
+        "The destination must be empty (it is created and migrated if needed).",
+    )
     copy.add_argument("source", metavar="SRC_URL")
     copy.add_argument("destination", metavar="DST_URL")
     copy.set_defaults(handler=lambda args: _run(_copy(args.source, args.destination)))
@@ -85,8 +87,10 @@ async def _copy(source_url: str, destination_url: str) -> int:
     async def from_source(src: SqlStorage) -> int:
         async def into(dst: SqlStorage) -> int:
             copied = await copy_database(src, dst, on_table=lambda t, n: print(f"  {t:<16}  {n:>12,}"))
-            print(f"done: {sum(copied.values()):,} rows copied from {src.where} to {dst.where} in one "
-                  "transaction; counts verified")
+            print(
+                f"done: {sum(copied.values()):,} rows copied from {src.where} to {dst.where} in one "
+                "transaction; counts verified"
+            )
             return 0
 
         return await _opened(destination, into)

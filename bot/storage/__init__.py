@@ -33,8 +33,9 @@ def sqlite_path(url: DatabaseURL, base: Path | None = None) -> Path:
     return url.path if url.path.is_absolute() else (base or Path.cwd()) / url.path
 
 
-async def open_storage(url: DatabaseURL, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-                       base: Path | None = None) -> Storage:
+async def open_storage(
+    url: DatabaseURL, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, base: Path | None = None
+) -> Storage:
     """Open (creating and migrating it if needed) the database the URL names."""
     if url.scheme == "sqlite":
         return await SqliteStorage.open(sqlite_path(url, base), busy_timeout=busy_timeout)

@@ -29,15 +29,20 @@ async def data_counts(storage: SqlStorage) -> dict[str, int]:
     return counts
 
 
-async def copy_database(source: SqlStorage, destination: SqlStorage, *,
-                        on_table: Callable[[str, int], None] = lambda table, rows: None,
-                        page_rows: int = PAGE_ROWS) -> dict[str, int]:
+async def copy_database(
+    source: SqlStorage,
+    destination: SqlStorage,
+    *,
+    on_table: Callable[[str, int], None] = lambda table, rows: None,
+    page_rows: int = PAGE_ROWS,
+) -> dict[str, int]:
     """Copy all rows; returns rows per table, verified against the destination after commit."""
     held = {t: n for t, n in (await data_counts(destination)).items() if n}
     if held:
         raise DestinationNotEmpty(
             f"the destination {destination.where} already holds data "
-            f"({', '.join(f'{t}: {n:,}' for t, n in held.items())}); copy only into an empty database")
+            f"({', '.join(f'{t}: {n:,}' for t, n in held.items())}); copy only into an empty database"
+        )
     expected = await source.table_counts()
     copied = dict.fromkeys(TABLES, 0)
     async with destination.bulk_writer() as bulk:
@@ -53,8 +58,10 @@ async def copy_database(source: SqlStorage, destination: SqlStorage, *,
                 after = tuple(rows[-1][i] for i in positions)
             on_table(table, copied[table])
         if copied != expected:
-            raise StorageError(f"the source changed while copying (expected {expected}, read {copied}); "
-                               "nothing was written: stop the bot and copy again")
+            raise StorageError(
+                f"the source changed while copying (expected {expected}, read {copied}); "
+                "nothing was written: stop the bot and copy again"
+            )
     found = await destination.table_counts()
     if found != copied:
         raise StorageError(f"verification failed: the destination holds {found}, but {copied} were copied")

@@ -91,16 +91,21 @@ class PostgresStorage(SqlStorage):
         self._queues = KeyedLocks()
 
     @classmethod
-    async def open(cls, url: str, *, pool_size: int = DEFAULT_POOL_SIZE,
-                   migrations: Sequence[Migration] | None = None) -> PostgresStorage:
+    async def open(
+        cls, url: str, *, pool_size: int = DEFAULT_POOL_SIZE, migrations: Sequence[Migration] | None = None
+    ) -> PostgresStorage:
         """Connect (``postgresql://`` or ``postgres://``; ``?sslmode=`` and other libpq
         parameters honoured) and migrate. Other query parameters (e.g. ``search_path``)
         become server settings of every connection."""
         where = describe(url)
         try:
-            pool = await asyncpg.create_pool(url.replace("postgres://", "postgresql://", 1), min_size=1,
-                                             max_size=pool_size, timeout=CALL_TIMEOUT,
-                                             command_timeout=CALL_TIMEOUT)
+            pool = await asyncpg.create_pool(
+                url.replace("postgres://", "postgresql://", 1),
+                min_size=1,
+                max_size=pool_size,
+                timeout=CALL_TIMEOUT,
+                command_timeout=CALL_TIMEOUT,
+            )
         except Exception as exc:
             raise _translate(exc, where, opening=True) from None
         storage = cls(pool, where)
@@ -119,8 +124,9 @@ class PostgresStorage(SqlStorage):
 
     # ------------------------------------------------------------------ running calls
 
-    async def _run(self, work: Work[T], *, write: bool = False, single: bool = False,
-                   queue: Hashable = None) -> T:
+    async def _run(
+        self, work: Work[T], *, write: bool = False, single: bool = False, queue: Hashable = None
+    ) -> T:
         if queue is None:
             return await self._run_now(work, write, single)
         async with self._queues.hold(queue):
@@ -137,10 +143,14 @@ class PostgresStorage(SqlStorage):
                         return await _drive(conn, work)
             except (asyncpg.SerializationError, asyncpg.DeadlockDetectedError) as exc:
                 if attempt == RETRIES:
-                    raise StorageUnavailable(Unavailable.LOCKED, (
-                        f"the database {self.where} is too busy: a call conflicted with others "
-                        f"{RETRIES + 1} times; nothing was saved, try again")) from exc
-                await asyncio.sleep(random.uniform(0, 0.002 * 2 ** attempt))
+                    raise StorageUnavailable(
+                        Unavailable.LOCKED,
+                        (
+                            f"the database {self.where} is too busy: a call conflicted with others "
+                            f"{RETRIES + 1} times; nothing was saved, try again"
+                        ),
+                    ) from exc
+                await asyncio.sleep(random.uniform(0, 0.002 * 2**attempt))
             except StorageError:
                 raise
             except Exception as exc:
@@ -153,8 +163,10 @@ class PostgresStorage(SqlStorage):
     async def bulk_writer(self) -> AsyncIterator[BulkWriter]:
         failed_inside = False  # the caller's own error passes through untranslated
         try:
-            async with self._require_open().acquire(timeout=CALL_TIMEOUT) as conn, \
-                    conn.transaction(isolation="repeatable_read"):
+            async with (
+                self._require_open().acquire(timeout=CALL_TIMEOUT) as conn,
+                conn.transaction(isolation="repeatable_read"),
+            ):
                 try:
                     yield _PostgresBulk(conn, self.where)
                 except BaseException:
@@ -186,8 +198,9 @@ class _PostgresBulk:
 
     async def insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         # COPY: an order of magnitude faster than INSERTs (the one bulk path that differs).
-        await self._translated(self._conn.copy_records_to_table(table, records=rows,
-                                                                columns=list(TABLES[table][0])))
+        await self._translated(
+            self._conn.copy_records_to_table(table, records=rows, columns=list(TABLES[table][0]))
+        )
 
     async def clear(self, table: str) -> None:
         await self._translated(self._conn.execute(f"DELETE FROM {table}"))
@@ -206,8 +219,9 @@ async def _drive(conn: asyncpg.Connection, work: Work[T]) -> T:
         step = next(body)
         while True:
             if isinstance(step, Exec):
-                status = await (conn.execute(numbered(step.sql), *step.params) if step.params
-                                else conn.execute(step.sql))
+                status = await (
+                    conn.execute(numbered(step.sql), *step.params) if step.params else conn.execute(step.sql)
+                )
                 match = _ROWCOUNT.search(status)
                 result: Any = int(match[1]) if match else 0
             elif isinstance(step, Fetch):
@@ -227,27 +241,47 @@ def _is_driver(exc: BaseException) -> bool:
 
 def _translate(exc: BaseException, where: str, *, opening: bool = False) -> StorageError:
     """A driver error as a backend-neutral one whose message tells the operator what to do."""
-    unreachable = (
-        isinstance(exc, (OSError, TimeoutError, asyncpg.PostgresConnectionError,
-                         asyncpg.exceptions.OperatorInterventionError))
-        or (isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc))
-    )
+    unreachable = isinstance(
+        exc,
+        (
+            OSError,
+            TimeoutError,
+            asyncpg.PostgresConnectionError,
+            asyncpg.exceptions.OperatorInterventionError,
+        ),
+    ) or (isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc))
     if unreachable:
         reason = Unavailable.CANNOT_OPEN if opening else Unavailable.UNREACHABLE
-        return StorageUnavailable(reason, (
-            f"the PostgreSQL server {where} did not answer ({type(exc).__name__}: {exc}); "
-            "is it running and reachable? The bot reconnects by itself when it is back"))
+        return StorageUnavailable(
+            reason,
+            (
+                f"the PostgreSQL server {where} did not answer ({type(exc).__name__}: {exc}); "
+                "is it running and reachable? The bot reconnects by itself when it is back"
+            ),
+        )
     if isinstance(exc, asyncpg.exceptions.DiskFullError):
         return StorageUnavailable(Unavailable.FULL, f"the disk of the PostgreSQL server {where} is full")
     if isinstance(exc, asyncpg.exceptions.InsufficientResourcesError):
         return StorageUnavailable(Unavailable.IO, f"the PostgreSQL server {where} is out of resources: {exc}")
-    if isinstance(exc, (asyncpg.exceptions.ReadOnlySQLTransactionError,
-                        asyncpg.exceptions.InsufficientPrivilegeError)):
-        return StorageUnavailable(Unavailable.READ_ONLY, (
-            f"the PostgreSQL database {where} refuses writes ({exc}): check the user's privileges, "
-            "or whether this is a read-only replica"))
-    if isinstance(exc, (asyncpg.exceptions.InvalidCatalogNameError,
-                        asyncpg.exceptions.InvalidAuthorizationSpecificationError,
-                        asyncpg.exceptions.InvalidPasswordError)):
-        return StorageUnavailable(Unavailable.CANNOT_OPEN, f"cannot open the PostgreSQL database {where}: {exc}")
+    if isinstance(
+        exc, (asyncpg.exceptions.ReadOnlySQLTransactionError, asyncpg.exceptions.InsufficientPrivilegeError)
+    ):
+        return StorageUnavailable(
+            Unavailable.READ_ONLY,
+            (
+                f"the PostgreSQL database {where} refuses writes ({exc}): check the user's privileges, "
+                "or whether this is a read-only replica"
+            ),
+        )
+    if isinstance(
+        exc,
+        (
+            asyncpg.exceptions.InvalidCatalogNameError,
+            asyncpg.exceptions.InvalidAuthorizationSpecificationError,
+            asyncpg.exceptions.InvalidPasswordError,
+        ),
+    ):
+        return StorageUnavailable(
+            Unavailable.CANNOT_OPEN, f"cannot open the PostgreSQL database {where}: {exc}"
+        )
     return StorageError(f"database error on {where}: {type(exc).__name__}: {exc}")

@@ -85,7 +85,9 @@ class GuildSettings:
 
     def __post_init__(self) -> None:
         if self.reward_mode not in REWARD_MODES:
-            raise ValueError(f"reward_mode must be one of {', '.join(REWARD_MODES)}, got {self.reward_mode!r}")
+            raise ValueError(
+                f"reward_mode must be one of {', '.join(REWARD_MODES)}, got {self.reward_mode!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +180,14 @@ class DeletedCounts:
 
     @property
     def total(self) -> int:
-        return (self.members + self.completions + self.votes + self.mention_opt_ins + self.anonymised
-                + self.questions)
+        return (
+            self.members
+            + self.completions
+            + self.votes
+            + self.mention_opt_ins
+            + self.anonymised
+            + self.questions
+        )
 
 
 class ProgressStore(Protocol):
@@ -187,8 +195,7 @@ class ProgressStore(Protocol):
         """The member row (None if never seen) and all their completions, oldest first."""
         ...
 
-    async def set_track(self, guild_id: int, member_id: int, track_id: str | None, at: datetime) -> None:
-        ...
+    async def set_track(self, guild_id: int, member_id: int, track_id: str | None, at: datetime) -> None: ...
 
     async def add_completion(self, record: CompletionRecord, aliases: Sequence[str] = ()) -> AddOutcome:
         """Store a completion unless the member already has it under its id or an alias."""
@@ -198,18 +205,19 @@ class ProgressStore(Protocol):
         """Remove the member's records stored under any of these ids; returns how many."""
         ...
 
-    async def import_records(self, members: Iterable[MemberRecord],
-                             completions: Iterable[CompletionRecord]) -> None:
+    async def import_records(
+        self, members: Iterable[MemberRecord], completions: Iterable[CompletionRecord]
+    ) -> None:
         """Bulk insert (existing rows are kept): moving data between backends, seeding benchmarks."""
         ...
 
 
 class StatsStore(Protocol):
-    async def count_members(self, guild_id: int) -> int:
-        ...
+    async def count_members(self, guild_id: int) -> int: ...
 
-    async def count_members_by_milestone(self, guild_id: int,
-                                         aliases: Mapping[str, str] | None = None) -> dict[str, int]:
+    async def count_members_by_milestone(
+        self, guild_id: int, aliases: Mapping[str, str] | None = None
+    ) -> dict[str, int]:
         """Distinct members per milestone id; ids in ``aliases`` are counted under their target."""
         ...
 
@@ -219,8 +227,7 @@ class StatsStore(Protocol):
 
 
 class PrivacyStore(Protocol):
-    async def export_member(self, member_id: int, guild_id: int | None = None) -> MemberData:
-        ...
+    async def export_member(self, member_id: int, guild_id: int | None = None) -> MemberData: ...
 
     async def delete_member(self, member_id: int, guild_id: int | None = None) -> DeletedCounts:
         """Delete everything about the member; records they made for others lose their name."""
@@ -232,21 +239,19 @@ class GuildStore(Protocol):
         """The stored settings, or the defaults for a guild that never set any."""
         ...
 
-    async def save_guild_settings(self, settings: GuildSettings) -> None:
-        ...
+    async def save_guild_settings(self, settings: GuildSettings) -> None: ...
 
     async def set_milestone_role(self, guild_id: int, milestone_id: str, role_id: int | None) -> None:
         """Reward ``milestone_id`` with ``role_id``; None removes the reward."""
         ...
 
-    async def milestone_roles(self, guild_id: int) -> dict[str, int]:
-        ...
+    async def milestone_roles(self, guild_id: int) -> dict[str, int]: ...
 
-    async def set_mention_opt_in(self, guild_id: int, member_id: int, enabled: bool, at: datetime) -> None:
-        ...
+    async def set_mention_opt_in(
+        self, guild_id: int, member_id: int, enabled: bool, at: datetime
+    ) -> None: ...
 
-    async def mention_opt_in(self, guild_id: int, member_id: int) -> bool:
-        ...
+    async def mention_opt_in(self, guild_id: int, member_id: int) -> bool: ...
 
     async def log_channels(self) -> dict[int, int]:
         """Guild id -> log channel id, for every guild that set one."""
@@ -270,15 +275,13 @@ class FeedbackStore(Protocol):
         """Record +1 or -1, replacing the member's earlier vote on the entry."""
         ...
 
-    async def vote_tallies(self, guild_id: int) -> dict[str, VoteTally]:
-        ...
+    async def vote_tallies(self, guild_id: int) -> dict[str, VoteTally]: ...
 
     async def count_entry_open(self, guild_id: int, entry_id: str, day: date, n: int = 1) -> None:
         """Add ``n`` (at least 1) opens of the entry on that day."""
         ...
 
-    async def entry_opens(self, guild_id: int, since: date) -> list[EntryOpens]:
-        ...
+    async def entry_opens(self, guild_id: int, since: date) -> list[EntryOpens]: ...
 
 
 class QuestionStore(Protocol):
@@ -290,8 +293,17 @@ class QuestionStore(Protocol):
         """Questions asked on each UTC day from ``since`` on (days without any are absent)."""
         ...
 
-    async def log_question(self, guild_id: int, question: str, outcome: str, best_entry_id: str | None,
-                           confidence: float, at: datetime, *, member_id: int) -> None:
+    async def log_question(
+        self,
+        guild_id: int,
+        question: str,
+        outcome: str,
+        best_entry_id: str | None,
+        confidence: float,
+        at: datetime,
+        *,
+        member_id: int,
+    ) -> None:
         """Keep an unanswered question's text (at most 1,000 characters) for moderators, with a
         keyed hash of ``member_id`` (never the id) so the member's deletion can remove it; the
         newest ``QUESTION_LOG_CAP`` per guild are kept."""
@@ -325,8 +337,7 @@ class JobStore(Protocol):
 
 
 class StateStore(Protocol):
-    async def get_state(self, key: str) -> str | None:
-        ...
+    async def get_state(self, key: str) -> str | None: ...
 
     async def set_state(self, key: str, value: str | None) -> None:
         """Store a value; None deletes the key."""
@@ -334,12 +345,19 @@ class StateStore(Protocol):
 
 
 @runtime_checkable
-class Storage(ProgressStore, StatsStore, PrivacyStore, GuildStore, FeedbackStore, QuestionStore, JobStore,
-              StateStore, Protocol):
+class Storage(
+    ProgressStore,
+    StatsStore,
+    PrivacyStore,
+    GuildStore,
+    FeedbackStore,
+    QuestionStore,
+    JobStore,
+    StateStore,
+    Protocol,
+):
     """Everything the bot stores. One instance per process owns the database connection."""
 
-    async def close(self) -> None:
-        ...
+    async def close(self) -> None: ...
 
-    async def schema_version(self) -> int:
-        ...
+    async def schema_version(self) -> int: ...

@@ -75,8 +75,9 @@ def _one(db: Db, sql: str) -> Any:
     return None if row is None else row[0]
 
 
-def _in_transaction(db: Db, begin: str | None, work: Callable[[Db], T],
-                    before_commit: Callable[[], None] = lambda: None) -> T:
+def _in_transaction(
+    db: Db, begin: str | None, work: Callable[[Db], T], before_commit: Callable[[], None] = lambda: None
+) -> T:
     """Run ``work`` (on the worker thread) inside one transaction: all of it, or none of it.
 
     ``before_commit`` may raise to roll the transaction back at the last moment."""
@@ -141,8 +142,13 @@ class SqliteStorage(SqlStorage):
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
-    async def open(cls, path: Path | str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-                   migrations: Sequence[Migration] | None = None) -> SqliteStorage:
+    async def open(
+        cls,
+        path: Path | str,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        migrations: Sequence[Migration] | None = None,
+    ) -> SqliteStorage:
         """Open (creating it and its folder if needed) and migrate the database.
 
         ``migrations`` defaults to every shipped migration; tests pass a prefix to build
@@ -153,7 +159,8 @@ class SqliteStorage(SqlStorage):
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageUnavailable(
-                Unavailable.CANNOT_OPEN, f"cannot create the database folder {path.parent}: {exc.strerror}",
+                Unavailable.CANNOT_OPEN,
+                f"cannot create the database folder {path.parent}: {exc.strerror}",
             ) from exc
         try:
             pending = aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout)
@@ -197,8 +204,9 @@ class SqliteStorage(SqlStorage):
 
     # ------------------------------------------------------------------ running calls
 
-    async def _run(self, work: Work[T], *, write: bool = False, single: bool = False,
-                   queue: Hashable = None) -> T:  # one connection: calls are already queued
+    async def _run(
+        self, work: Work[T], *, write: bool = False, single: bool = False, queue: Hashable = None
+    ) -> T:  # one connection: calls are already queued
         # A write always gets a transaction: the file check must run before its COMMIT.
         begin = _WRITE if write else (None if single else _SNAPSHOT)
         return await self._on_thread(partial(_drive, work=work), begin)
@@ -229,8 +237,10 @@ class SqliteStorage(SqlStorage):
                 await self._lock.acquire()
         except TimeoutError:
             raise StorageUnavailable(
-                Unavailable.LOCKED, f"the database {self._path} is busy: a call waited more than "
-                f"{self._busy_timeout:g} s for the previous ones to finish") from None
+                Unavailable.LOCKED,
+                f"the database {self._path} is busy: a call waited more than "
+                f"{self._busy_timeout:g} s for the previous ones to finish",
+            ) from None
         finally:
             self._waiting -= 1
 
@@ -243,8 +253,10 @@ class SqliteStorage(SqlStorage):
         """
         if _file_identity(self._path) == self._identity:
             return
-        message = (f"the database file {self._path} was deleted or replaced while the bot was running: "
-                   "refusing to save anything (it would be lost); restore the file and restart the bot")
+        message = (
+            f"the database file {self._path} was deleted or replaced while the bot was running: "
+            "refusing to save anything (it would be lost); restore the file and restart the bot"
+        )
         if not self._gone_logged:
             self._gone_logged = True
             log.critical(message)
@@ -293,18 +305,28 @@ def _translate(exc: sqlite3.Error, path: Path, busy_timeout: float) -> StorageEr
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
-        return StorageUnavailable(Unavailable.LOCKED, (
-            f"the database {path} is locked by another process (waited {busy_timeout:g} s); "
-            "is a second copy of the bot or a database tool holding it?"))
+        return StorageUnavailable(
+            Unavailable.LOCKED,
+            (
+                f"the database {path} is locked by another process (waited {busy_timeout:g} s); "
+                "is a second copy of the bot or a database tool holding it?"
+            ),
+        )
     if name.startswith("SQLITE_READONLY") or "readonly" in text:
-        return StorageUnavailable(Unavailable.READ_ONLY, (
-            f"the database {path} is read-only: give the bot write permission on the file and its folder"))
+        return StorageUnavailable(
+            Unavailable.READ_ONLY,
+            (f"the database {path} is read-only: give the bot write permission on the file and its folder"),
+        )
     if name.startswith("SQLITE_FULL") or "full" in text:
-        return StorageUnavailable(Unavailable.FULL, (
-            f"the disk holding the database {path} is full: nothing was saved; free some space"))
+        return StorageUnavailable(
+            Unavailable.FULL,
+            (f"the disk holding the database {path} is full: nothing was saved; free some space"),
+        )
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        return StorageUnavailable(Unavailable.CORRUPT, (
-            f"the database {path} is damaged or not a database ({text}); restore a backup"))
+        return StorageUnavailable(
+            Unavailable.CORRUPT,
+            (f"the database {path} is damaged or not a database ({text}); restore a backup"),
+        )
     if name.startswith("SQLITE_CANTOPEN"):
         return StorageUnavailable(Unavailable.CANNOT_OPEN, f"cannot open the database {path} ({text})")
     if name.startswith("SQLITE_IOERR"):

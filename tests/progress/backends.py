@@ -58,10 +58,15 @@ class TestDatabase:
 
         conn = await asyncpg.connect(POSTGRES_URL)
         try:
-            names = [r[0] for r in await conn.fetch(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", self.schema)]
-            return {t: [dict(r) for r in await conn.fetch(f'SELECT * FROM "{self.schema}"."{t}"')]
-                    for t in names}
+            names = [
+                r[0]
+                for r in await conn.fetch(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", self.schema
+                )
+            ]
+            return {
+                t: [dict(r) for r in await conn.fetch(f'SELECT * FROM "{self.schema}"."{t}"')] for t in names
+            }
         finally:
             await conn.close()
 

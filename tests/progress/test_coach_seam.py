@@ -11,14 +11,21 @@ from bot.settings import load_settings
 from bot.storage.protocol import QUESTION_MAX_CHARS
 
 REPO = Path(__file__).resolve().parents[2]
-ADAPTERS = [*(REPO / "bot" / "exts").glob("*.py"), *(REPO / "bot" / "ui").glob("*.py"),
-            *(REPO / "bot" / "cli").glob("*.py"), REPO / "bot" / "client.py"]
+ADAPTERS = [
+    *(REPO / "bot" / "exts").glob("*.py"),
+    *(REPO / "bot" / "ui").glob("*.py"),
+    *(REPO / "bot" / "cli").glob("*.py"),
+    REPO / "bot" / "client.py",
+]
 
 
 def test_no_adapter_calls_the_storage_object() -> None:
-    offenders = [f"{path.relative_to(REPO)}:{n}" for path in ADAPTERS
-                 for n, line in enumerate(path.read_text().splitlines(), 1)
-                 if re.search(r"(?<!\bbot)\.storage\b", line)]
+    offenders = [
+        f"{path.relative_to(REPO)}:{n}"
+        for path in ADAPTERS
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"(?<!\bbot)\.storage\b", line)
+    ]
     assert offenders == []
 
 

@@ -41,8 +41,11 @@ async def fill(storage: Storage, members: int = 30) -> None:
 
 
 def rows(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[tuple[Any, ...]]]:
-    return {t: sorted((tuple(r.values()) for r in found), key=repr)
-            for t, found in tables.items() if t != "schema_version"}
+    return {
+        t: sorted((tuple(r.values()) for r in found), key=repr)
+        for t, found in tables.items()
+        if t != "schema_version"
+    }
 
 
 async def test_the_copy_knows_every_table(database: TestDatabase, storage: Storage) -> None:
@@ -105,8 +108,14 @@ async def test_a_failed_copy_leaves_the_destination_empty(database: TestDatabase
 
 def cli(*args: str, database_url: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "DATABASE_URL": database_url or "sqlite:///unused.db"}
-    return subprocess.run([sys.executable, "-m", "bot", "db", *args], capture_output=True, text=True,
-                          env=env, cwd=REPO, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "db", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
 
 
 async def test_the_cli_copies_prints_counts_and_refuses_a_second_copy(

@@ -30,15 +30,14 @@ async def test_a_deleted_database_file_refuses_the_next_write(
     with caplog.at_level(logging.CRITICAL, "bot.storage"), pytest.raises(StorageUnavailable) as err:
         await storage.add_completion(done(2))
     assert err.value.reason is Unavailable.GONE and str(db_path) in str(err.value)
-    assert any(r.levelno == logging.CRITICAL and "deleted or replaced" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        r.levelno == logging.CRITICAL and "deleted or replaced" in r.getMessage() for r in caplog.records
+    )
     with pytest.raises(StorageUnavailable):  # and every write after it
         await storage.set_state("k", "v")
 
 
-async def test_a_replaced_database_file_refuses_the_next_write(
-    storage: SqliteStorage, db_path: Path
-) -> None:
+async def test_a_replaced_database_file_refuses_the_next_write(storage: SqliteStorage, db_path: Path) -> None:
     await storage.add_completion(done(1))
     copy = db_path.with_name("copy.db")
     shutil.copyfile(db_path, copy)

@@ -36,8 +36,13 @@ async def test_a_run_is_claimed_once_and_taken_over_only_after_its_lease(storage
 async def test_concurrent_claims_from_two_connections_have_one_winner(database: TestDatabase) -> None:
     first, second = await database.open(), await database.open()
     try:
-        wins = await asyncio.gather(*(store.claim_job_run("prune", f"slot-{n % 5}", f"holder-{i}", NOW, HOUR)
-                                      for n in range(40) for i, store in enumerate((first, second))))
+        wins = await asyncio.gather(
+            *(
+                store.claim_job_run("prune", f"slot-{n % 5}", f"holder-{i}", NOW, HOUR)
+                for n in range(40)
+                for i, store in enumerate((first, second))
+            )
+        )
         assert sum(wins) == 5
     finally:
         await first.close()
@@ -49,12 +54,24 @@ def test_time_slots_name_the_window() -> None:
     assert time_slot(datetime(2026, 12, 4, 18, 0, tzinfo=UTC), timedelta(hours=6)) == "2026-12-04T18:00"
 
 
-async def test_two_bot_processes_prune_the_question_log_once(database: TestDatabase, storage: Storage) -> None:
-    await storage.log_question(1, "old", "unknown", None, 0.0, datetime.now(UTC) - timedelta(days=400), member_id=1)
+async def test_two_bot_processes_prune_the_question_log_once(
+    database: TestDatabase, storage: Storage
+) -> None:
+    await storage.log_question(
+        1, "old", "unknown", None, 0.0, datetime.now(UTC) - timedelta(days=400), member_id=1
+    )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    procs = [subprocess.Popen([sys.executable, "-m", "tests.progress.subprocs", "prune", database.url],
-                              cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.progress.subprocs", "prune", database.url],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     for proc in procs:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
     for proc in procs:  # both prune at (nearly) the same instant

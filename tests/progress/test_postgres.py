@@ -51,8 +51,9 @@ async def test_server_away_gives_clear_errors_then_service_resumes_without_resta
         await storage.add_completion(done(1))
         await relay.cut()  # the server restarts: connections drop, new ones are refused
         started = time.perf_counter()
-        results = await asyncio.gather(*(storage.add_completion(done(m)) for m in range(2, 8)),
-                                       return_exceptions=True)
+        results = await asyncio.gather(
+            *(storage.add_completion(done(m)) for m in range(2, 8)), return_exceptions=True
+        )
         assert time.perf_counter() - started < 5
         assert all(isinstance(r, StorageUnavailable) and r.reason is Unavailable.UNREACHABLE for r in results)
         assert f"127.0.0.1:{relay.port}" in str(results[0]) and "did not answer" in str(results[0])
@@ -82,7 +83,9 @@ async def test_two_processes_migrating_at_once_apply_each_migration_once(schema:
     first, second = await asyncio.gather(schema.open(), schema.open())
     try:
         assert await first.schema_version() == await second.schema_version() > 0
-        assert await first.get_state("question-log-asker-key") == await second.get_state("question-log-asker-key")
+        assert await first.get_state("question-log-asker-key") == await second.get_state(
+            "question-log-asker-key"
+        )
     finally:
         await first.close()
         await second.close()
