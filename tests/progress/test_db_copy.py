@@ -135,3 +135,11 @@ async def test_the_cli_copies_prints_counts_and_refuses_a_second_copy(
     version = latest_version()
     assert status.returncode == 0 and f"schema version: {version} (this bot: {version})" in status.stdout
     assert "completions" in status.stdout and "31" in status.stdout
+
+
+def test_migrate_and_bad_urls_are_one_line(tmp_path: Path) -> None:
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    migrated = cli("migrate", database_url=fresh)
+    assert migrated.returncode == 0 and f"schema version {latest_version()}, up to date" in migrated.stdout
+    bad = cli("copy", "mysql://u:hunter2@db/x", fresh)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "hunter2" not in bad.stderr
