@@ -23,7 +23,6 @@ Why it is built this way:
 from __future__ import annotations
 
 import asyncio
-import logging
 import random
 import re
 from collections.abc import AsyncIterator, Awaitable, Hashable, Sequence
@@ -38,7 +37,6 @@ from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
 from bot.storage.schema import Migration
 from bot.storage.sql import TABLES, BulkWriter, Exec, Fetch, Many, SqlStorage, Work
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_POOL_SIZE = 20
@@ -57,7 +55,11 @@ def numbered(sql: str) -> str:
 def describe(url: str) -> str:
     """``host:port/database`` of a PostgreSQL URL, for messages (no user, no password)."""
     parts = urlsplit(url)
-    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path or '/'}"
+    try:
+        port: int | str = parts.port or 5432
+    except ValueError:  # not a number: asyncpg will refuse the URL with its own message
+        port = "?"
+    return f"{parts.hostname or 'localhost'}:{port}{parts.path or '/'}"
 
 
 class KeyedLocks:
