@@ -11,6 +11,7 @@ import pytest
 from bot.progress.service import ProgressService
 from bot.settings import DatabaseURL
 from bot.storage import SchemaError, StorageUnavailable, Unavailable, open_storage
+from bot.storage.postgres import numbered
 from bot.storage.schema import Migration, latest_version, load_migrations
 from bot.storage.sql import split_statements as _split_statements
 from bot.storage.sqlite import SqliteStorage
@@ -141,3 +142,7 @@ async def test_an_unreachable_postgresql_server_is_a_clear_error() -> None:
         await open_storage(DatabaseURL.parse("postgres://user:secret@127.0.0.1:9/coach?sslmode=disable"))
     assert err.value.reason is Unavailable.CANNOT_OPEN
     assert "127.0.0.1:9/coach did not answer" in str(err.value) and "secret" not in str(err.value)
+
+
+def test_placeholders_are_numbered_for_postgresql() -> None:
+    assert numbered("SELECT ? WHERE a = ? AND b IN (?, ?)") == "SELECT $1 WHERE a = $2 AND b IN ($3, $4)"

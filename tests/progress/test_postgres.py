@@ -13,13 +13,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.storage.errors import StorageUnavailable, Unavailable
-from bot.storage.postgres import PostgresStorage, numbered
+from bot.storage.postgres import PostgresStorage
 from bot.storage.protocol import CompletionRecord
 from tests.progress.backends import POSTGRES_URL, SKIP_REASON, TestDatabase, new_database
 from tests.progress.proxy import Relay
 from tests.progress.test_integrity import burst_then_kill, stored_of
 
-pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason=SKIP_REASON)
+if not POSTGRES_URL:
+    pytest.skip(SKIP_REASON, allow_module_level=True)
 GUILD = 3
 
 
@@ -33,10 +34,6 @@ async def schema(tmp_path: Path) -> AsyncIterator[TestDatabase]:
     await db.create()
     yield db
     await db.drop()
-
-
-def test_placeholders_are_numbered() -> None:
-    assert numbered("SELECT ? WHERE a = ? AND b IN (?, ?)") == "SELECT $1 WHERE a = $2 AND b IN ($3, $4)"
 
 
 async def test_server_away_gives_clear_errors_then_service_resumes_without_restart(
