@@ -33,7 +33,7 @@ from bot.progress.results import (
 )
 from bot.progress.service import ProgressService
 from bot.settings import load_settings
-from bot.storage import Storage, StorageError, open_storage
+from bot.storage import StorageError
 from bot.storage.protocol import CompletionRecord
 
 LOCAL_GUILD_ID = 0
@@ -145,7 +145,6 @@ class LocalProgress:
     """The progress service for this terminal, on its own event loop."""
 
     runner: asyncio.Runner
-    storage: Storage
     service: ProgressService
     member_id: int
 
@@ -155,14 +154,13 @@ class LocalProgress:
     def close(self) -> None:
         atexit.unregister(self.close)
         try:
-            self.runner.run(self.storage.close())
+            self.runner.run(self.service.close())
         finally:
             self.runner.close()
 
 
-async def _open(session: ChatSession) -> tuple[Storage, ProgressService]:
-    storage = await open_storage(load_settings().database_url)
-    return storage, ProgressService(storage, lambda: session.engine.knowledge)
+async def _open(session: ChatSession) -> ProgressService:
+    return await ProgressService.open(load_settings().database_url, lambda: session.engine.knowledge)
 
 
 def local_progress(session: ChatSession) -> LocalProgress:
@@ -172,11 +170,11 @@ def local_progress(session: ChatSession) -> LocalProgress:
         return found
     runner = asyncio.Runner()
     try:
-        storage, service = runner.run(_open(session))
+        service = runner.run(_open(session))
     except BaseException:
         runner.close()
         raise
-    progress = LocalProgress(runner, storage, service, local_member_id(session.member_id))
+    progress = LocalProgress(runner, service, local_member_id(session.member_id))
     atexit.register(progress.close)  # checkpoint and close the database when the chat ends
     session.state[STATE_KEY] = progress
     return progress

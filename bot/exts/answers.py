@@ -56,7 +56,7 @@ class Answers(commands.Cog):
         coach = coach_of(interaction)
         library = coach.library  # one version for the whole reply, even if a reload lands meanwhile
         answer = library.engine.answer(question)
-        await coach.record_question(guild_id_of(interaction), question, answer)
+        await coach.record_question(guild_id_of(interaction), question, answer, member_id=interaction.user.id)
         if answer.outcome is Outcome.ANSWER and answer.entry is not None:
             await self._post_entry(interaction, answer.entry, library.knowledge, private=private)
         elif answer.outcome is Outcome.SUGGEST:

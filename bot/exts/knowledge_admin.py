@@ -161,14 +161,13 @@ class KnowledgeAdmin(
     @tasks.loop(hours=6)
     async def prune(self) -> None:
         coach = self.bot.coach
-        before = datetime.now(UTC) - timedelta(days=coach.gap_retention_days)
-        removed = await coach.storage.prune_questions(before)
+        removed, before = await coach.prune_gaps()
         if removed:
             log.info("pruned %d unanswered questions older than %s", removed, before.date())
 
     async def _report_to_log_channels(self, outcome: ReloadOutcome) -> None:
         coach = self.bot.coach
-        for guild_id, channel_id in (await coach.storage.log_channels()).items():
+        for guild_id, channel_id in (await coach.log_channels()).items():
             channel = self.bot.get_channel(channel_id)
             if not isinstance(channel, discord.abc.Messageable):
                 continue
@@ -225,7 +224,7 @@ class KnowledgeAdmin(
     ) -> None:
         coach = coach_of(interaction)
         since = datetime.now(UTC) - timedelta(days=days)
-        questions = await coach.storage.logged_questions(guild_id_of(interaction), since)
+        questions = await coach.unanswered_questions(guild_id_of(interaction), since)
         groups = await asyncio.to_thread(group_gaps, questions)
         if not groups:
             text = f"No unanswered questions in the last {days} days. 🎉"
@@ -249,7 +248,7 @@ class KnowledgeAdmin(
     @app_commands.command(name="feedback", description="Entries members found least helpful")
     async def feedback(self, interaction: discord.Interaction) -> None:
         coach = coach_of(interaction)
-        tallies = await coach.storage.vote_tallies(guild_id_of(interaction))
+        tallies = await coach.vote_tallies(guild_id_of(interaction))
         ranked = sorted(
             tallies.items(), key=lambda kv: (-(kv[1].down / (kv[1].up + kv[1].down)), -kv[1].down)
         )

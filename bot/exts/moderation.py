@@ -59,8 +59,8 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         log_channel: discord.TextChannel | None = None,
         reward_mode: Literal["stack", "replace"] | None = None,
     ) -> None:
-        storage = coach_of(interaction).storage
-        settings = await storage.get_guild_settings(guild_id_of(interaction))
+        coach = coach_of(interaction)
+        settings = await coach.guild_settings(guild_id_of(interaction))
         changes = {}
         if announce_channel is not None:
             changes["announce_channel_id"] = announce_channel.id
@@ -70,7 +70,7 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
             changes["reward_mode"] = reward_mode
         if changes:
             settings = dataclasses.replace(settings, **changes)
-            await storage.save_guild_settings(settings)
+            await coach.save_guild_settings(settings)
         lines = [
             f"Announcements: {f'<#{settings.announce_channel_id}>' if settings.announce_channel_id else 'off'}",
             f"Log channel: {f'<#{settings.log_channel_id}>' if settings.log_channel_id else 'none'}",
@@ -93,7 +93,7 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         if problem is not None:
             await interaction.response.send_message(embed=notice(problem, ok=False), ephemeral=True)
             return
-        await coach.storage.set_milestone_role(interaction.guild.id, milestone, role.id)
+        await coach.set_reward_role(interaction.guild.id, milestone, role.id)
         title = coach.library.knowledge.milestones[milestone].title
         await interaction.response.send_message(
             embed=notice(
@@ -113,7 +113,7 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         assert guild is not None
         total = RoleChanges()
         missing = 0
-        for member_id in await coach.storage.member_ids(guild.id):
+        for member_id in await coach.members_with_progress(guild.id):
             try:
                 member = guild.get_member(member_id) or await guild.fetch_member(member_id)
             except discord.NotFound:
@@ -191,7 +191,7 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
     @app_commands.command(name="export", description="CSV of every member's progress in this server")
     async def export(self, interaction: discord.Interaction) -> None:
         coach = coach_of(interaction)
-        text = progress_csv(await coach.storage.guild_completions(guild_id_of(interaction)))
+        text = progress_csv(await coach.progress_rows(guild_id_of(interaction)))
         await interaction.response.send_message(
             embed=notice("Progress of every member of this server: member id, track, milestone, date."),
             file=discord.File(io.BytesIO(text.encode()), filename=f"progress-{guild_id_of(interaction)}.csv"),

@@ -26,6 +26,8 @@ from bot.progress.results import (
     UndoResult,
     WeekCount,
 )
+from bot.settings import DatabaseURL
+from bot.storage import open_storage
 from bot.storage.protocol import (
     NOTE_MAX_CHARS,
     CompletionRecord,
@@ -113,6 +115,19 @@ class ProgressService:
         self._storage = storage
         self._knowledge = knowledge
         self._clock = clock
+        self._owns_storage = False
+
+    @classmethod
+    async def open(cls, database_url: DatabaseURL, knowledge: KnowledgeProvider) -> ProgressService:
+        """A service with its own database connection, for a terminal without a ``Coach``;
+        ``close()`` closes it."""
+        service = cls(await open_storage(database_url), knowledge)
+        service._owns_storage = True
+        return service
+
+    async def close(self) -> None:
+        if self._owns_storage:
+            await self._storage.close()
 
     # ------------------------------------------------------------------ the member's own actions
 
@@ -222,7 +237,8 @@ class ProgressService:
         knowledge = self._knowledge()
         data = await self._storage.export_member(member_id, guild_id)
         guild_ids = sorted({m.guild_id for m in data.members} | {c.guild_id for c in data.completions}
-                           | {v.guild_id for v in data.votes} | {o.guild_id for o in data.mention_opt_ins})
+                           | {v.guild_id for v in data.votes} | {o.guild_id for o in data.mention_opt_ins}
+                           | {q.guild_id for q in data.questions})
         guilds = []
         for gid in guild_ids:
             member = next((m for m in data.members if m.guild_id == gid), None)
@@ -238,6 +254,8 @@ class ProgressService:
                                    "since": utc_iso(opt_in.opted_in_at) if opt_in else None},
                 "feedback_votes": [{"entry_id": v.entry_id, "vote": v.vote, "voted_at": utc_iso(v.voted_at)}
                                    for v in data.votes if v.guild_id == gid],
+                "unanswered_questions": [{"question": q.question, "asked_at": utc_iso(q.asked_at)}
+                                         for q in data.questions if q.guild_id == gid],
             })
         return {
             "format": EXPORT_FORMAT,

@@ -154,7 +154,7 @@ async def warn_moderators(
     if _warned.get(key):
         return
     _warned.put(key, True)
-    settings = await coach.storage.get_guild_settings(guild.id)
+    settings = await coach.guild_settings(guild.id)
     channel = guild.get_channel(settings.log_channel_id) if settings.log_channel_id else None
     log.warning("reward role %s of guild %s has dangerous permissions; not granted", role.id, guild.id)
     if not isinstance(channel, discord.abc.Messageable):
@@ -207,12 +207,11 @@ async def celebrate(
     guild: discord.Guild, member: discord.Member, result: CompletionResult, coach: Coach
 ) -> None:
     """Post in the announcement channel; the member is pinged only if they opted in."""
-    storage = coach.storage
-    settings = await storage.get_guild_settings(guild.id)
+    settings = await coach.guild_settings(guild.id)
     channel = guild.get_channel(settings.announce_channel_id) if settings.announce_channel_id else None
     if not isinstance(channel, discord.abc.Messageable):
         return
-    opted_in = await storage.mention_opt_in(guild.id, member.id)
+    opted_in = await coach.mention_opt_in(guild.id, member.id)
     who = (
         member.mention
         if opted_in

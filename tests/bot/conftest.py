@@ -1,4 +1,4 @@
-"""Fixtures that run the real bot (real cogs, real SQLite, real knowledge) against the fake Discord."""
+"""Fixtures that run the real bot (real cogs, real database, real knowledge) against the fake Discord."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.coach import Coach
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings, load_settings
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
 from tests.fake_discord.fixtures import fake_discord  # noqa: F401 - re-exported fixture
+from tests.progress.backends import BACKENDS, TestDatabase, new_database
 
 RunBot = Callable[..., AbstractAsyncContextManager[CoachBot]]
 
@@ -26,11 +27,20 @@ def knowledge_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(params=BACKENDS)
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TestDatabase]:
+    """The bot's database: SQLite, and PostgreSQL too when TEST_DATABASE_URL is set."""
+    db = new_database(request.param, tmp_path)
+    await db.create()
+    yield db
+    await db.drop()
+
+
 @pytest.fixture
-def make_settings(tmp_path: Path, knowledge_dir: Path) -> Callable[..., Settings]:
+def make_settings(tmp_path: Path, knowledge_dir: Path, database: TestDatabase) -> Callable[..., Settings]:
     def build(**overrides: str) -> Settings:
         env = {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'coach.db'}",
+            "DATABASE_URL": database.url,
             "KNOWLEDGE_DIR": str(knowledge_dir),
             "KNOWLEDGE_POLL_SECONDS": "0",
             "DISCORD_TOKEN": "fake-token",

@@ -193,3 +193,12 @@ async def test_completion_works_when_the_bot_cannot_post_the_celebration(
         assert "done" in reply.embeds[0]["description"]
         await fake_discord.wait_for(lambda: "could not announce" in caplog.text, timeout=3)
         assert [m for m in fake_discord.messages_in(locked) if not m.ephemeral] == []
+
+
+async def test_only_the_process_running_shard_0_syncs_commands(run_coach: RunBot, fake_discord: FakeDiscord) -> None:
+    async with run_coach(SHARD_COUNT="2", SHARD_IDS="1") as bot:
+        assert bot.shard_ids == [1]
+    assert fake_discord.commands[None] == []  # the other process (shard 0) syncs
+    async with run_coach(SHARD_COUNT="2", SHARD_IDS="0"):
+        pass
+    assert fake_discord.commands[None] != []

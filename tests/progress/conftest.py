@@ -8,7 +8,8 @@ import pytest
 
 from bot.knowledge.models import Knowledge
 from bot.progress.service import ProgressService
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.protocol import Storage
+from tests.progress.backends import BACKENDS, POSTGRES_URL, SKIP_REASON, TestDatabase, new_database
 from tests.progress.factory import sample
 
 
@@ -33,14 +34,34 @@ class KnowledgeBox:
         return self.value
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Contract tests (those using ``database``, ``storage`` or ``service``) run once per
+    backend; modules marked ``sqlite_only`` test SQLite's own behaviour."""
+    if "backend" in metafunc.fixturenames:
+        sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", ["sqlite"] if sqlite_only else BACKENDS, scope="function")
+
+
+def pytest_report_header() -> str:
+    return f"storage backends: {', '.join(BACKENDS)}" + ("" if POSTGRES_URL else f" ({SKIP_REASON})")
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "coach.db"
 
 
 @pytest.fixture
-async def storage(db_path: Path) -> AsyncIterator[SqliteStorage]:
-    store = await SqliteStorage.open(db_path)
+async def database(backend: str, tmp_path: Path) -> AsyncIterator[TestDatabase]:
+    db = new_database(backend, tmp_path)
+    await db.create()
+    yield db
+    await db.drop()
+
+
+@pytest.fixture
+async def storage(database: TestDatabase) -> AsyncIterator[Storage]:
+    store = await database.open()
     yield store
     await store.close()
 
@@ -57,6 +78,6 @@ def kb() -> KnowledgeBox:
 
 @pytest.fixture
 def service(
-    storage: SqliteStorage, kb: KnowledgeBox, clock: Callable[[], datetime]
+    storage: Storage, kb: KnowledgeBox, clock: Callable[[], datetime]
 ) -> ProgressService:
     return ProgressService(storage, kb, clock=clock)

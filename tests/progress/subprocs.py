@@ -1,7 +1,10 @@
 """Child processes for the integrity tests: ``python -m tests.progress.subprocs ROLE DB ...``.
 
 - ``burst DB``: complete milestones as fast as possible from several tasks, printing
-  ``ack MEMBER MILESTONE`` after each call has returned, until killed.
+  ``ack MEMBER MILESTONE`` after each call has returned, until killed. DB is a SQLite
+  path or a ``postgresql://`` URL.
+- ``prune URL``: open a ``Coach`` on DATABASE_URL=URL, wait for ``go`` on stdin, prune the
+  question log once and print ``pruned N``.
 - ``hold-lock DB``: take SQLite's write lock, print ``locked``, hold it until stdin closes.
 - ``open DB TIMEOUT``: try to open the storage and write; print ``ok`` or the typed error
   (``error REASON SECONDS MESSAGE``).
@@ -14,17 +17,26 @@ import sqlite3
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.storage.errors import StorageUnavailable
-from bot.storage.protocol import CompletionRecord
+from bot.storage.protocol import CompletionRecord, Storage
 from bot.storage.sqlite import SqliteStorage
 
 WRITERS = 8
 GUILD = 7
 
 
-async def burst(path: str) -> None:
-    storage = await SqliteStorage.open(path)
+async def open_path_or_url(target: str) -> Storage:
+    if target.startswith("postgres"):
+        from bot.storage.postgres import PostgresStorage
+
+        return await PostgresStorage.open(target, pool_size=4)
+    return await SqliteStorage.open(target)
+
+
+async def burst(target: str) -> None:
+    storage = await open_path_or_url(target)
     print("ready", flush=True)
 
     async def writer(worker: int) -> None:
@@ -64,12 +76,28 @@ async def try_open(path: str, timeout: float) -> None:
     print("ok", flush=True)
 
 
+async def prune(url: str) -> None:
+    from bot.coach import Coach
+    from bot.settings import load_settings
+
+    coach = await Coach.open(load_settings({"DATABASE_URL": url}, dotenv_path=Path("/nonexistent")))
+    try:
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
+        removed, _ = await coach.prune_gaps()
+        print(f"pruned {removed}", flush=True)
+    finally:
+        await coach.close()
+
+
 def main(argv: list[str]) -> None:
     role, path = argv[0], argv[1]
     if role == "burst":
         asyncio.run(burst(path))
     elif role == "hold-lock":
         hold_lock(path)
+    elif role == "prune":
+        asyncio.run(prune(path))
     elif role == "open":
         asyncio.run(try_open(path, float(argv[2])))
     else:

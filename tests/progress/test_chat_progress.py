@@ -106,10 +106,11 @@ def test_local_member_ids_are_stable() -> None:
 
 def test_storage_problems_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db/coach")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:hunter2@127.0.0.1:9/coach")  # nothing listens on 9
     chat = ChatSession(FakeEngine(sample()), out=io.StringIO())  # type: ignore[arg-type]
     text = said(chat, "/roadmap")
-    assert text.startswith("error: DATABASE_URL points to PostgreSQL, which is not supported yet")
+    assert text.startswith("error: the PostgreSQL server 127.0.0.1:9/coach did not answer")
+    assert "hunter2" not in text and text.count("\n") == 1
 
 
 def test_done_and_undo_take_the_roadmap_number_or_the_title(session: ChatSession) -> None:

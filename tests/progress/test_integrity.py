@@ -20,9 +20,11 @@ import pytest
 
 from bot.progress.service import ProgressService
 from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
-from bot.storage.protocol import CompletionRecord
+from bot.storage.protocol import CompletionRecord, Storage
 from bot.storage.sqlite import SqliteStorage
 from tests.progress.factory import knowledge, milestone
+
+pytestmark = pytest.mark.sqlite_only
 
 REPO = Path(__file__).resolve().parents[2]
 GUILD = 7
@@ -90,34 +92,43 @@ async def test_concurrent_completions_and_undos_equal_sequential(tmp_path: Path)
     assert integrity(tmp_path / "con.db") == "ok"
 
 
+def burst_then_kill(target: str, acked: list[tuple[int, str]]) -> None:
+    """Run a writer child on ``target`` (SQLite path or PostgreSQL URL), SIGKILL it at a random
+    instant, and add to ``acked`` every completion it acknowledged before dying."""
+    proc = child("burst", target)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    target_count = len(acked) + random.randint(200, 800)
+    while len(acked) < target_count:
+        line = proc.stdout.readline()
+        assert line.startswith("ack "), line
+        _, member, mid = line.split()
+        acked.append((int(member), mid))
+    proc.send_signal(signal.SIGKILL)
+    rest, _ = proc.communicate(timeout=10)
+    for line in rest.split("\n")[:-1]:  # whole lines printed after a call returned, before the kill
+        if line.startswith("ack "):
+            _, member, mid = line.split()
+            acked.append((int(member), mid))
+    assert proc.returncode == -signal.SIGKILL
+
+
+async def stored_of(storage: Storage, acked: list[tuple[int, str]]) -> set[tuple[int, str]]:
+    stored: set[tuple[int, str]] = set()
+    for member in {m for m, _ in acked}:
+        progress = await storage.get_progress(GUILD, member)
+        stored |= {(member, c.milestone_id) for c in progress.completions}
+    return stored
+
+
 async def test_sigkill_during_a_burst_loses_no_acknowledged_completion(db_path: Path) -> None:
     acked: list[tuple[int, str]] = []
     for _round in range(3):  # each round kills the writer at a different instant
-        proc = child("burst", str(db_path))
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
-        target = len(acked) + random.randint(200, 800)
-        while len(acked) < target:
-            line = proc.stdout.readline()
-            assert line.startswith("ack "), line
-            _, member, mid = line.split()
-            acked.append((int(member), mid))
-        proc.send_signal(signal.SIGKILL)
-        rest, _ = proc.communicate(timeout=10)
-        for line in rest.split("\n")[:-1]:  # whole lines printed after a call returned, before the kill
-            if line.startswith("ack "):
-                _, member, mid = line.split()
-                acked.append((int(member), mid))
-        assert proc.returncode == -signal.SIGKILL
-
+        burst_then_kill(str(db_path), acked)
         assert integrity(db_path) == "ok"
         storage = await SqliteStorage.open(db_path)
         try:
-            stored: set[tuple[int, str]] = set()
-            for member in {m for m, _ in acked}:
-                progress = await storage.get_progress(GUILD, member)
-                stored |= {(member, c.milestone_id) for c in progress.completions}
-            assert set(acked) <= stored
+            assert set(acked) <= await stored_of(storage, acked)
         finally:
             await storage.close()
         # The child's next round restarts numbering, so members repeat: acks stay valid.

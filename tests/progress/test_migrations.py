@@ -10,9 +10,11 @@ import pytest
 
 from bot.progress.service import ProgressService
 from bot.settings import DatabaseURL
-from bot.storage import NotSupported, SchemaError, open_storage
+from bot.storage import SchemaError, StorageUnavailable, Unavailable, open_storage
+from bot.storage.postgres import numbered
 from bot.storage.schema import Migration, latest_version, load_migrations
-from bot.storage.sqlite import SqliteStorage, _split_statements
+from bot.storage.sql import split_statements as _split_statements
+from bot.storage.sqlite import SqliteStorage
 from tests.progress.factory import sample
 
 
@@ -135,6 +137,12 @@ async def test_open_storage_creates_the_data_folder(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_postgresql_is_not_supported_yet() -> None:
-    with pytest.raises(NotSupported, match="not supported yet"):
-        await open_storage(DatabaseURL.parse("postgresql://user:secret@db/coach"))
+async def test_an_unreachable_postgresql_server_is_a_clear_error() -> None:
+    with pytest.raises(StorageUnavailable) as err:
+        await open_storage(DatabaseURL.parse("postgres://user:secret@127.0.0.1:9/coach?sslmode=disable"))
+    assert err.value.reason is Unavailable.CANNOT_OPEN
+    assert "127.0.0.1:9/coach did not answer" in str(err.value) and "secret" not in str(err.value)
+
+
+def test_placeholders_are_numbered_for_postgresql() -> None:
+    assert numbered("SELECT ? WHERE a = ? AND b IN (?, ?)") == "SELECT $1 WHERE a = $2 AND b IN ($3, $4)"

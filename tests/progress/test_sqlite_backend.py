@@ -10,7 +10,10 @@ import aiosqlite
 import pytest
 
 from bot.storage.protocol import CompletionRecord, MemberRecord, Storage
-from bot.storage.sqlite import _PROGRESS_SQL, SqliteStorage
+from bot.storage.sql import PROGRESS_SQL as _PROGRESS_SQL
+from bot.storage.sqlite import SqliteStorage
+
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_sqlite_storage_implements_the_protocol() -> None:

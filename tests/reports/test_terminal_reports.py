@@ -44,7 +44,7 @@ async def seed(tmp_path: Path) -> None:
         await coach.progress.complete(GUILD, 2, "understand-the-role")
         await coach.progress.complete(GUILD, 2, "get-pm-education")
         for question in ("how do i become a nurse", "How do I become a NURSE?", "weather today"):
-            await coach.record_question(GUILD, question, coach.library.engine.answer(question))
+            await coach.record_question(GUILD, question, coach.library.engine.answer(question), member_id=7)
     finally:
         await coach.close()
 
@@ -135,7 +135,7 @@ async def test_gaps_in_a_terminal_says_when_only_the_newest_were_grouped(tmp_pat
     try:
         for i in range(MAX_GROUPED + 10):
             await coach.storage.log_question(
-                GUILD, random_question(rng, 80), "unknown", None, 0.1, now - timedelta(seconds=i)
+                GUILD, random_question(rng, 80), "unknown", None, 0.1, now - timedelta(seconds=i), member_id=i
             )
     finally:
         await coach.close()
