@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from bot.coaching.service import CoachingService
 from bot.library import Librarian, Library
 from bot.progress import ProgressService
 from bot.progress.results import GuildStats
@@ -38,6 +39,7 @@ class Coach:
         self.librarian = librarian
         self.storage = storage
         self.progress = ProgressService(storage, lambda: librarian.knowledge)
+        self.coaching = CoachingService(storage, lambda: librarian.knowledge, self.progress)
         self.gap_retention_days = gap_retention_days
 
     @classmethod

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
+from bot.storage.coaching import CoachingStore
+
 RewardMode = Literal["stack", "replace"]
 REWARD_MODES: tuple[RewardMode, ...] = ("stack", "replace")
 NOTE_MAX_CHARS = 300
@@ -175,11 +177,12 @@ class DeletedCounts:
     mention_opt_ins: int = 0
     anonymised: int = 0
     questions: int = 0  # logged unanswered questions
+    coaching: int = 0  # goals, check-in settings, streak days, buddy requests and pairs
 
     @property
     def total(self) -> int:
         return (self.members + self.completions + self.votes + self.mention_opt_ins + self.anonymised
-                + self.questions)
+                + self.questions + self.coaching)
 
 
 class ProgressStore(Protocol):
@@ -317,7 +320,7 @@ class StateStore(Protocol):
 
 @runtime_checkable
 class Storage(ProgressStore, StatsStore, PrivacyStore, GuildStore, FeedbackStore, QuestionStore, StateStore,
-              Protocol):
+              CoachingStore, Protocol):
     """Everything the bot stores. One instance per process owns the database connection."""
 
     async def close(self) -> None:

@@ -38,9 +38,10 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.storage.coaching_sql import CoachingStorage
 from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
 from bot.storage.schema import Migration
-from bot.storage.sql import Body, Dialect, Exec, Fetch, Many, SqlStorage, Work
+from bot.storage.sql import Body, Dialect, Exec, Fetch, Many, Work
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -103,7 +104,7 @@ class _Rollback(Exception):
     """Raised by a transaction's work to end it with ROLLBACK instead of COMMIT."""
 
 
-class SqliteStorage(SqlStorage):
+class SqliteStorage(CoachingStorage):
     """``Storage`` on one SQLite file. Build it with ``await SqliteStorage.open(path)``."""
 
     dialect = SQLITE
