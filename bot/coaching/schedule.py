@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.errors import CoachError
+
 Cadence = Literal["weekly", "fortnightly"]
 CADENCES: tuple[Cadence, ...] = ("weekly", "fortnightly")
 CADENCE_DAYS: dict[Cadence, int] = {"weekly": 7, "fortnightly": 14}
@@ -22,7 +24,7 @@ DEFAULT_ZONE = "UTC"
 REMINDER_DAYS_BEFORE = 3
 
 
-class ScheduleError(ValueError):
+class ScheduleError(CoachError, ValueError):
     """A plan a member asked for that cannot be kept (unknown time zone, hour out of range...)."""
 
 

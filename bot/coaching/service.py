@@ -35,6 +35,7 @@ from bot.storage.coaching import (
     Claim,
     GoalRecord,
     GuildCoaching,
+    Shards,
 )
 from bot.storage.protocol import Storage
 
@@ -291,13 +292,14 @@ class CoachingService:
 
     # ------------------------------------------------------------------ the scheduler's work
 
-    async def claim_due(self, owns_guild: Callable[[int], bool], limit: int = DUE_BATCH) -> list[DueMessage]:
-        """Check-ins and goal reminders due now that this process claimed (each exactly once)."""
+    async def claim_due(self, shards: Shards | None = None, limit: int = DUE_BATCH) -> list[DueMessage]:
+        """Check-ins and goal reminders of these shards' servers due now, claimed by this process
+        (each exactly once, whichever process asks)."""
         now = self.now()
         out: list[DueMessage] = []
         checked_in: set[tuple[int, int]] = set()
-        for record in await self._storage.due_checkins(now, limit):
-            if not owns_guild(record.guild_id) or record.next_due_at is None:
+        for record in await self._storage.due_checkins(now, limit, shards):
+            if record.next_due_at is None:
                 continue
             plan = CheckinPlan(record.cadence, record.weekday, record.hour, record.zone)  # type: ignore[arg-type]
             claim = await self._storage.claim_checkin(record, plan.following(record.next_due_at, now), now)
@@ -309,11 +311,11 @@ class CoachingService:
             checked_in.add((record.guild_id, record.member_id))
         today = now.date()
         window = await self._storage.goals_due_between(
-            today - timedelta(days=1), today + timedelta(days=REMINDER_DAYS_BEFORE + 1), limit
+            today - timedelta(days=1), today + timedelta(days=REMINDER_DAYS_BEFORE + 1), limit, shards
         )
         members = {(g.guild_id, g.member_id) for g in window} - checked_in
         for guild_id, member_id in sorted(members):
-            if owns_guild(guild_id) and not await self._checkin_later_today(guild_id, member_id):
+            if not await self._checkin_later_today(guild_id, member_id):
                 reminders = await self._claim_reminders(guild_id, member_id, standalone=True)
                 if reminders:
                     out.append(DueMessage(guild_id, member_id, None, reminders))
@@ -455,12 +457,12 @@ class CoachingService:
         pairs = await self._storage.pairs_since(guild_id, since)
         return build_digest(knowledge, since.date(), completions, opens, pairs)
 
-    async def claim_due_digests(self, owns_guild: Callable[[int], bool]) -> list[DueDigest]:
+    async def claim_due_digests(self, shards: Shards | None = None) -> list[DueDigest]:
         """Digests due now that this process claimed; after downtime, one per server, not one per week missed."""
         now = self.now()
         out = []
-        for settings in await self._storage.due_digests(now, DUE_BATCH):
-            if not owns_guild(settings.guild_id) or settings.digest_channel_id is None:
+        for settings in await self._storage.due_digests(now, DUE_BATCH, shards):
+            if settings.digest_channel_id is None:
                 continue
             if (
                 settings.digest_next_at is None

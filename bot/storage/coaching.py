@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+# (shard count, the shard ids this process runs): the scheduler's work is claimed per shard
+Shards = tuple[int, frozenset[int]]
+
 
 @dataclass(frozen=True, slots=True)
 class GoalRecord:
@@ -90,7 +93,9 @@ class CoachingStore(Protocol):
 
     async def goals_of(self, guild_id: int, member_id: int) -> list[GoalRecord]: ...
 
-    async def goals_due_between(self, first: date, last: date, limit: int) -> list[GoalRecord]:
+    async def goals_due_between(
+        self, first: date, last: date, limit: int, shards: Shards | None = None
+    ) -> list[GoalRecord]:
         """Goals with reminders on whose day falls in ``first..last`` and not yet recalled on it."""
         ...
 
@@ -104,7 +109,7 @@ class CoachingStore(Protocol):
 
     async def checkin_of(self, guild_id: int, member_id: int) -> CheckinRecord | None: ...
 
-    async def due_checkins(self, now: datetime, limit: int) -> list[CheckinRecord]: ...
+    async def due_checkins(self, now: datetime, limit: int, shards: Shards | None = None) -> list[CheckinRecord]: ...
 
     async def claim_checkin(self, record: CheckinRecord, next_due: datetime, now: datetime) -> Claim:
         """Move a due check-in to ``next_due`` if it is still due as read; take the member's DM of the day."""
@@ -156,7 +161,7 @@ class CoachingStore(Protocol):
 
     async def save_guild_coaching(self, settings: GuildCoaching) -> None: ...
 
-    async def due_digests(self, now: datetime, limit: int) -> list[GuildCoaching]: ...
+    async def due_digests(self, now: datetime, limit: int, shards: Shards | None = None) -> list[GuildCoaching]: ...
 
     async def claim_digest(self, settings: GuildCoaching, next_at: datetime) -> bool: ...
 

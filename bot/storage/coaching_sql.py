@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.storage.coaching import BuddyPair, BuddyRequest, CheckinRecord, Claim, GoalRecord, GuildCoaching
+from bot.storage.coaching import (
+    BuddyPair,
+    BuddyRequest,
+    CheckinRecord,
+    Claim,
+    GoalRecord,
+    GuildCoaching,
+    Shards,
+)
 from bot.storage.protocol import utc_iso
 from bot.storage.sql import Body, Exec, Fetch, SqlStorage
 
@@ -59,6 +67,14 @@ def _pair(row: Sequence[Any]) -> BuddyPair:
 
 def _guild_coaching(row: Sequence[Any]) -> GuildCoaching:
     return GuildCoaching(row[0], row[1], row[2], row[3], row[4], row[5], _dt(row[6]))
+
+
+def _shard_clause(shards: Shards | None) -> tuple[str, tuple[int, ...]]:
+    """Only the guilds of these shards (Discord routes guild ``g`` to shard ``(g >> 22) % count``)."""
+    if shards is None:
+        return "", ()
+    count, ids = shards
+    return f" AND ((guild_id / 4194304) % ?) IN ({', '.join('?' * len(ids))})", (count, *sorted(ids))
 
 
 def _member_scope(
@@ -115,12 +131,16 @@ class CoachingStorage(SqlStorage):
         )
         return [_goal(r) for r in rows]
 
-    async def goals_due_between(self, first: date, last: date, limit: int) -> list[GoalRecord]:
+    async def goals_due_between(
+        self, first: date, last: date, limit: int, shards: Shards | None = None
+    ) -> list[GoalRecord]:
         """Goals with reminders on whose day falls in ``first..last`` and not yet recalled on it."""
+        in_shards, shard_params = _shard_clause(shards)
         rows = await self._rows(
             f"SELECT {GOAL_COLUMNS} FROM goals WHERE remind = 1 AND due_on >= ? AND due_on <= ? "
-            "AND (reminded_on IS NULL OR reminded_on < due_on) ORDER BY due_on, guild_id, member_id LIMIT ?",
-            (first.isoformat(), last.isoformat(), limit),
+            f"AND (reminded_on IS NULL OR reminded_on < due_on){in_shards} "
+            "ORDER BY due_on, guild_id, member_id LIMIT ?",
+            (first.isoformat(), last.isoformat(), *shard_params, limit),
         )
         return [_goal(r) for r in rows]
 
@@ -188,11 +208,12 @@ class CoachingStorage(SqlStorage):
         )
         return _checkin(rows[0]) if rows else None
 
-    async def due_checkins(self, now: datetime, limit: int) -> list[CheckinRecord]:
+    async def due_checkins(self, now: datetime, limit: int, shards: Shards | None = None) -> list[CheckinRecord]:
+        in_shards, shard_params = _shard_clause(shards)
         rows = await self._rows(
             f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE next_due_at IS NOT NULL "
-            "AND next_due_at <= ? ORDER BY next_due_at LIMIT ?",
-            (utc_iso(now), limit),
+            f"AND next_due_at <= ?{in_shards} ORDER BY next_due_at LIMIT ?",
+            (utc_iso(now), *shard_params, limit),
         )
         return [_checkin(r) for r in rows]
 
@@ -391,11 +412,12 @@ class CoachingStorage(SqlStorage):
             ),
         )
 
-    async def due_digests(self, now: datetime, limit: int) -> list[GuildCoaching]:
+    async def due_digests(self, now: datetime, limit: int, shards: Shards | None = None) -> list[GuildCoaching]:
+        in_shards, shard_params = _shard_clause(shards)
         rows = await self._rows(
             f"SELECT {GUILD_COACHING_COLUMNS} FROM guild_coaching WHERE digest_next_at "
-            "IS NOT NULL AND digest_next_at <= ? ORDER BY digest_next_at LIMIT ?",
-            (utc_iso(now), limit),
+            f"IS NOT NULL AND digest_next_at <= ?{in_shards} ORDER BY digest_next_at LIMIT ?",
+            (utc_iso(now), *shard_params, limit),
         )
         return [_guild_coaching(r) for r in rows]
 

@@ -22,10 +22,6 @@ G, ME, YOU, THEM = 1, 100, 200, 300
 MONDAY_9_BERLIN_WINTER = datetime(2026, 3, 23, 8, tzinfo=UTC)
 
 
-def everyone(guild_id: int) -> bool:
-    return True
-
-
 async def here(member_id: int) -> bool:
     return True
 
@@ -59,7 +55,7 @@ async def run_until(
     sent = []
     while clock.now < end:
         clock.now += step
-        sent += [(clock.now, m) for m in await coaching.claim_due(everyone)]
+        sent += [(clock.now, m) for m in await coaching.claim_due()]
     return sent
 
 
@@ -86,8 +82,8 @@ async def test_three_weeks_of_downtime_send_one_check_in_not_three(
 ) -> None:
     await coaching.checkin_on(G, ME, "weekly", weekday=0, hour=9)
     clock.now = datetime(2026, 4, 14, 10, tzinfo=UTC)  # back after three missed Mondays
-    first = await coaching.claim_due(everyone)
-    again = await coaching.claim_due(everyone)
+    first = await coaching.claim_due()
+    again = await coaching.claim_due()
     assert len(first) == 1 and again == []
     record = await coaching.checkin_settings(G, ME)
     assert record is not None and record.next_due_at == datetime(2026, 4, 20, 9, tzinfo=UTC)
@@ -184,7 +180,7 @@ async def test_two_processes_never_send_the_same_check_in(tmp_path: Path, clock:
             await a.checkin_on(G, member, "weekly", 2, 13)
         clock.now = datetime(2026, 3, 18, 13, 30, tzinfo=UTC)
         got_a, got_b = await asyncio.gather(
-            a.claim_due(everyone, limit=1000), b.claim_due(everyone, limit=1000)
+            a.claim_due(limit=1000), b.claim_due(limit=1000)
         )
         members = [m.member_id for m in got_a + got_b]
         assert sorted(members) == list(range(1, 201))
@@ -193,12 +189,17 @@ async def test_two_processes_never_send_the_same_check_in(tmp_path: Path, clock:
         await second.close()
 
 
-async def test_a_process_only_sends_for_its_own_servers(coaching: CoachingService, clock: Clock) -> None:
-    await coaching.checkin_on(G, ME, "weekly", 2, 13)
-    await coaching.checkin_on(2, YOU, "weekly", 2, 13)
+async def test_a_process_only_claims_the_servers_of_its_shards(coaching: CoachingService, clock: Clock) -> None:
+    on_shard_0, on_shard_1 = 2 << 22, (3 << 22) + 12345  # Discord: shard = (guild_id >> 22) % count
+    await coaching.checkin_on(on_shard_0, ME, "weekly", 2, 13)
+    await coaching.checkin_on(on_shard_1, YOU, "weekly", 2, 13)
+    await coaching.digest_on(on_shard_0, 5, 2, 13)
+    await coaching.digest_on(on_shard_1, 6, 2, 13)
     clock.now = datetime(2026, 3, 18, 13, 30, tzinfo=UTC)
-    assert [m.guild_id for m in await coaching.claim_due(lambda g: g == 2)] == [2]
-    assert [m.guild_id for m in await coaching.claim_due(everyone)] == [G]
+    assert [m.guild_id for m in await coaching.claim_due((2, frozenset({1})))] == [on_shard_1]
+    assert [d.guild_id for d in await coaching.claim_due_digests((2, frozenset({1})))] == [on_shard_1]
+    assert [m.guild_id for m in await coaching.claim_due((2, frozenset({0, 1})))] == [on_shard_0]
+    assert [d.guild_id for d in await coaching.claim_due_digests((2, frozenset({0})))] == [on_shard_0]
 
 
 async def test_buddies_pair_on_the_same_milestone_and_never_with_who_left(
@@ -230,8 +231,8 @@ async def test_digest_is_claimed_once_after_downtime(coaching: CoachingService, 
     await coaching.digest_on(G, channel_id=77, weekday=0, hour=10)
     await coaching._progress.complete(G, ME, "a")
     clock.now = datetime(2026, 4, 15, tzinfo=UTC)  # three Mondays later
-    due = await coaching.claim_due_digests(everyone)
+    due = await coaching.claim_due_digests()
     assert [(d.guild_id, d.channel_id) for d in due] == [(G, 77)]
-    assert await coaching.claim_due_digests(everyone) == []
+    assert await coaching.claim_due_digests() == []
     assert (await coaching.guild_settings(G)).digest_next_at == datetime(2026, 4, 20, 10, tzinfo=UTC)
     assert await coaching.digest_off(G) and not await coaching.digest_off(G)
