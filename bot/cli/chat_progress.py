@@ -31,6 +31,7 @@ from bot.progress.results import (
     TrackProgress,
     UndoResult,
 )
+from bot.coaching.service import CoachingService
 from bot.progress.service import ProgressService
 from bot.settings import load_settings
 from bot.storage import StorageError
@@ -141,10 +142,11 @@ def render_tracks(summary: ProgressSummary) -> str:
 
 @dataclass
 class LocalProgress:
-    """The progress service for this terminal, on its own event loop."""
+    """The progress and coaching services for this terminal, on its own event loop."""
 
     runner: asyncio.Runner
     service: ProgressService
+    coaching: CoachingService
     member_id: int
 
     def run(self, work: Callable[[ProgressService], Coroutine[Any, Any, T]]) -> T:
@@ -158,8 +160,8 @@ class LocalProgress:
             self.runner.close()
 
 
-async def _open(session: ChatSession) -> ProgressService:
-    return await ProgressService.open(load_settings().database_url, lambda: session.engine.knowledge)
+async def _open(session: ChatSession) -> tuple[ProgressService, CoachingService]:
+    return await CoachingService.open_with_progress(load_settings().database_url, lambda: session.engine.knowledge)
 
 
 def local_progress(session: ChatSession) -> LocalProgress:
@@ -169,11 +171,11 @@ def local_progress(session: ChatSession) -> LocalProgress:
         return found
     runner = asyncio.Runner()
     try:
-        service = runner.run(_open(session))
+        service, coaching = runner.run(_open(session))
     except BaseException:
         runner.close()
         raise
-    progress = LocalProgress(runner, service, local_member_id(session.member_id))
+    progress = LocalProgress(runner, service, coaching, local_member_id(session.member_id))
     atexit.register(progress.close)  # checkpoint and close the database when the chat ends
     session.state[STATE_KEY] = progress
     return progress

@@ -37,6 +37,8 @@ from bot.storage.coaching import (
     GuildCoaching,
     Shards,
 )
+from bot.settings import DatabaseURL
+from bot.storage import open_storage
 from bot.storage.protocol import Storage
 
 GOAL_HORIZON_DAYS = 5 * 366
@@ -103,6 +105,15 @@ class BuddyOutcome:
 
 class CoachingService:
     """One per process, over the process's ``Storage`` and progress services."""
+
+    @classmethod
+    async def open_with_progress(cls, database_url: DatabaseURL,
+                                 knowledge: Callable[[], Knowledge]) -> tuple[ProgressService, CoachingService]:
+        """Both services on one new connection, for a terminal without a ``Coach``; closing the
+        progress service closes it."""
+        storage = await open_storage(database_url)
+        progress = ProgressService(storage, knowledge, owns_storage=True)
+        return progress, cls(storage, knowledge, progress)
 
     def __init__(
         self,

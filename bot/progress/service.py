@@ -111,19 +111,18 @@ class ProgressService:
     """One per process, sharing the process's ``Storage``."""
 
     def __init__(self, storage: Storage, knowledge: KnowledgeProvider, *,
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Callable[[], datetime] = _utc_now, owns_storage: bool = False) -> None:
+        """``owns_storage``: ``close()`` closes the storage too (a terminal without a ``Coach``)."""
         self._storage = storage
         self._knowledge = knowledge
         self._clock = clock
-        self._owns_storage = False
+        self._owns_storage = owns_storage
 
     @classmethod
     async def open(cls, database_url: DatabaseURL, knowledge: KnowledgeProvider) -> ProgressService:
         """A service with its own database connection, for a terminal without a ``Coach``;
         ``close()`` closes it."""
-        service = cls(await open_storage(database_url), knowledge)
-        service._owns_storage = True
-        return service
+        return cls(await open_storage(database_url), knowledge, owns_storage=True)
 
     async def close(self) -> None:
         if self._owns_storage:
