@@ -15,6 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib import pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 from bot.progress.results import GuildStats
 from bot.storage.protocol import ProgressRow
@@ -35,9 +36,10 @@ def funnel_png(stats: GuildStats, title: str = "Members per milestone") -> bytes
         ax.set_yticks(list(positions), labels=[_short(label) for label in labels])
         ax.invert_yaxis()
         ax.set_xlabel("members who completed it")
-        ax.set_title(f"{title} ({stats.members} members with progress)")
+        ax.set_title(f"{title} ({plural(stats.members, 'member')} with progress)")
         ax.bar_label(bars, labels=[str(c) for c in counts], padding=3)
         ax.set_xlim(0, max([*counts, 1]) * 1.15)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # members are counted, never fractions
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
         buffer = io.BytesIO()
@@ -45,6 +47,11 @@ def funnel_png(stats: GuildStats, title: str = "Members per milestone") -> bytes
         return buffer.getvalue()
     finally:
         plt.close(fig)
+
+
+def plural(count: int, word: str) -> str:
+    """``1 member``, ``2 members``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _short(label: str, width: int = 38) -> str:

@@ -99,13 +99,21 @@ class Settings:
 
 
 def load_settings(environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None) -> Settings:
-    """Read the settings; ``environ`` and ``dotenv_path`` exist for tests."""
-    env_file = dotenv_path if dotenv_path is not None else Path.cwd() / ".env"
+    """Read the settings; ``environ`` and ``dotenv_path`` exist for tests.
+
+    The ``.env`` file is the working directory's, or else the project folder's.
+    """
+    env_file = dotenv_path if dotenv_path is not None else _find_dotenv()
     values: dict[str, str] = {}
     if env_file.is_file():
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ if environ is None else environ)
     return _parse(values)
+
+
+def _find_dotenv() -> Path:
+    here = Path.cwd() / ".env"
+    return here if here.is_file() else REPO_ROOT / ".env"
 
 
 def _parse(values: Mapping[str, str]) -> Settings:

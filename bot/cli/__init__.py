@@ -18,9 +18,15 @@ from bot.settings import SettingsError
 COMMAND_MODULES = ("bot.cli.run", "bot.cli.kb", "bot.cli.reports", "bot.cli.ask", "bot.cli.chat")
 
 
+def _program_name() -> str:
+    """What the user typed: ``itpm-coach`` for the console script, ``python -m bot`` otherwise."""
+    invoked = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    return invoked if invoked.startswith("itpm-coach") else "python -m bot"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m bot",
+        prog=_program_name(),
         description="IT PM Coach: a Discord bot that coaches members into IT project management.",
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)

@@ -45,6 +45,9 @@ def run_ask(args: argparse.Namespace) -> int:
     if args.question:
         print(_reply(engine, " ".join(args.question), args.json))
         return 0
+    if sys.stdin.isatty():  # a person at a terminal: say what is expected instead of waiting silently
+        print('Type a question and press Enter (Ctrl-D to finish), or run: python -m bot ask "your question"',
+              file=sys.stderr)
     first = True
     for line in sys.stdin:
         question = line.rstrip("\r\n")

@@ -30,19 +30,22 @@ import contextlib
 import importlib
 import pkgutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 import bot.cli
-from bot.cli.common import add_knowledge_option, open_engine, tolerant_stdio
-from bot.cli.render import WIDTH, choice_label, entry_text, numbered, related_entries, render, wrap
+from bot.cli.common import add_knowledge_option, open_engine, terminal_width, tolerant_stdio
+from bot.cli.render import WIDTH, choice_label, entry_text, fit, numbered, related_entries, render, wrap
 from bot.knowledge.models import Area, Entry
 from bot.search import AnswerEngine
 
 Handler = Callable[["ChatSession", str], None]
 PICK_HINT = "Type a number to open one of these."
 EXTENSION_PREFIX = "chat_"
+HISTORY_FILE = Path.home() / ".local" / "state" / "itpm-coach" / "chat_history"
+HISTORY_LINES = 500
 
 
 class EndChat(Exception):
@@ -83,7 +86,7 @@ class ChatSession:
     state: dict[str, object] = field(default_factory=dict)
 
     def say(self, text: str = "") -> None:
-        print(text, file=self.out, flush=True)
+        print(fit(text, self.width), file=self.out, flush=True)
 
     def offer(self, items: Iterable[Entry | Area], heading: str) -> None:
         """Show numbered choices the member can open by typing their number."""
@@ -164,6 +167,10 @@ def _open(session: ChatSession, args: str) -> None:
     if named is not None:
         session.show_entry(named)
         return
+    clear = session.engine.clear_name_match(args)  # "pmp fess" opens the PMP fees entry at once
+    if clear is not None:
+        session.show_entry(clear)
+        return
     found = session.engine.lookup(args, limit=5)
     if len(found) == 1:
         session.show_entry(found[0])
@@ -202,17 +209,38 @@ def welcome(session: ChatSession) -> str:
         session.width)
 
 
-def run_loop(session: ChatSession, lines: Iterable[str], prompt: Callable[[], None] = lambda: None) -> None:
+def run_loop(session: ChatSession, lines: Iterable[str]) -> None:
     """Read lines until they run out or a command ends the chat."""
     session.say(welcome(session) + "\n")
-    prompt()
     for line in lines:
         try:
             session.handle(line)
         except EndChat:
             break
         session.say()
-        prompt()
+
+
+def typed_lines(prompt: str, history: Path) -> Iterator[str]:
+    """Lines typed at a terminal, with line editing and history kept between chats (readline)."""
+    try:
+        import readline
+    except ImportError:  # e.g. Windows without pyreadline: plain input() still works
+        readline = None
+    if readline is not None:
+        with contextlib.suppress(OSError):
+            readline.read_history_file(history)
+        readline.set_history_length(HISTORY_LINES)
+    try:
+        while True:
+            try:
+                yield input(prompt)
+            except EOFError:
+                return
+    finally:
+        if readline is not None:
+            with contextlib.suppress(OSError):
+                history.parent.mkdir(parents=True, exist_ok=True)
+                readline.write_history_file(history)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -230,14 +258,10 @@ def run_chat(args: argparse.Namespace) -> int:
     if engine is None:
         return 2
     load_extensions()
-    session = ChatSession(engine, member_id=args.member)
+    session = ChatSession(engine, member_id=args.member, width=terminal_width())
     interactive = sys.stdin.isatty()
-
-    def prompt() -> None:
-        if interactive:
-            print("you> ", end="", flush=True)
-
+    lines = typed_lines("you> ", HISTORY_FILE) if interactive else sys.stdin
     with contextlib.suppress(KeyboardInterrupt):
-        run_loop(session, sys.stdin, prompt)
+        run_loop(session, lines)
     session.say("\nBye!" if interactive else "Bye!")
     return 0

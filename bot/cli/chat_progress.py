@@ -87,7 +87,8 @@ def render_roadmap(summary: ProgressSummary, width: int = 88) -> str:
     if summary.retired:
         lines += ["", "Retired milestones (kept, not counted):",
                   *(f"  - {r.milestone_id}  done {_day(r)}" for r in summary.retired)]
-    lines += ["", "/done ID [note] ticks one off, /undo ID takes it back, /next shows what to do next."]
+    lines += ["", "/done N [note] ticks one off (N as numbered above), /undo N takes it back, "
+              "/next shows what to do next."]
     return "\n".join(lines)
 
 
@@ -205,25 +206,46 @@ def _roadmap(session: ChatSession, progress: LocalProgress, args: str) -> None:
     session.say(render_roadmap(summary, session.width))
 
 
-@command("/done", "/done ID [note] - mark a milestone done, with an optional note (300 characters)")
+def split_milestone(args: str, summary: ProgressSummary) -> tuple[str, str]:
+    """(milestone id, note) from what follows /done or /undo: the number /roadmap shows, the
+    milestone's title, or its id; whatever follows is the note."""
+    first, _, rest = args.partition(" ")
+    shown = summary.current.milestones
+    if first.isdigit() and 1 <= int(first) <= len(shown):
+        return shown[int(first) - 1].milestone.id, rest.strip()
+    folded = args.casefold()
+    titled = [t.milestone for track in summary.tracks for t in track.milestones
+              if folded == t.milestone.title.casefold() or folded.startswith(t.milestone.title.casefold() + " ")]
+    if titled:
+        best = max(titled, key=lambda m: len(m.title))
+        return best.id, args[len(best.title):].strip()
+    return first, rest.strip()
+
+
+def _resolved(progress: LocalProgress, args: str) -> tuple[str, str]:
+    return split_milestone(args, progress.run(lambda s: s.summary(LOCAL_GUILD_ID, progress.member_id)))
+
+
+@command("/done", "/done N|ID|TITLE [note] - mark a milestone done (N as /roadmap numbers it), with a note")
 @_guarded
 def _done(session: ChatSession, progress: LocalProgress, args: str) -> None:
-    milestone_id, _, note = args.partition(" ")
-    if not milestone_id:
-        session.say("Usage: /done ID [note], for example /done earn-pmp passed on 3 Nov "
-                    "(/roadmap lists the ids).")
+    if not args:
+        session.say("Usage: /done N [note], for example /done 4 passed on 3 Nov "
+                    "(/roadmap numbers the milestones; their ids and titles work too).")
         return
+    milestone_id, note = _resolved(progress, args)
     session.say(render_completion(progress.run(
         lambda s: s.complete(LOCAL_GUILD_ID, progress.member_id, milestone_id, note or None))))
 
 
-@command("/undo", "/undo ID - take a milestone back to not done")
+@command("/undo", "/undo N|ID|TITLE - take a milestone back to not done")
 @_guarded
 def _undo(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if not args:
-        session.say("Usage: /undo ID, for example /undo earn-pmp")
+        session.say("Usage: /undo N, for example /undo 4 (/roadmap numbers the milestones)")
         return
-    session.say(render_undo(progress.run(lambda s: s.undo(LOCAL_GUILD_ID, progress.member_id, args))))
+    milestone_id, _ = _resolved(progress, args)
+    session.say(render_undo(progress.run(lambda s: s.undo(LOCAL_GUILD_ID, progress.member_id, milestone_id))))
 
 
 @command("/next", "/next - the next milestone to work on, and what to read for it")

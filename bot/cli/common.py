@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
 from bot.knowledge.loader import KnowledgeError, load_or_raise
 from bot.search import AnswerEngine
-from bot.settings import load_settings
+from bot.settings import DatabaseURL, load_settings
+from bot.storage import sqlite_path
+
+MIN_WIDTH, MAX_WIDTH = 40, 100
 
 
 def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
@@ -37,3 +41,16 @@ def tolerant_stdio() -> None:
             stream.reconfigure(errors="replace")
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")
+
+
+def terminal_width() -> int:
+    """Columns to wrap text at: the terminal's (``COLUMNS`` wins), kept readable on very wide ones."""
+    columns = shutil.get_terminal_size(fallback=(88, 24)).columns
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns))
+
+
+def describe_database(url: DatabaseURL) -> str:
+    """Which database is in use, for a start-up line: the SQLite file, never a password."""
+    if url.scheme == "sqlite":
+        return f"SQLite file {sqlite_path(url)}"
+    return f"{url.scheme} database (DATABASE_URL)"

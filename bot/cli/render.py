@@ -41,6 +41,24 @@ def wrap(text: str, width: int = WIDTH, indent: str = "") -> str:
     return "\n".join(out)
 
 
+_HANG = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|\[[ x]\]\s+\d+\.\s+)?")
+
+
+def fit(text: str, width: int) -> str:
+    """Wrap only the lines longer than ``width``, continuing under their own indent and list marker,
+    so that lists, tables of choices and already wrapped text keep their shape."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            out.append(line)
+            continue
+        marker = _HANG.match(line)
+        hang = " " * (marker.end() if marker else 0)
+        out.append(textwrap.fill(line, width=width, subsequent_indent=hang,
+                                 break_long_words=False, break_on_hyphens=False))
+    return "\n".join(out)
+
+
 def numbered(items: Sequence[str], start: int = 1) -> list[str]:
     return [f"  {i}. {item}" for i, item in enumerate(items, start=start)]
 

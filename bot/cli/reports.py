@@ -47,7 +47,7 @@ def run_gaps(args: argparse.Namespace) -> int:
 
 async def _stats(args: argparse.Namespace) -> int:
     from bot.coach import Coach
-    from bot.reports import funnel_png, funnel_text, sparkline
+    from bot.reports import funnel_png, funnel_text, plural, sparkline
 
     coach = await Coach.open(load_settings())
     try:
@@ -63,7 +63,7 @@ async def _stats(args: argparse.Namespace) -> int:
                 return 2
             guild_id = guilds[0] if guilds else 0
         report = await coach.guild_report(guild_id)
-        print(f"Server {guild_id}: {report.stats.members} members with progress\n")
+        print(f"Server {guild_id}: {plural(report.stats.members, 'member')} with progress\n")
         print("Members per milestone")
         print(funnel_text(report.stats) or "  (no progress yet)")
         daily = [n for _, n in report.questions_per_day]

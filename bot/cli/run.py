@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 
+from bot.cli.common import describe_database
 from bot.knowledge.loader import KnowledgeError
 from bot.settings import Settings, load_settings
 from bot.storage.errors import StorageError
@@ -26,11 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_bot(args: argparse.Namespace) -> int:
+    import aiohttp
     import discord  # imported here so the offline commands start fast
 
     settings = load_settings()
     token = settings.require_token()
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    setup_logging(settings.log_level)
     try:
         return asyncio.run(serve(settings, token))
     except KnowledgeError as exc:
@@ -38,7 +40,25 @@ def run_bot(args: argparse.Namespace) -> int:
               "run `python -m bot kb check` to see them", file=sys.stderr)
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
+    except (OSError, aiohttp.ClientError, discord.GatewayNotFound, discord.DiscordServerError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"error: cannot reach Discord ({reason}); check the network and start again",
+              file=sys.stderr)
     return 1
+
+
+def setup_logging(level: str) -> None:
+    """discord.py's log format; colours only on a terminal, never escape codes in a file.
+
+    The bot has no voice features, so discord.py's warning about PyNaCl is only noise.
+    """
+    import discord
+
+    discord.VoiceClient.warn_nacl = False
+    plain = None if sys.stderr.isatty() else logging.Formatter(
+        "{asctime} {levelname:<8} {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{")
+    discord.utils.setup_logging(level=getattr(logging, level), formatter=plain or discord.utils.MISSING,
+                                root=True)
 
 
 async def serve(settings: Settings, token: str) -> int:
@@ -49,6 +69,7 @@ async def serve(settings: Settings, token: str) -> int:
     from bot.coach import Coach
 
     coach = await Coach.open(settings)
+    log.info("knowledge from %s; progress in the %s", settings.knowledge_dir, describe_database(settings.database_url))
     bot = CoachBot(settings, coach)
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()

@@ -57,6 +57,8 @@ from bot.search.speller import Speller
 RERANK_DEPTH = 6
 #: Autocomplete adds entries whose content matches when names give fewer choices than this.
 LOOKUP_FILL_BELOW = 5
+# /open in the terminal opens the best name match at once when it scores this much more than the next
+CLEAR_NAME_MARGIN = 1.5
 #: How many entries the BM25F first pass hands to the phrase-overlap (qsim) rerank.
 QSIM_DEPTH = 40
 #: ... and how many entries with the phrases closest to the question it adds to them, found
@@ -418,6 +420,13 @@ class AnswerEngine:
             return []
         top = np.argpartition(-soft, k - 1)[:k] if k < len(soft) else np.flatnonzero(soft)
         return sorted(top.tolist(), key=lambda i: (-soft[i], i))
+
+    def clear_name_match(self, text: str) -> Entry | None:
+        """The entry whose name matches ``text`` far better than any other's (typos allowed), if one does."""
+        ranked = self._names.scored(text, 2)
+        if not ranked or (len(ranked) > 1 and ranked[0][1] < CLEAR_NAME_MARGIN * ranked[1][1]):
+            return None
+        return self.entries[ranked[0][0]]
 
     def entry_named(self, text: str) -> Entry | None:
         """The entry whose id, alias or title is exactly ``text`` (ignoring case and punctuation)."""

@@ -116,9 +116,16 @@ class NameIndex:
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[int]:
         """Entry numbers best first; empty text gives the first entries in browsing order."""
         limit = max(0, min(limit, MAX_CHOICES))
+        if not normalise_name(text):
+            return list(range(min(limit, len(self.entries))))
+        return [number for number, _ in self.scored(text, limit)]
+
+    def scored(self, text: str, limit: int = MAX_CHOICES) -> list[tuple[int, float]]:
+        """(entry number, name score) best first, for the entries whose names match ``text``."""
+        limit = max(0, min(limit, MAX_CHOICES))
         query = normalise_name(text)
         if not query:
-            return list(range(min(limit, len(self.entries))))
+            return []
         scores = np.zeros(len(self.entries), dtype=np.float32)
         if query in self.exact:
             scores[self.exact[query]] = _EXACT
@@ -143,4 +150,5 @@ class NameIndex:
         if k == 0:
             return []
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.flatnonzero(scores)
-        return sorted(top.tolist(), key=lambda number: (-scores[number], number))[:k]
+        ranked = sorted(top.tolist(), key=lambda number: (-scores[number], number))[:k]
+        return [(number, float(scores[number])) for number in ranked]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.settings import DatabaseURL
+from bot.settings import REPO_ROOT, DatabaseURL
 from bot.storage.errors import NotSupported, SchemaError, StorageError, StorageUnavailable, Unavailable
 from bot.storage.protocol import Storage
 from bot.storage.sqlite import DEFAULT_BUSY_TIMEOUT, SqliteStorage
@@ -27,10 +27,11 @@ __all__ = [
 
 def sqlite_path(url: DatabaseURL, base: Path | None = None) -> Path:
     """Where a ``sqlite:///`` URL points: relative paths are relative to ``base``, by default
-    the working directory (as ``.env.example`` documents)."""
+    the project folder, never the working directory: started from another folder, the bot
+    must find the same database, not quietly create an empty one."""
     if url.path is None:
         raise ValueError("not a SQLite URL")
-    return url.path if url.path.is_absolute() else (base or Path.cwd()) / url.path
+    return url.path if url.path.is_absolute() else (base or REPO_ROOT) / url.path
 
 
 async def open_storage(url: DatabaseURL, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,

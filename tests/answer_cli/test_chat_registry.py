@@ -51,3 +51,11 @@ def test_bad_command_names_are_refused() -> None:
 
 def test_extensions_are_discovered() -> None:
     assert isinstance(chat.load_extensions(), list)
+
+
+def test_open_with_a_typo_opens_the_obvious_entry(engine: AnswerEngine) -> None:  # noqa: F811
+    out = io.StringIO()
+    session = ChatSession(engine, out=out)
+    session.handle("/open pmp fess")
+    assert engine.knowledge.entries["pmp-fees"].title in out.getvalue()
+    assert "Did you mean" not in out.getvalue()

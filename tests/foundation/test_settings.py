@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import DEFAULT_KNOWLEDGE_DIR, SettingsError, load_settings
+from bot import settings as settings_module
+from bot.settings import DEFAULT_KNOWLEDGE_DIR, REPO_ROOT, SettingsError, load_settings
+from bot.storage import sqlite_path
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.secret-token-value"
@@ -113,3 +115,24 @@ def test_help_lists_subcommands() -> None:
     proc = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0
     assert "kb" in proc.stdout
+
+
+def test_relative_sqlite_path_is_the_project_folder_s_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # started from another folder
+    url = settings_from({}, tmp_path).database_url
+    assert sqlite_path(url) == REPO_ROOT / "data" / "coach.db"
+
+
+def test_dotenv_is_the_working_directory_s_else_the_project_s(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    (project / ".env").write_text("LOG_LEVEL=DEBUG\n")
+    monkeypatch.setattr(settings_module, "REPO_ROOT", project)
+    monkeypatch.chdir(elsewhere)
+    assert load_settings({}).log_level == "DEBUG"
+    (elsewhere / ".env").write_text("LOG_LEVEL=ERROR\n")
+    assert load_settings({}).log_level == "ERROR"

@@ -20,7 +20,8 @@ def test_content_meets_the_coverage_bar() -> None:
         assert len(knowledge.entries_in_area(area)) >= 8, area
     assert len(knowledge.tracks) >= 2
     for track in knowledge.tracks.values():
-        assert 6 <= len(track.milestones) <= 10, track.id
+        # Discord lists at most 25 autocomplete choices or select options.
+        assert 6 <= len(track.milestones) <= 25, track.id
     in_tracks = {m for t in knowledge.tracks.values() for m in t.milestones}
     for milestone in knowledge.milestones.values():
         assert milestone.id in in_tracks

@@ -12,7 +12,9 @@ import pytest
 
 from bot.cli import chat_progress
 from bot.cli.chat import COMMANDS, ChatSession, load_extensions
+from bot.knowledge.loader import load_or_raise
 from bot.knowledge.models import Knowledge
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.progress.factory import sample
 
 
@@ -64,7 +66,7 @@ def test_roadmap_done_undo_next_track(session: ChatSession, tmp_path: Path) -> N
     assert "1. Learn A  [learn-a]" in text and session.choices  # numbered, pickable entries
 
     assert "Unknown milestone 'cc': did you mean 'c'?" in said(session, "/done cc")
-    assert "Usage: /done ID" in said(session, "/done")
+    assert "Usage: /done N [note]" in said(session, "/done")
     assert "C [c] is back to not done." in said(session, "/undo c")
     assert "was not done; nothing changed" in said(session, "/undo c")
 
@@ -108,3 +110,24 @@ def test_storage_problems_are_one_line(tmp_path: Path, monkeypatch: pytest.Monke
     chat = ChatSession(FakeEngine(sample()), out=io.StringIO())  # type: ignore[arg-type]
     text = said(chat, "/roadmap")
     assert text.startswith("error: DATABASE_URL points to PostgreSQL, which is not supported yet")
+
+
+def test_done_and_undo_take_the_roadmap_number_or_the_title(session: ChatSession) -> None:
+    text = said(session, "/done 2 finished it")  # /roadmap numbers main as a, b, c, d
+    assert "Done: B [b]. Well done!\nNote: finished it" in text
+    assert "B [b] is back to not done." in said(session, "/undo 2")
+    assert "Unknown milestone '9'" in said(session, "/done 9")  # past the list: not a silent pick
+
+
+def test_done_takes_a_multi_word_title_on_the_shipped_knowledge(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/chat.db")
+    knowledge = load_or_raise(DEFAULT_KNOWLEDGE_DIR)
+    title = knowledge.milestones["understand-the-role"].title
+    chat = ChatSession(FakeEngine(knowledge), out=io.StringIO())  # type: ignore[arg-type]
+    try:
+        text = said(chat, f"/done {title.upper()} read three entries")
+        assert f"Done: {title} [understand-the-role]. Well done!\nNote: read three entries" in text
+    finally:
+        chat_progress.local_progress(chat).close()
