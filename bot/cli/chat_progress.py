@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from bot.cli.chat import ChatSession, Handler, command
 from bot.cli.render import wrap
+from bot.coaching.service import CoachingService
 from bot.knowledge.models import Milestone
 from bot.progress.errors import ProgressError
 from bot.progress.results import (
@@ -31,7 +32,6 @@ from bot.progress.results import (
     TrackProgress,
     UndoResult,
 )
-from bot.coaching.service import CoachingService
 from bot.progress.service import ProgressService
 from bot.settings import load_settings
 from bot.storage import StorageError
@@ -182,7 +182,7 @@ def local_progress(session: ChatSession) -> LocalProgress:
     return progress
 
 
-def _guarded(handler: Callable[[ChatSession, LocalProgress, str], None]) -> Handler:
+def guarded(handler: Callable[[ChatSession, LocalProgress, str], None]) -> Handler:
     """Open the services, and turn errors a member can act on into one line instead of a traceback."""
 
     def run(session: ChatSession, args: str) -> None:
@@ -200,7 +200,7 @@ def _guarded(handler: Callable[[ChatSession, LocalProgress, str], None]) -> Hand
 # -- commands ------------------------------------------------------------------------------
 
 @command("/roadmap", "/roadmap - your milestones on your track, and how far you are")
-@_guarded
+@guarded
 def _roadmap(session: ChatSession, progress: LocalProgress, args: str) -> None:
     summary = progress.run(lambda s: s.summary(LOCAL_GUILD_ID, progress.member_id))
     session.say(render_roadmap(summary, session.width))
@@ -222,34 +222,34 @@ def split_milestone(args: str, summary: ProgressSummary) -> tuple[str, str]:
     return first, rest.strip()
 
 
-def _resolved(progress: LocalProgress, args: str) -> tuple[str, str]:
+def milestone_and_rest(progress: LocalProgress, args: str) -> tuple[str, str]:
     return split_milestone(args, progress.run(lambda s: s.summary(LOCAL_GUILD_ID, progress.member_id)))
 
 
 @command("/done", "/done N|ID|TITLE [note] - mark a milestone done (N as /roadmap numbers it), with a note")
-@_guarded
+@guarded
 def _done(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if not args:
         session.say("Usage: /done N [note], for example /done 4 passed on 3 Nov "
                     "(/roadmap numbers the milestones; their ids and titles work too).")
         return
-    milestone_id, note = _resolved(progress, args)
+    milestone_id, note = milestone_and_rest(progress, args)
     session.say(render_completion(progress.run(
         lambda s: s.complete(LOCAL_GUILD_ID, progress.member_id, milestone_id, note or None))))
 
 
 @command("/undo", "/undo N|ID|TITLE - take a milestone back to not done")
-@_guarded
+@guarded
 def _undo(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if not args:
         session.say("Usage: /undo N, for example /undo 4 (/roadmap numbers the milestones)")
         return
-    milestone_id, _ = _resolved(progress, args)
+    milestone_id, _ = milestone_and_rest(progress, args)
     session.say(render_undo(progress.run(lambda s: s.undo(LOCAL_GUILD_ID, progress.member_id, milestone_id))))
 
 
 @command("/next", "/next - the next milestone to work on, and what to read for it")
-@_guarded
+@guarded
 def _next(session: ChatSession, progress: LocalProgress, args: str) -> None:
     step = progress.run(lambda s: s.next_step(LOCAL_GUILD_ID, progress.member_id))
     session.say(render_next(step, session.width))
@@ -258,7 +258,7 @@ def _next(session: ChatSession, progress: LocalProgress, args: str) -> None:
 
 
 @command("/track", "/track [ID] - list the tracks, or switch to another one")
-@_guarded
+@guarded
 def _track(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if args:
         session.say(render_track(progress.run(

@@ -28,6 +28,8 @@ from bot.knowledge.models import Entry, Knowledge, Milestone
 from bot.progress.errors import ProgressError
 from bot.progress.results import CompletionResult, NextStep, ProgressSummary
 from bot.progress.service import ProgressService, resolve_milestone
+from bot.settings import DatabaseURL
+from bot.storage import open_storage
 from bot.storage.coaching import (
     BuddyPair,
     BuddyRequest,
@@ -37,8 +39,6 @@ from bot.storage.coaching import (
     GuildCoaching,
     Shards,
 )
-from bot.settings import DatabaseURL
-from bot.storage import open_storage
 from bot.storage.protocol import Storage
 
 GOAL_HORIZON_DAYS = 5 * 366

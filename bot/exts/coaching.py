@@ -50,6 +50,7 @@ CANNOT_DM = 50007  # Discord's error code for "Cannot send messages to this user
 Every = Literal["weekly", "fortnightly"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 HELP_QUESTION_MAX = 500
+DUE_BATCH = 200  # claimed per database round; sending one batch takes ~10 s at DM_PER_SECOND
 
 
 class Pacer:
@@ -208,11 +209,15 @@ class Coaching(commands.Cog):
     async def scheduler(self) -> None:
         """Claim what fell due and send it, paced under Discord's limits."""
         coaching = self.bot.coach.coaching
-        for message in await coaching.claim_due(self._shards()):
-            if self.bot.get_guild(message.guild_id) is None:
-                continue  # the bot left that server: claimed (so it moves on), never sent
-            await self.pacer.wait()
-            await self.send_due(message)
+        while True:  # batch after batch until nothing is due, so a crowd due at once is not spread over hours
+            batch = await coaching.claim_due(self._shards(), DUE_BATCH)
+            for message in batch:
+                if self.bot.get_guild(message.guild_id) is None:
+                    continue  # the bot left that server: claimed (so it moves on), never sent
+                await self.pacer.wait()
+                await self.send_due(message)
+            if len(batch) < DUE_BATCH:
+                break
         for digest in await coaching.claim_due_digests(self._shards()):
             await self.post_digest(digest)
 
