@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
