@@ -22,6 +22,7 @@ from discord.ext import commands
 from tests.fake_discord import (
     ALL_PERMISSIONS,
     CallbackType,
+    ChannelType,
     Errors,
     FakeChannel,
     FakeDiscord,
@@ -590,6 +591,148 @@ async def test_unknown_routes_and_fake_crashes_are_reported(
         fake_discord.assert_healthy()
     fake_discord.unknown_requests.clear()
     fake_discord.internal_errors.clear()
+
+
+async def test_private_thread_created_pinged_and_joined(
+    fake_discord: FakeDiscord, world: World, bot: TinyBot
+) -> None:
+    general = bot.get_channel(world.general.id)
+    assert isinstance(general, discord.TextChannel)
+    created_event = asyncio.ensure_future(bot.wait_for("thread_create", timeout=3))
+    thread = await general.create_thread(
+        name="Study buddies",
+        type=discord.ChannelType.private_thread,
+        invitable=False,
+        reason="pair learners",
+    )
+    assert (thread.type, thread.parent_id, thread.owner_id) == (
+        discord.ChannelType.private_thread,
+        general.id,
+        bot.user.id,
+    )
+    assert not thread.invitable and not thread.archived and thread.auto_archive_duration == 1440
+    assert (await created_event).id == thread.id  # THREAD_CREATE with newly_created
+    [fake_thread] = fake_discord.threads_in(world.general)
+    assert (fake_thread.id, fake_thread.name) == (thread.id, "Study buddies")
+    assert list(fake_thread.members) == [bot.user.id]
+
+    mod, learner, owner = world.mod, world.member, f"<@{world.guild.owner_id}>"
+    pair = [discord.Object(mod.id), discord.Object(learner.id)]
+    text = f"hello {mod.mention} and {learner.mention}, not {owner} or @everyone"
+    await thread.send(
+        text, allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=pair)
+    )
+    [message] = fake_discord.messages_in(fake_thread)
+    assert message.pings == {f"user:{mod.id}", f"user:{learner.id}"}
+    # discord.py's AllowedMentions(users=...) alone still parses @everyone and roles.
+    await thread.send(text, allowed_mentions=discord.AllowedMentions(users=pair))
+    assert "everyone" in fake_discord.messages_in(fake_thread)[-1].pings
+    assert fake_discord.messages_in(world.general) == []
+    fetched = await bot.fetch_channel(thread.id)
+    assert isinstance(fetched, discord.Thread)
+    assert (fetched.message_count, fetched.member_count) == (2, 1)
+    assert fetched.last_message_id == fake_discord.messages_in(fake_thread)[-1].id
+
+    await thread.add_user(discord.Object(learner.id))
+    await thread.add_user(discord.Object(learner.id))  # idempotent, like Discord
+    assert list(fake_thread.members) == [bot.user.id, learner.id]
+    with pytest.raises(discord.NotFound) as unknown:
+        await thread.add_user(discord.Object(fake_discord.app_owner.id))  # not in the guild
+    assert unknown.value.code == 10007
+
+
+async def test_threads_use_the_parent_channels_permissions(
+    fake_discord: FakeDiscord, world: World, bot: TinyBot
+) -> None:
+    general = bot.get_channel(world.general.id)
+    assert isinstance(general, discord.TextChannel)
+    everyone = world.guild.id
+    world.general.overwrites.append(Overwrite(everyone, deny=Permission.CREATE_PRIVATE_THREADS))
+    with pytest.raises(discord.Forbidden) as denied:
+        await general.create_thread(name="Secret", type=discord.ChannelType.private_thread)
+    assert denied.value.code == 50013 and fake_discord.threads_in(world.general) == []
+
+    public = await general.create_thread(name="Open", type=discord.ChannelType.public_thread)
+    assert public.type == discord.ChannelType.public_thread
+    world.general.overwrites.append(Overwrite(everyone, deny=Permission.SEND_MESSAGES_IN_THREADS))
+    with pytest.raises(discord.Forbidden) as muted:
+        await public.send("hi", allowed_mentions=NO_PINGS)
+    assert muted.value.code == 50013
+    await general.send("still fine here", allowed_mentions=NO_PINGS)
+    assert fake_discord.messages_in(public.id) == []
+
+
+async def test_threads_need_a_text_parent_and_valid_fields(
+    fake_discord: FakeDiscord, world: World, bot: TinyBot
+) -> None:
+    voice = world.guild.add_channel("Stand-up", type=ChannelType.VOICE)
+    general = bot.get_channel(world.general.id)
+    assert isinstance(general, discord.TextChannel)
+    thread = await general.create_thread(name="Pairs")
+    for parent_id in (voice.id, thread.id):
+        with pytest.raises(discord.HTTPException) as wrong_parent:
+            await bot.http.start_thread_without_message(
+                parent_id, name="Nested", auto_archive_duration=1440, type=12
+            )
+        assert (wrong_parent.value.status, wrong_parent.value.code) == (400, 50024)
+    for bad in ({"name": "x" * 101}, {"name": "ok", "auto_archive_duration": 90}):
+        with pytest.raises(discord.HTTPException) as invalid:
+            await general.create_thread(**bad)  # type: ignore[arg-type]
+        assert (invalid.value.status, invalid.value.code) == (400, 50035)
+    assert [t.name for t in fake_discord.threads_in(world.general)] == ["Pairs"]
+
+
+async def test_private_thread_visibility_and_invitable(
+    fake_discord: FakeDiscord, world: World
+) -> None:
+    mods_only = world.guild.add_thread(
+        world.general, "Mods only", owner_id=world.mod.id, invitable=False
+    )
+    mods_only.add_member(fake_discord.bot_user.id)
+    hidden = world.guild.add_thread(world.general, "Hidden", owner_id=world.mod.id)
+    async with fake_discord.run_bot(TinyBot(world.guild.id)) as running:
+        guild = running.get_guild(world.guild.id)
+        assert guild is not None and guild.get_thread(hidden.id) is None  # not in GUILD_CREATE
+        joined = guild.get_thread(mods_only.id)
+        assert joined is not None and not joined.invitable
+        with pytest.raises(discord.Forbidden) as not_owner:
+            await joined.add_user(discord.Object(world.member.id))
+        assert not_owner.value.code == 50013
+        with pytest.raises(discord.Forbidden) as invisible:
+            await running.fetch_channel(hidden.id)
+        assert invisible.value.code == 50001
+
+        bot_may_manage = Overwrite(running.user.id, type=1, allow=Permission.MANAGE_THREADS)
+        world.general.overwrites.append(bot_may_manage)
+        await joined.add_user(discord.Object(world.member.id))
+        assert world.member.id in mods_only.members
+        assert (await running.fetch_channel(hidden.id)).id == hidden.id
+
+
+async def test_thread_member_events_follow_intents(fake_discord: FakeDiscord, world: World) -> None:
+    public = world.guild.add_thread(
+        world.general, "Open Q&A", owner_id=world.mod.id, type=ChannelType.PUBLIC_THREAD
+    )
+    async with fake_discord.run_bot(TinyBot(world.guild.id)) as running:
+        thread = running.get_channel(public.id)
+        assert isinstance(thread, discord.Thread) and thread.me is None
+        joined = asyncio.ensure_future(running.wait_for("thread_join", timeout=3))
+        await thread.join()  # PUT /channels/{id}/thread-members/@me
+        assert (await joined).id == public.id and thread.me is not None
+        await thread.add_user(discord.Object(world.member.id))
+        await fake_discord.sync()
+        assert thread.members == []  # others' joins need the members intent
+
+    buddy = fake_discord.create_member(world.guild, "buddy")
+    intents = discord.Intents.default()
+    intents.members = True
+    async with fake_discord.run_bot(TinyBot(world.guild.id, intents)) as running:
+        thread = running.get_channel(public.id)
+        assert isinstance(thread, discord.Thread)
+        member_joined = asyncio.ensure_future(running.wait_for("thread_member_join", timeout=3))
+        await thread.add_user(discord.Object(buddy.id))
+        assert (await member_joined).id == buddy.id
+    assert list(public.members) == [world.mod.id, running.user.id, world.member.id, buddy.id]
 
 
 async def test_internet_is_blocked(fake_discord: FakeDiscord) -> None:

@@ -67,6 +67,7 @@ class Errors:
     CANNOT_EDIT_OTHERS = DiscordError(403, 50005, "Cannot edit a message authored by another user")
     CANNOT_DM = DiscordError(403, 50007, "Cannot send messages to this user")
     MISSING_PERMISSIONS = DiscordError(403, 50013, "Missing Permissions")
+    INVALID_CHANNEL_TYPE = DiscordError(400, 50024, "Cannot execute action on this channel type")
     INVALID_ROLE = DiscordError(400, 50028, "Invalid Role")
     INVALID_FORM_BODY = DiscordError(400, 50035, "Invalid Form Body")
     RATE_LIMITED = DiscordError(429, 0, "You are being rate limited.")

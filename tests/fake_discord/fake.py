@@ -29,6 +29,7 @@ from .payloads import (
     FakeGuild,
     FakeMember,
     FakeRole,
+    FakeThread,
     FakeUser,
     InteractionType,
     OptionType,
@@ -485,6 +486,17 @@ class FakeDiscord(FakeDiscordServer):
             m
             for m in self.messages.values()
             if m.channel_id == channel_id and (include_deleted or not m.deleted)
+        ]
+
+    def threads_in(self, channel: FakeChannel | int) -> list[FakeThread]:
+        """Threads whose parent is ``channel``, oldest first; ``thread.members`` maps
+        user ids to join timestamps."""
+        parent_id = channel if isinstance(channel, int) else channel.id
+        return [
+            thread
+            for guild in self.guilds.values()
+            for thread in guild.threads
+            if thread.parent_id == parent_id
         ]
 
     def dms_to(self, user: UserLike) -> list[StoredMessage]:

@@ -66,6 +66,9 @@ class Permission(enum.IntFlag):
     MANAGE_NICKNAMES = 1 << 27
     MANAGE_ROLES = 1 << 28
     USE_APPLICATION_COMMANDS = 1 << 31
+    MANAGE_THREADS = 1 << 34
+    CREATE_PUBLIC_THREADS = 1 << 35
+    CREATE_PRIVATE_THREADS = 1 << 36
     SEND_MESSAGES_IN_THREADS = 1 << 38
 
 
@@ -83,6 +86,8 @@ DEFAULT_EVERYONE_PERMISSIONS = int(
     | Permission.USE_EXTERNAL_EMOJIS
     | Permission.CHANGE_NICKNAME
     | Permission.USE_APPLICATION_COMMANDS
+    | Permission.CREATE_PUBLIC_THREADS
+    | Permission.CREATE_PRIVATE_THREADS
     | Permission.SEND_MESSAGES_IN_THREADS
 )
 """Roughly what a fresh Discord server grants @everyone."""
@@ -110,6 +115,8 @@ class ChannelType(enum.IntEnum):
     VOICE = 2
     CATEGORY = 4
     NEWS = 5
+    PUBLIC_THREAD = 11
+    PRIVATE_THREAD = 12
     FORUM = 15
 
 
@@ -274,6 +281,74 @@ class FakeChannel:
         }
 
 
+THREAD_ARCHIVE_MINUTES = (60, 1440, 4320, 10080)
+"""The only ``auto_archive_duration`` values Discord accepts."""
+
+
+@dataclass
+class FakeThread(FakeChannel):
+    """A thread: a channel whose permissions come from its ``parent_id`` channel.
+
+    ``members`` maps user ids to their join timestamps; Discord counts and lists only these
+    (for a private thread they are also the only ones who can see it).
+    """
+
+    type: int = ChannelType.PRIVATE_THREAD
+    owner_id: int = 0
+    invitable: bool = True
+    auto_archive_duration: int = 1440
+    rate_limit_per_user: int = 0
+    created_at: str = field(default_factory=iso_timestamp)
+    members: dict[int, str] = field(default_factory=dict)
+    message_count: int = 0
+    last_message_id: int | None = None
+
+    @property
+    def private(self) -> bool:
+        return self.type == ChannelType.PRIVATE_THREAD
+
+    def add_member(self, user_id: int) -> bool:
+        """Join ``user_id``; False if already a member (Discord then changes nothing)."""
+        if user_id in self.members:
+            return False
+        self.members[user_id] = iso_timestamp()
+        return True
+
+    def member_payload(self, user_id: int) -> JSON:
+        return {
+            "id": str(self.id),
+            "user_id": str(user_id),
+            "join_timestamp": self.members[user_id],
+            "flags": 0,
+        }
+
+    def payload(self) -> JSON:
+        metadata: JSON = {
+            "archived": False,
+            "auto_archive_duration": self.auto_archive_duration,
+            "archive_timestamp": self.created_at,
+            "locked": False,
+            "create_timestamp": self.created_at,
+        }
+        if self.private:
+            metadata["invitable"] = self.invitable
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "guild_id": str(self.guild_id),
+            "parent_id": str(self.parent_id),
+            "owner_id": str(self.owner_id),
+            "name": self.name,
+            "last_message_id": None if self.last_message_id is None else str(self.last_message_id),
+            "message_count": self.message_count,
+            "total_message_sent": self.message_count,
+            "member_count": len(self.members),
+            "rate_limit_per_user": self.rate_limit_per_user,
+            "flags": 0,
+            "thread_metadata": metadata,
+        }
+
+
 @dataclass
 class FakeMember:
     user: FakeUser
@@ -332,6 +407,15 @@ class FakeGuild:
     def text_channels(self) -> list[FakeChannel]:
         return [c for c in self.channels.values() if c.type == ChannelType.TEXT]
 
+    @property
+    def threads(self) -> list[FakeThread]:
+        """Threads live in ``channels`` (so routes find them) but Discord lists them apart."""
+        return [c for c in self.channels.values() if isinstance(c, FakeThread)]
+
+    @property
+    def non_thread_channels(self) -> list[FakeChannel]:
+        return [c for c in self.channels.values() if not isinstance(c, FakeThread)]
+
     @classmethod
     def create(cls, ids: Snowflakes, name: str, owner_id: int) -> FakeGuild:
         """A guild with just its @everyone role (whose id is the guild id, as on Discord)."""
@@ -385,13 +469,40 @@ class FakeGuild:
             name=name,
             type=type,
             guild_id=self.id,
-            position=len(self.channels),
+            position=len(self.non_thread_channels),
             parent_id=None if parent is None else parent.id,
             topic=topic,
             overwrites=list(overwrites),
         )
         self.channels[channel.id] = channel
         return channel
+
+    def add_thread(
+        self,
+        parent: FakeChannel,
+        name: str,
+        *,
+        owner_id: int,
+        type: int = ChannelType.PRIVATE_THREAD,
+        invitable: bool = True,
+        auto_archive_duration: int = 1440,
+        rate_limit_per_user: int = 0,
+    ) -> FakeThread:
+        """A thread under ``parent``, its owner already a member (as on Discord)."""
+        thread = FakeThread(
+            id=self.ids.next(),
+            name=name,
+            type=type,
+            guild_id=self.id,
+            parent_id=parent.id,
+            owner_id=owner_id,
+            invitable=invitable,
+            auto_archive_duration=auto_archive_duration,
+            rate_limit_per_user=rate_limit_per_user,
+        )
+        thread.add_member(owner_id)
+        self.channels[thread.id] = thread
+        return thread
 
     def add_member(
         self, user: FakeUser, roles: Iterable[FakeRole] = (), *, nick: str | None = None
@@ -430,6 +541,8 @@ class FakeGuild:
         if base & Permission.ADMINISTRATOR:
             return ALL_PERMISSIONS
         channel = self.channels.get(channel_id) if channel_id is not None else None
+        if isinstance(channel, FakeThread):  # threads have no overwrites of their own
+            channel = self.channels.get(channel.parent_id or 0)
         if channel is None:
             return base
         by_target = {(o.type, o.id): o for o in channel.overwrites}
@@ -448,8 +561,19 @@ class FakeGuild:
             base = (base & ~own.deny) | own.allow
         return base
 
-    def payload(self, members: Iterable[FakeMember]) -> JSON:
-        """A GUILD_CREATE body; the caller picks which members the session may see."""
+    def can_see_thread(self, user_id: int, thread: FakeThread) -> bool:
+        """VIEW_CHANNEL in the parent; a private thread also needs membership or MANAGE_THREADS."""
+        granted = self.permissions_for(user_id, thread.id)
+        if not granted & Permission.VIEW_CHANNEL:
+            return False
+        return (
+            not thread.private
+            or user_id in thread.members
+            or bool(granted & Permission.MANAGE_THREADS)
+        )
+
+    def payload(self, members: Iterable[FakeMember], viewer_id: int | None = None) -> JSON:
+        """A GUILD_CREATE body; the caller picks which members and whose threads it shows."""
         member_list = list(members)
         return {
             "id": str(self.id),
@@ -479,8 +603,12 @@ class FakeGuild:
             "member_count": len(self.members),
             "joined_at": iso_timestamp(),
             "members": [m.payload() for m in member_list],
-            "channels": [channel.payload() for channel in self.channels.values()],
-            "threads": [],
+            "channels": [channel.payload() for channel in self.non_thread_channels],
+            "threads": [
+                thread.payload()
+                for thread in self.threads
+                if viewer_id is not None and self.can_see_thread(viewer_id, thread)
+            ],
             "presences": [],
             "voice_states": [],
             "stage_instances": [],

@@ -360,6 +360,7 @@ class Action:
 
     kind: str
     """``message`` (new; see its ``source``), ``edit``, ``delete``, ``callback``,
-    ``role_add``, ``role_remove``, ``dm_open`` or ``commands`` (a sync)."""
+    ``role_add``, ``role_remove``, ``dm_open``, ``commands`` (a sync), ``thread`` (created)
+    or ``thread_member`` (``(thread, user_id)`` added)."""
     detail: Any
     at: float = field(default_factory=time.monotonic)

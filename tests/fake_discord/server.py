@@ -27,11 +27,13 @@ from .gateway import FakeGateway, GatewaySession, Intent
 from .payloads import (
     API_VERSION,
     JSON,
+    THREAD_ARCHIVE_MINUTES,
     ChannelType,
     FakeChannel,
     FakeGuild,
     FakeMember,
     FakeRole,
+    FakeThread,
     FakeUser,
     InteractionType,
     MessageFlag,
@@ -99,6 +101,7 @@ DM_APP_PERMISSIONS = int(
 
 _TRUTHY = {"1", "true", "True"}
 _COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+_THREAD_TYPES = (ChannelType.PUBLIC_THREAD, ChannelType.PRIVATE_THREAD)
 
 
 @dataclass
@@ -142,6 +145,22 @@ def command_problems(command: JSON) -> list[str]:
     elif not 1 <= len(name) <= 32:
         problems.append(f"context menu name {name!r} must be 1-32 characters")
     return problems + _option_problems(command.get("options", []), name)
+
+
+def thread_problems(body: JSON) -> list[str]:
+    """Discord's checks on ``POST /channels/{id}/threads`` (a thread without a message)."""
+    problems = []
+    if body.get("type", ChannelType.PRIVATE_THREAD) not in _THREAD_TYPES:
+        problems.append(f"thread type {body.get('type')!r} must be 11 (public) or 12 (private)")
+    name = body.get("name")
+    if not isinstance(name, str) or not 1 <= len(name) <= 100:
+        problems.append("thread name must be 1-100 characters")
+    if body.get("auto_archive_duration", 1440) not in THREAD_ARCHIVE_MINUTES:
+        problems.append(f"auto_archive_duration must be one of {THREAD_ARCHIVE_MINUTES}")
+    slowmode = body.get("rate_limit_per_user") or 0
+    if not isinstance(slowmode, int) or not 0 <= slowmode <= 21600:
+        problems.append("rate_limit_per_user must be 0-21600 seconds")
+    return problems
 
 
 def _option_problems(options: list[JSON], where: str) -> list[str]:
@@ -304,7 +323,7 @@ class FakeDiscordServer:
             members: Iterable[FakeMember] = guild.members.values()
         else:
             members = [guild.members[self.bot_user.id]]
-        return guild.payload(members)
+        return guild.payload(members, viewer_id=self.bot_user.id)
 
     def member_chunks(self, request: JSON, session: GatewaySession) -> list[JSON]:
         guild = self.guilds[int(request["guild_id"])]
@@ -369,6 +388,13 @@ class FakeDiscordServer:
             ("GET", "/channels/{channel_id}", self._get_channel, True),
             ("POST", "/channels/{channel_id}/messages", self._create_message, True),
             ("POST", "/channels/{channel_id}/typing", self._no_content, True),
+            ("POST", "/channels/{channel_id}/threads", self._create_thread, True),
+            (
+                "PUT",
+                "/channels/{channel_id}/thread-members/{user_id}",
+                self._add_thread_member,
+                True,
+            ),
             ("GET", "/channels/{channel_id}/messages", self._channel_history, True),
             ("GET", messages, self._get_message, True),
             ("PATCH", messages, self._edit_message, True),
@@ -512,6 +538,15 @@ class FakeDiscordServer:
             raise Errors.UNKNOWN_MESSAGE.exception()
         return message, channel, guild
 
+    def _require_thread_access(self, guild: FakeGuild | None, channel: FakeChannel) -> None:
+        """A private thread the bot neither joined nor moderates is invisible to it."""
+        if (
+            guild is not None
+            and isinstance(channel, FakeThread)
+            and not guild.can_see_thread(self.bot_user.id, channel)
+        ):
+            raise Errors.MISSING_ACCESS.exception("the bot cannot see this thread")
+
     def _require_bot_permission(
         self, guild: FakeGuild | None, channel: FakeChannel | None, needed: int
     ) -> None:
@@ -564,6 +599,9 @@ class FakeDiscordServer:
             message.replied_user_id = None if referenced is None else int(referenced.author["id"])
             message.type = 19
         self.messages[message.id] = message
+        if isinstance(channel, FakeThread):
+            channel.message_count += 1
+            channel.last_message_id = message.id
         self._act("message", message)
         return message
 
@@ -861,7 +899,9 @@ class FakeDiscordServer:
         return self._delete(self._webhook_message(api)[1])
 
     async def _get_channel(self, api: ApiRequest) -> web.Response:
-        return self._json(self._channel(api.int_param("channel_id"))[0].payload())
+        channel, guild = self._channel(api.int_param("channel_id"))
+        self._require_thread_access(guild, channel)
+        return self._json(channel.payload())
 
     async def _create_message(self, api: ApiRequest) -> web.Response:
         channel, guild = self._channel(api.int_param("channel_id"))
@@ -869,7 +909,12 @@ class FakeDiscordServer:
             if self.closed_dms.get(channel.recipients[0].id) is not None:
                 raise Errors.CANNOT_DM.exception()
         else:
-            needed = Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES
+            self._require_thread_access(guild, channel)
+            needed = Permission.VIEW_CHANNEL | (
+                Permission.SEND_MESSAGES_IN_THREADS
+                if isinstance(channel, FakeThread)
+                else Permission.SEND_MESSAGES
+            )
             if api.files:
                 needed |= Permission.ATTACH_FILES
             self._require_bot_permission(guild, channel, needed)
@@ -877,6 +922,71 @@ class FakeDiscordServer:
         intent = Intent.DIRECT_MESSAGES if guild is None else Intent.GUILD_MESSAGES
         self.gateway.dispatch_if(intent, "MESSAGE_CREATE", message.payload())
         return self._json(message.payload())
+
+    async def _create_thread(self, api: ApiRequest) -> web.Response:
+        """Start a thread without a message; the bot becomes its owner and first member."""
+        parent, guild = self._channel(api.int_param("channel_id"))
+        if guild is None or parent.type != ChannelType.TEXT:
+            raise Errors.INVALID_CHANNEL_TYPE.exception(
+                "threads without a message need a text channel"
+            )
+        body = api.json
+        problems = thread_problems(body)
+        if problems:
+            raise Errors.INVALID_FORM_BODY.exception("; ".join(problems))
+        kind = body.get("type", ChannelType.PRIVATE_THREAD)
+        create = (
+            Permission.CREATE_PRIVATE_THREADS
+            if kind == ChannelType.PRIVATE_THREAD
+            else Permission.CREATE_PUBLIC_THREADS
+        )
+        self._require_bot_permission(guild, parent, Permission.VIEW_CHANNEL | create)
+        thread = guild.add_thread(
+            parent,
+            body["name"],
+            owner_id=self.bot_user.id,
+            type=kind,
+            invitable=bool(body.get("invitable", True)),
+            auto_archive_duration=body.get("auto_archive_duration", 1440),
+            rate_limit_per_user=body.get("rate_limit_per_user") or 0,
+        )
+        self._act("thread", thread)
+        self.gateway.dispatch_if(
+            Intent.GUILDS, "THREAD_CREATE", {**thread.payload(), "newly_created": True}
+        )
+        return self._json(thread.payload(), status=201)
+
+    async def _add_thread_member(self, api: ApiRequest) -> web.Response:
+        """Add a guild member (or ``@me``) to a thread; on a private thread that is not
+        ``invitable`` only its owner or a MANAGE_THREADS holder may add others."""
+        thread, guild = self._channel(api.int_param("channel_id"))
+        if guild is None or not isinstance(thread, FakeThread):
+            raise Errors.INVALID_CHANNEL_TYPE.exception("not a thread")
+        self._require_thread_access(guild, thread)
+        raw_user = api.params["user_id"]
+        user_id = self.bot_user.id if raw_user == "@me" else int(raw_user)
+        if user_id not in guild.members:
+            raise Errors.UNKNOWN_MEMBER.exception()
+        if user_id != self.bot_user.id:
+            self._require_bot_permission(
+                guild, thread, Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES_IN_THREADS
+            )
+            if thread.private and not thread.invitable and thread.owner_id != self.bot_user.id:
+                self._require_bot_permission(guild, thread, Permission.MANAGE_THREADS)
+        if thread.add_member(user_id):
+            self._act("thread_member", (thread, user_id))
+            # Without the members intent Discord only reports the bot's own joins.
+            self.gateway.dispatch_if(
+                Intent.GUILDS if user_id == self.bot_user.id else Intent.GUILD_MEMBERS,
+                "THREAD_MEMBERS_UPDATE",
+                {
+                    "id": str(thread.id),
+                    "guild_id": str(guild.id),
+                    "member_count": len(thread.members),
+                    "added_members": [thread.member_payload(user_id)],
+                },
+            )
+        return web.Response(status=204)
 
     async def _channel_history(self, api: ApiRequest) -> web.Response:
         """Newest first, honouring ``limit``/``before``/``after`` like ``channel.history()``."""
@@ -922,7 +1032,7 @@ class FakeDiscordServer:
         return self._json([role.payload() for role in self._guild(api).roles.values()])
 
     async def _get_guild_channels(self, api: ApiRequest) -> web.Response:
-        return self._json([channel.payload() for channel in self._guild(api).channels.values()])
+        return self._json([channel.payload() for channel in self._guild(api).non_thread_channels])
 
     async def _get_member(self, api: ApiRequest) -> web.Response:
         return self._json(self._guild_member(api)[1].payload())
