@@ -203,3 +203,20 @@ async def test_weekly_digest_names_only_opted_in_members_and_pings_nobody(fake_d
         await scheduler_round(bot)
         await scheduler_round(bot)
         assert len(fake_discord.messages_in(channel)) == 2
+
+
+async def test_buddies_meet_in_a_private_thread_of_the_buddy_channel(fake_discord: FakeDiscord,
+                                                                     run_coach: RunBot, guild: FakeGuild,
+                                                                     alice: FakeMember, mod: FakeMember) -> None:
+    bob = fake_discord.create_member(guild, "bob")
+    lounge = guild.add_channel("study-lounge")
+    async with run_coach(CHECKIN_POLL_SECONDS="0"):
+        config = await (await fake_discord.slash(guild, mod, "coach config", buddy_channel=lounge)).final_message()
+        assert f"Buddy introductions: <#{lounge.id}>" in config.embeds[0]["description"]
+        await (await fake_discord.slash(guild, alice, "buddy find")).final_message()
+        matched = await (await fake_discord.slash(guild, bob, "buddy find")).final_message()
+        (thread,) = fake_discord.threads_in(lounge)
+        assert thread.type == 12 and f"<#{thread.id}>" in matched.embeds[0]["description"]
+        (hello,) = fake_discord.messages_in(thread)
+        assert hello.pings == {f"user:{alice.id}", f"user:{bob.id}"}
+        assert sent_to(fake_discord, alice) == sent_to(fake_discord, bob) == []  # no DMs needed
