@@ -34,8 +34,11 @@ def render_checkin(content: CheckinContent) -> str:
     if step.milestone is None:
         lines.append("Every milestone of your track is done. Congratulations!")
     else:
-        lines += ["", f"Next: {step.milestone.title} [{step.milestone.id}]",
-                  *(f"  [ ] {s}" for s in step.milestone.steps)]
+        lines += [
+            "",
+            f"Next: {step.milestone.title} [{step.milestone.id}]",
+            *(f"  [ ] {s}" for s in step.milestone.steps),
+        ]
     if content.goals_soon:
         lines += ["", "Goals due soon:", *(f"  - {goal_text(g)}" for g in content.goals_soon)]
     if content.suggested is not None:
@@ -63,7 +66,9 @@ def _goal(session: ChatSession, progress: LocalProgress, args: str) -> None:
     except ValueError:
         raise CoachingError("Usage: /goal N YYYY-MM-DD [noremind], for example /goal 3 2027-03-01") from None
     remind = flag.strip().lower() != "noremind"
-    goal = progress.run(lambda _: progress.coaching.set_goal(LOCAL_GUILD_ID, member, milestone_id, day, remind))
+    goal = progress.run(
+        lambda _: progress.coaching.set_goal(LOCAL_GUILD_ID, member, milestone_id, day, remind)
+    )
     session.say(f"Goal set: {goal_text(goal)}.")
 
 

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_CHOICES = 25
-DM_PER_SECOND = 20.0  # well under Discord's global limit of 50 requests/s (a DM may need two)
+DM_PER_SECOND = 20.0  # a DM is two requests at most: 40/s, under Discord's global limit of 50/s
 CANNOT_DM = 50007  # Discord's error code for "Cannot send messages to this user"
 Every = Literal["weekly", "fortnightly"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -89,8 +89,11 @@ class CheckinButton(
 
     def __init__(self, action: str, guild_id: int) -> None:
         label, emoji, style = self.LOOKS[action]
-        super().__init__(discord.ui.Button(label=label, emoji=emoji, style=style,
-                                           custom_id=f"coach:checkin:{action}:{guild_id}"))
+        super().__init__(
+            discord.ui.Button(
+                label=label, emoji=emoji, style=style, custom_id=f"coach:checkin:{action}:{guild_id}"
+            )
+        )
         self.action = action
         self.guild_id = guild_id
 
@@ -108,23 +111,27 @@ class CheckinButton(
             # in a server where they set check-ins up
             await interaction.response.send_message(
                 embed=notice("This check-in belongs to a server where you have no check-ins.", ok=False),
-                ephemeral=True)
+                ephemeral=True,
+            )
             return
         if self.action == "done":
             result = await coaching.did_it(self.guild_id, member_id)
             summary = await coach_of(interaction).progress.summary(self.guild_id, member_id)
-            await interaction.response.send_message(embed=completion_embed(result, summary.current),
-                                                    ephemeral=interaction.guild_id is not None)
+            await interaction.response.send_message(
+                embed=completion_embed(result, summary.current), ephemeral=interaction.guild_id is not None
+            )
         elif self.action == "snooze":
             until = await coaching.snooze(self.guild_id, member_id)
             await interaction.response.send_message(
                 embed=notice(f"💤 Snoozed: your next check-in is {when_text(until)}."),
-                ephemeral=interaction.guild_id is not None)
+                ephemeral=interaction.guild_id is not None,
+            )
         elif self.action == "stop":
             await coaching.checkin_off(self.guild_id, member_id)
             await interaction.response.send_message(
                 embed=notice("🔕 Check-ins stopped. `/checkin on` starts them again whenever you like."),
-                ephemeral=interaction.guild_id is not None)
+                ephemeral=interaction.guild_id is not None,
+            )
         elif self.action == "stuck":
             await self._stuck(interaction)
         else:
@@ -142,15 +149,17 @@ class CheckinButton(
         if help_channel is not None:
             lines.append("\nOr ask the community: I can post your question in the server's help channel.")
             view.add_item(CheckinButton("ask", self.guild_id))
-        await interaction.response.send_message(embed=notice("\n".join(lines)), view=view,
-                                                ephemeral=interaction.guild_id is not None)
+        await interaction.response.send_message(
+            embed=notice("\n".join(lines)), view=view, ephemeral=interaction.guild_id is not None
+        )
 
 
 class HelpQuestion(discord.ui.Modal, title="Ask the community"):
-    """"I'm stuck": the member's question, posted in the help channel moderators chose."""
+    """ "I'm stuck": the member's question, posted in the help channel moderators chose."""
 
     question: discord.ui.TextInput[HelpQuestion] = discord.ui.TextInput(
-        label="Your question", style=discord.TextStyle.paragraph, max_length=HELP_QUESTION_MAX)
+        label="Your question", style=discord.TextStyle.paragraph, max_length=HELP_QUESTION_MAX
+    )
 
     def __init__(self, guild_id: int, milestone_title: str) -> None:
         super().__init__()
@@ -163,10 +172,13 @@ class HelpQuestion(discord.ui.Modal, title="Ask the community"):
         channel = guild.get_channel(settings.help_channel_id) if guild and settings.help_channel_id else None
         if not isinstance(channel, discord.abc.Messageable):
             await interaction.response.send_message(
-                embed=notice("The server has no help channel set up any more.", ok=False))
+                embed=notice("The server has no help channel set up any more.", ok=False)
+            )
             return
-        text = (f"🙋 {interaction.user.mention} is working on **{clip(self.milestone_title, 100)}** and asks:\n"
-                f"> {quote(str(self.question.value), HELP_QUESTION_MAX)}")
+        text = (
+            f"🙋 {interaction.user.mention} is working on **{clip(self.milestone_title, 100)}** and asks:\n"
+            f"> {quote(str(self.question.value), HELP_QUESTION_MAX)}"
+        )
         await channel.send(text, allowed_mentions=NO_PINGS)
         await interaction.response.send_message(embed=notice("Posted in the help channel. Good luck!"))
 
@@ -233,12 +245,17 @@ class Coaching(commands.Cog):
     async def send_due(self, message: DueMessage) -> None:
         """DM one due check-in or reminder; a closed DM turns check-ins off and is remembered."""
         try:
-            user = self.bot.get_user(message.member_id) or await self.bot.fetch_user(message.member_id)
             if message.checkin is not None:
-                view = checkin_view(message.guild_id)
-                await user.send(embed=checkin_embed(message.checkin), view=view, allowed_mentions=NO_PINGS)
+                await self.dm(
+                    message.member_id,
+                    embed=checkin_embed(message.checkin),
+                    view=checkin_view(message.guild_id),
+                    allowed_mentions=NO_PINGS,
+                )
             else:
-                await user.send(embed=reminders_embed(message.reminders), allowed_mentions=NO_PINGS)
+                await self.dm(
+                    message.member_id, embed=reminders_embed(message.reminders), allowed_mentions=NO_PINGS
+                )
         except discord.HTTPException as exc:
             if _cannot_dm(exc) or isinstance(exc, discord.NotFound):
                 await self.bot.coach.coaching.dm_closed(message.member_id)
@@ -246,6 +263,11 @@ class Coaching(commands.Cog):
                 log.info("check-ins of member %s turned off: DMs closed", message.member_id)
             else:
                 log.warning("could not send a check-in to member %s: %s", message.member_id, exc)
+
+    async def dm(self, member_id: int, **message: Any) -> None:
+        """Open (or reuse) the DM channel by id and send: two requests at most, no user lookup."""
+        channel = await self.bot.create_dm(discord.Object(member_id))
+        await channel.send(**message)
 
     async def post_digest(self, due: DueDigest) -> None:
         guild = self.bot.get_guild(due.guild_id)
@@ -266,8 +288,10 @@ class Coaching(commands.Cog):
             return
         self.notices.discard(interaction.user.id)
         await self.bot.coach.coaching.notice_given(interaction.user.id)
-        text = ("I turned your check-ins off because I couldn't send you a direct message. Allow DMs from "
-                "this server (Privacy Settings), then `/checkin on` starts them again.")
+        text = (
+            "I turned your check-ins off because I couldn't send you a direct message. Allow DMs from "
+            "this server (Privacy Settings), then `/checkin on` starts them again."
+        )
         try:
             await interaction.followup.send(embed=notice(text, ok=False), ephemeral=True)
         except discord.HTTPException:
@@ -275,68 +299,107 @@ class Coaching(commands.Cog):
 
     # -- autocomplete ------------------------------------------------------------------------
 
-    async def date_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        today = await coach_of(interaction).coaching.local_today(guild_id_of(interaction), interaction.user.id)
-        offers = [("in 2 weeks", today + timedelta(weeks=2)), ("in 1 month", _months_later(today, 1)),
-                  ("in 3 months", _months_later(today, 3)), ("in 6 months", _months_later(today, 6))]
-        choices = [app_commands.Choice(name=f"{label} ({day:%Y-%m-%d})", value=day.isoformat())
-                   for label, day in offers]
+    async def date_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        today = await coach_of(interaction).coaching.local_today(
+            guild_id_of(interaction), interaction.user.id
+        )
+        offers = [
+            ("in 2 weeks", today + timedelta(weeks=2)),
+            ("in 1 month", _months_later(today, 1)),
+            ("in 3 months", _months_later(today, 3)),
+            ("in 6 months", _months_later(today, 6)),
+        ]
+        choices = [
+            app_commands.Choice(name=f"{label} ({day:%Y-%m-%d})", value=day.isoformat())
+            for label, day in offers
+        ]
         typed = current.strip()[:10]
         if typed and _parse_day(typed) is not None:
             choices.insert(0, app_commands.Choice(name=typed, value=typed))
         return choices
 
-    async def zone_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def zone_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in matching_zones(current[:64], MAX_CHOICES)]
 
-    async def milestone_choices(self, interaction: discord.Interaction,
-                                current: str) -> list[app_commands.Choice[str]]:
+    async def milestone_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         roadmap = self.bot.get_cog("Roadmap")
         return await roadmap.milestone_choices(interaction, current) if roadmap else []  # type: ignore[attr-defined]
 
     # -- /goal -------------------------------------------------------------------------------
 
     @goal.command(name="set", description="Set a target date for a milestone")
-    @app_commands.describe(milestone="The milestone (start typing)", date="YYYY-MM-DD",
-                           remind="Remind me 3 days before and on the day (default: yes)")
+    @app_commands.describe(
+        milestone="The milestone (start typing)",
+        date="YYYY-MM-DD",
+        remind="Remind me 3 days before and on the day (default: yes)",
+    )
     @app_commands.autocomplete(milestone=milestone_choices, date=date_choices)
-    async def goal_set(self, interaction: discord.Interaction, milestone: str,
-                       date: app_commands.Range[str, 1, 40], remind: bool = True) -> None:
+    async def goal_set(
+        self,
+        interaction: discord.Interaction,
+        milestone: str,
+        date: app_commands.Range[str, 1, 40],
+        remind: bool = True,
+    ) -> None:
         day = _parse_day(date)
         if day is None:
             raise CoachingError(f"{quote(date, 40)} is not a date: use YYYY-MM-DD, e.g. 2027-03-01")
-        goal = await coach_of(interaction).coaching.set_goal(guild_id_of(interaction), interaction.user.id,
-                                                             milestone, day, remind)
+        goal = await coach_of(interaction).coaching.set_goal(
+            guild_id_of(interaction), interaction.user.id, milestone, day, remind
+        )
         extra = " I'll remind you 3 days before and on the day (by DM)." if remind else ""
         await interaction.response.send_message(
-            embed=notice(f"Goal set for **{goal.milestone.title}**: {goal_label(goal)}.{extra}"), ephemeral=True)
+            embed=notice(f"Goal set for **{goal.milestone.title}**: {goal_label(goal)}.{extra}"),
+            ephemeral=True,
+        )
 
     @goal.command(name="clear", description="Remove a milestone's target date")
     @app_commands.describe(milestone="The milestone (start typing)")
     @app_commands.autocomplete(milestone=milestone_choices)
     async def goal_clear(self, interaction: discord.Interaction, milestone: str) -> None:
-        cleared = await coach_of(interaction).coaching.clear_goal(guild_id_of(interaction), interaction.user.id,
-                                                                  milestone)
+        cleared = await coach_of(interaction).coaching.clear_goal(
+            guild_id_of(interaction), interaction.user.id, milestone
+        )
         text = "Goal removed." if cleared else "That milestone had no goal; nothing changed."
         await interaction.response.send_message(embed=notice(text, ok=cleared), ephemeral=True)
 
     # -- /checkin ----------------------------------------------------------------------------
 
     @checkin.command(name="on", description="Get a check-in by DM every week or fortnight")
-    @app_commands.describe(every="How often (default: weekly)", day="Which day (default: Monday)",
-                           hour="Hour of the day in your time zone, 0-23 (default: 9)")
-    async def checkin_on(self, interaction: discord.Interaction, every: Every = "weekly",
-                         day: Weekday = "monday", hour: app_commands.Range[int, 0, 23] = 9) -> None:
+    @app_commands.describe(
+        every="How often (default: weekly)",
+        day="Which day (default: Monday)",
+        hour="Hour of the day in your time zone, 0-23 (default: 9)",
+    )
+    async def checkin_on(
+        self,
+        interaction: discord.Interaction,
+        every: Every = "weekly",
+        day: Weekday = "monday",
+        hour: app_commands.Range[int, 0, 23] = 9,
+    ) -> None:
         record = await coach_of(interaction).coaching.checkin_on(
-            guild_id_of(interaction), interaction.user.id, every, WEEKDAYS.index(day), hour)
+            guild_id_of(interaction), interaction.user.id, every, WEEKDAYS.index(day), hour
+        )
         self.notices.discard(interaction.user.id)
         await interaction.response.send_message(
-            embed=notice(checkin_settings_text(record) + "\nTime zone: `/checkin timezone`. Stop: `/checkin off`."),
-            ephemeral=True)
+            embed=notice(
+                checkin_settings_text(record) + "\nTime zone: `/checkin timezone`. Stop: `/checkin off`."
+            ),
+            ephemeral=True,
+        )
 
     @checkin.command(name="off", description="Stop your check-ins")
     async def checkin_off(self, interaction: discord.Interaction) -> None:
-        stopped = await coach_of(interaction).coaching.checkin_off(guild_id_of(interaction), interaction.user.id)
+        stopped = await coach_of(interaction).coaching.checkin_off(
+            guild_id_of(interaction), interaction.user.id
+        )
         text = "🔕 Check-ins stopped." if stopped else "Your check-ins were already off."
         await interaction.response.send_message(embed=notice(text), ephemeral=True)
 
@@ -350,15 +413,19 @@ class Coaching(commands.Cog):
         embed = checkin_embed(content)
         if settings is None:
             embed.set_footer(text="Want this by DM every week? /checkin on")
-        await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING, ephemeral=True)
+        await interaction.response.send_message(
+            embed=embed, view=view or discord.utils.MISSING, ephemeral=True
+        )
 
     @checkin.command(name="timezone", description="Your time zone for check-ins and goals")
     @app_commands.describe(zone="An IANA name such as Europe/Berlin or America/New_York (start typing)")
     @app_commands.autocomplete(zone=zone_choices)
-    async def checkin_timezone(self, interaction: discord.Interaction,
-                               zone: app_commands.Range[str, 1, 64]) -> None:
-        record = await coach_of(interaction).coaching.set_timezone(guild_id_of(interaction), interaction.user.id,
-                                                                   zone)
+    async def checkin_timezone(
+        self, interaction: discord.Interaction, zone: app_commands.Range[str, 1, 64]
+    ) -> None:
+        record = await coach_of(interaction).coaching.set_timezone(
+            guild_id_of(interaction), interaction.user.id, zone
+        )
         text = f"Time zone set to **{record.zone}**."
         if record.on:
             text += " " + checkin_settings_text(record)
@@ -385,10 +452,14 @@ class Coaching(commands.Cog):
         coaching = coach_of(interaction).coaching
         outcome = await coaching.find_buddy(guild.id, interaction.user.id, still_here)
         if outcome.pair is None:
-            text = ("You're on the list. When another member on your step asks, I'll introduce you both. "
-                    "`/buddy leave` takes you off the list.")
+            text = (
+                "You're on the list. When another member on your step asks, I'll introduce you both. "
+                "`/buddy leave` takes you off the list."
+            )
         elif outcome.already:
-            text = f"Your study buddy is <@{outcome.pair.other(interaction.user.id)}>. `/buddy leave` ends it."
+            text = (
+                f"Your study buddy is <@{outcome.pair.other(interaction.user.id)}>. `/buddy leave` ends it."
+            )
         else:
             text = await self.introduce(guild, outcome.pair)
         await interaction.followup.send(embed=notice(text), ephemeral=True, allowed_mentions=NO_PINGS)
@@ -398,15 +469,22 @@ class Coaching(commands.Cog):
         coaching = self.bot.coach.coaching
         settings = await coaching.guild_settings(guild.id)
         a, b = pair.member_a, pair.member_b
-        hello = (f"👋 <@{a}> and <@{b}>: you're study buddies! You are working on the same part of the "
-                 "roadmap. Say hi, share your next step (`/next`) and pick a time to check in on each other.")
-        both = discord.AllowedMentions(everyone=False, roles=False, replied_user=False,
-                                       users=[discord.Object(a), discord.Object(b)])
+        hello = (
+            f"👋 <@{a}> and <@{b}>: you're study buddies! You are working on the same part of the "
+            "roadmap. Say hi, share your next step (`/next`) and pick a time to check in on each other."
+        )
+        both = discord.AllowedMentions(
+            everyone=False, roles=False, replied_user=False, users=[discord.Object(a), discord.Object(b)]
+        )
         channel = guild.get_channel(settings.buddy_channel_id) if settings.buddy_channel_id else None
         if isinstance(channel, discord.TextChannel):
             try:
-                thread = await channel.create_thread(name="Study buddies", type=discord.ChannelType.private_thread,
-                                                     invitable=False, reason="IT PM Coach study buddies")
+                thread = await channel.create_thread(
+                    name="Study buddies",
+                    type=discord.ChannelType.private_thread,
+                    invitable=False,
+                    reason="IT PM Coach study buddies",
+                )
                 await thread.send(hello, allowed_mentions=both)
                 await coaching.set_pair_thread(pair, thread.id)
                 return f"Matched! Say hi in {thread.mention}."
@@ -414,13 +492,18 @@ class Coaching(commands.Cog):
                 log.warning("could not open a buddy thread in guild %s: %s", guild.id, exc)
         for member_id in (a, b):
             try:
-                user = self.bot.get_user(member_id) or await self.bot.fetch_user(member_id)
-                await user.send(f"{hello}\n(From the server **{discord.utils.escape_markdown(guild.name)}**.)",
-                                allowed_mentions=ping_only(discord.Object(pair.other(member_id))))
+                server = discord.utils.escape_markdown(guild.name)
+                await self.dm(
+                    member_id,
+                    content=f"{hello}\n(From the server **{server}**.)",
+                    allowed_mentions=ping_only(discord.Object(pair.other(member_id))),
+                )
             except discord.HTTPException:
                 await coaching.buddy_intro_failed(pair, member_id)
-                return ("I found a buddy but couldn't reach them by DM, so you're back on the list. "
-                        "Make sure your own DMs from this server are open too.")
+                return (
+                    "I found a buddy but couldn't reach them by DM, so you're back on the list. "
+                    "Make sure your own DMs from this server are open too."
+                )
         return "Matched! I've introduced you both by DM."
 
     @buddy.command(name="leave", description="End your study-buddy pairing, or stop waiting for one")

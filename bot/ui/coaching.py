@@ -21,8 +21,13 @@ def goal_label(goal: GoalView) -> str:
     when = f"{goal.due_on:%d %b %Y}"
     if goal.done_on is not None:
         early = (goal.due_on - goal.done_on).days
-        verdict = (f"{early} day{'s' if early != 1 else ''} early" if early > 0
-                   else "on time" if early == 0 else f"{-early} day{'s' if early != -1 else ''} late")
+        verdict = (
+            f"{early} day{'s' if early != 1 else ''} early"
+            if early > 0
+            else "on time"
+            if early == 0
+            else f"{-early} day{'s' if early != -1 else ''} late"
+        )
         return f"🎯 {when} · done {goal.done_on:%d %b %Y}, {verdict}"
     if goal.days_left < 0:
         late = -goal.days_left
@@ -55,17 +60,22 @@ def checkin_embed(content: CheckinContent) -> discord.Embed:
     else:
         lines.append(f"**Next: {step.milestone.title}**")
         lines += [f"☐ {s}" for s in step.milestone.steps]
-    embed = discord.Embed(title=f"🗓️ Your check-in · {track.track.title}", colour=COLOUR,
-                          description=clip("\n".join(lines), EMBED_DESCRIPTION))
+    embed = discord.Embed(
+        title=f"🗓️ Your check-in · {track.track.title}",
+        colour=COLOUR,
+        description=clip("\n".join(lines), EMBED_DESCRIPTION),
+    )
     if content.reminders:
         embed.add_field(name="⏰ Goal reminders", value=goals_field(content.reminders), inline=False)
     others = [g for g in content.goals_soon if g not in content.reminders]
     if others:
         embed.add_field(name="Goals due soon", value=goals_field(others), inline=False)
     if content.suggested is not None:
-        embed.add_field(name="📖 Worth a read this week",
-                        value=clip(f"{content.suggested.title} (`/topic {content.suggested.id}`)", EMBED_FIELD),
-                        inline=False)
+        embed.add_field(
+            name="📖 Worth a read this week",
+            value=clip(f"{content.suggested.title} (`/topic {content.suggested.id}`)", EMBED_FIELD),
+            inline=False,
+        )
     embed.set_footer(text="✅ marks your next milestone done · 💤 skips a week · 🔕 stops check-ins")
     return fit(embed)
 
@@ -80,14 +90,17 @@ def checkin_settings_text(record: CheckinRecord) -> str:
     if not record.on or record.next_due_at is None:
         return "Your check-ins are off. `/checkin on` starts them."
     every = "every week" if record.cadence == "weekly" else "every other week"
-    return (f"Check-ins {every} on {WEEKDAYS[record.weekday].title()} at {record.hour:02d}:00 ({record.zone}). "
-            f"Next one: {discord.utils.format_dt(record.next_due_at, 'F')}.")
+    return (
+        f"Check-ins {every} on {WEEKDAYS[record.weekday].title()} at {record.hour:02d}:00 ({record.zone}). "
+        f"Next one: {discord.utils.format_dt(record.next_due_at, 'F')}."
+    )
 
 
 def digest_embed(digest: Digest, names: Mapping[int, str]) -> discord.Embed:
     lines = digest_lines(digest, names)
-    embed = discord.Embed(title=lines[0].strip("*"), colour=COLOUR,
-                          description=clip("\n".join(lines[2:]), EMBED_DESCRIPTION))
+    embed = discord.Embed(
+        title=lines[0].strip("*"), colour=COLOUR, description=clip("\n".join(lines[2:]), EMBED_DESCRIPTION)
+    )
     return fit(embed)
 
 

@@ -41,41 +41,64 @@ async def scheduler_round(bot: CoachBot) -> None:
     await cog.scheduler()  # type: ignore[attr-defined]
 
 
-async def test_goal_set_shows_on_roadmap_next_and_progress(fake_discord: FakeDiscord, run_coach: RunBot,
-                                                           guild: FakeGuild, alice: FakeMember) -> None:
+async def test_goal_set_shows_on_roadmap_next_and_progress(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach(CHECKIN_POLL_SECONDS="0") as bot:
         controlled(bot)
-        offered = (await (await fake_discord.autocomplete(guild, alice, "goal set", focused="date", date="",
-                                                           milestone="understand-the-role")).response()).choices
-        assert [c["name"] for c in offered][:3] == ["in 2 weeks (2026-12-16)", "in 1 month (2027-01-02)",
-                                                    "in 3 months (2027-03-02)"]
-        reply = await (await fake_discord.slash(guild, alice, "goal set", milestone="understand-the-role",
-                                                date="2026-12-16")).final_message()
+        offered = (
+            await (
+                await fake_discord.autocomplete(
+                    guild, alice, "goal set", focused="date", date="", milestone="understand-the-role"
+                )
+            ).response()
+        ).choices
+        assert [c["name"] for c in offered][:3] == [
+            "in 2 weeks (2026-12-16)",
+            "in 1 month (2027-01-02)",
+            "in 3 months (2027-03-02)",
+        ]
+        reply = await (
+            await fake_discord.slash(
+                guild, alice, "goal set", milestone="understand-the-role", date="2026-12-16"
+            )
+        ).final_message()
         assert reply.ephemeral and "14 days left" in reply.embeds[0]["description"]
         roadmap = await (await fake_discord.slash(guild, alice, "roadmap")).final_message()
         assert "🎯 16 Dec 2026 · 14 days left" in roadmap.embeds[0]["description"]
         nxt = await (await fake_discord.slash(guild, alice, "next")).final_message()
-        assert {"name": "Your goal", "value": "🎯 16 Dec 2026 · 14 days left", "inline": False} in nxt.embeds[0][
-            "fields"]
+        assert {"name": "Your goal", "value": "🎯 16 Dec 2026 · 14 days left", "inline": False} in nxt.embeds[
+            0
+        ]["fields"]
         progress = await (await fake_discord.slash(guild, alice, "progress")).final_message()
         goals = next(f["value"] for f in progress.embeds[0]["fields"] if f["name"] == "Goals")
         assert "14 days left" in goals
-        bad = await (await fake_discord.slash(guild, alice, "goal set", milestone="understand-the-role",
-                                              date="next tuesday @everyone")).final_message()
+        bad = await (
+            await fake_discord.slash(
+                guild, alice, "goal set", milestone="understand-the-role", date="next tuesday @everyone"
+            )
+        ).final_message()
         assert bad.ephemeral and "is not a date" in bad.embeds[0]["description"] and not bad.pings
-        past = await (await fake_discord.slash(guild, alice, "goal set", milestone="understand-the-role",
-                                               date="2020-01-01")).final_message()
+        past = await (
+            await fake_discord.slash(
+                guild, alice, "goal set", milestone="understand-the-role", date="2020-01-01"
+            )
+        ).final_message()
         assert "in the past" in past.embeds[0]["description"]
-        cleared = await (await fake_discord.slash(guild, alice, "goal clear",
-                                                  milestone="understand-the-role")).final_message()
+        cleared = await (
+            await fake_discord.slash(guild, alice, "goal clear", milestone="understand-the-role")
+        ).final_message()
         assert "Goal removed" in cleared.embeds[0]["description"]
 
 
-async def test_check_in_by_dm_and_its_buttons(fake_discord: FakeDiscord, run_coach: RunBot,
-                                              guild: FakeGuild, alice: FakeMember) -> None:
+async def test_check_in_by_dm_and_its_buttons(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach(CHECKIN_POLL_SECONDS="0") as bot:
         clock = controlled(bot)
-        on = await (await fake_discord.slash(guild, alice, "checkin on", day="thursday", hour=9)).final_message()
+        on = await (
+            await fake_discord.slash(guild, alice, "checkin on", day="thursday", hour=9)
+        ).final_message()
         assert "every week on Thursday at 09:00 (UTC)" in on.embeds[0]["description"]
         await scheduler_round(bot)
         assert sent_to(fake_discord, alice) == []  # not due yet
@@ -87,31 +110,42 @@ async def test_check_in_by_dm_and_its_buttons(fake_discord: FakeDiscord, run_coa
         checkin = dms[0]
         assert checkin.embeds[0]["title"].startswith("🗓️ Your check-in")
         assert "Understand the IT PM role" in checkin.embeds[0]["description"]
-        assert checkin.custom_ids == [f"coach:checkin:{a}:{guild.id}" for a in ("done", "snooze", "stuck", "stop")]
+        assert checkin.custom_ids == [
+            f"coach:checkin:{a}:{guild.id}" for a in ("done", "snooze", "stuck", "stop")
+        ]
         assert not checkin.pings
 
-        done = await (await fake_discord.click(alice, checkin, f"coach:checkin:done:{guild.id}")).final_message()
+        done = await (
+            await fake_discord.click(alice, checkin, f"coach:checkin:done:{guild.id}")
+        ).final_message()
         assert "**Understand the IT PM role**: done" in done.embeds[0]["description"]
-        snoozed = await (await fake_discord.click(alice, checkin,
-                                                  f"coach:checkin:snooze:{guild.id}")).final_message()
+        snoozed = await (
+            await fake_discord.click(alice, checkin, f"coach:checkin:snooze:{guild.id}")
+        ).final_message()
         assert "Snoozed" in snoozed.embeds[0]["description"]
-        stuck = await (await fake_discord.click(alice, checkin, f"coach:checkin:stuck:{guild.id}")).final_message()
+        stuck = await (
+            await fake_discord.click(alice, checkin, f"coach:checkin:stuck:{guild.id}")
+        ).final_message()
         assert "Being stuck is part of it" in stuck.embeds[0]["description"]
-        stopped = await (await fake_discord.click(alice, checkin, f"coach:checkin:stop:{guild.id}")).final_message()
+        stopped = await (
+            await fake_discord.click(alice, checkin, f"coach:checkin:stop:{guild.id}")
+        ).final_message()
         assert "Check-ins stopped" in stopped.embeds[0]["description"]
         clock.now += timedelta(weeks=3)
         await scheduler_round(bot)
         assert len(sent_to(fake_discord, alice)) == 1  # stopped means stopped
 
         bob = fake_discord.create_member(guild, "bob")  # a forged button for a server bob never opted into
-        forged = await (await fake_discord.click(bob, checkin, f"coach:checkin:done:{guild.id}")).final_message()
+        forged = await (
+            await fake_discord.click(bob, checkin, f"coach:checkin:done:{guild.id}")
+        ).final_message()
         assert "no check-ins" in forged.embeds[0]["description"]
         assert (await bot.coach.progress.summary(guild.id, bob.id)).current.done == 0
 
 
-async def test_closed_dms_turn_check_ins_off_and_the_member_hears_why(fake_discord: FakeDiscord,
-                                                                      run_coach: RunBot, guild: FakeGuild,
-                                                                      alice: FakeMember) -> None:
+async def test_closed_dms_turn_check_ins_off_and_the_member_hears_why(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach(CHECKIN_POLL_SECONDS="0") as bot:
         clock = controlled(bot)
         await (await fake_discord.slash(guild, alice, "checkin on", day="thursday", hour=9)).final_message()
@@ -129,13 +163,16 @@ async def test_closed_dms_turn_check_ins_off_and_the_member_hears_why(fake_disco
         assert again.followups == []  # told once
 
 
-async def test_goal_reminders_by_dm_three_days_before_and_on_the_day(fake_discord: FakeDiscord,
-                                                                      run_coach: RunBot, guild: FakeGuild,
-                                                                      alice: FakeMember) -> None:
+async def test_goal_reminders_by_dm_three_days_before_and_on_the_day(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     async with run_coach(CHECKIN_POLL_SECONDS="0") as bot:
         clock = controlled(bot)
-        await (await fake_discord.slash(guild, alice, "goal set", milestone="understand-the-role",
-                                        date="2026-12-10")).final_message()
+        await (
+            await fake_discord.slash(
+                guild, alice, "goal set", milestone="understand-the-role", date="2026-12-10"
+            )
+        ).final_message()
         sent_on = []
         for day in range(2, 12):
             clock.now = datetime(2026, 12, day, 12, tzinfo=UTC)
@@ -149,8 +186,9 @@ async def test_goal_reminders_by_dm_three_days_before_and_on_the_day(fake_discor
         assert "today" in reminders[1].embeds[0]["description"]
 
 
-async def test_buddies_are_introduced_pinging_only_the_two(fake_discord: FakeDiscord, run_coach: RunBot,
-                                                           guild: FakeGuild, alice: FakeMember) -> None:
+async def test_buddies_are_introduced_pinging_only_the_two(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     bob = fake_discord.create_member(guild, "bob")
     carol = fake_discord.create_member(guild, "carol")
     async with run_coach(CHECKIN_POLL_SECONDS="0"):
@@ -173,26 +211,29 @@ async def test_buddies_are_introduced_pinging_only_the_two(fake_discord: FakeDis
         assert sent_to(fake_discord, carol) == []
 
 
-async def test_weekly_digest_names_only_opted_in_members_and_pings_nobody(fake_discord: FakeDiscord,
-                                                                          run_coach: RunBot, guild: FakeGuild,
-                                                                          alice: FakeMember,
-                                                                          mod: FakeMember) -> None:
+async def test_weekly_digest_names_only_opted_in_members_and_pings_nobody(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember
+) -> None:
     bob = fake_discord.create_member(guild, "bob")
     channel = guild.add_channel("community")
     async with run_coach(CHECKIN_POLL_SECONDS="0") as bot:
         clock = controlled(bot)
         await (await fake_discord.slash(guild, alice, "milestone mentions", on=True)).final_message()
         for member in (alice, bob):
-            await (await fake_discord.slash(guild, member, "milestone done",
-                                            milestone="understand-the-role")).final_message()
+            await (
+                await fake_discord.slash(guild, member, "milestone done", milestone="understand-the-role")
+            ).final_message()
         preview = await (await fake_discord.slash(guild, mod, "coach digest preview")).final_message()
         text = preview.embeds[0]["description"]
         assert preview.ephemeral and "2 milestones completed" in text
         assert f"<@{alice.id}>" in text and f"<@{bob.id}>" not in text and "1 more" in text
         with pytest.raises(PermissionError, match="alice lacks permissions to see /coach"):
             await fake_discord.slash(guild, alice, "coach digest preview")
-        await (await fake_discord.slash(guild, mod, "coach digest on", options={"channel": channel},
-                                        day="friday", hour=10)).final_message()
+        await (
+            await fake_discord.slash(
+                guild, mod, "coach digest on", options={"channel": channel}, day="friday", hour=10
+            )
+        ).final_message()
         clock.now = datetime(2026, 12, 4, 10, 5, tzinfo=UTC)
         await scheduler_round(bot)
         await scheduler_round(bot)
@@ -205,13 +246,15 @@ async def test_weekly_digest_names_only_opted_in_members_and_pings_nobody(fake_d
         assert len(fake_discord.messages_in(channel)) == 2
 
 
-async def test_buddies_meet_in_a_private_thread_of_the_buddy_channel(fake_discord: FakeDiscord,
-                                                                     run_coach: RunBot, guild: FakeGuild,
-                                                                     alice: FakeMember, mod: FakeMember) -> None:
+async def test_buddies_meet_in_a_private_thread_of_the_buddy_channel(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember
+) -> None:
     bob = fake_discord.create_member(guild, "bob")
     lounge = guild.add_channel("study-lounge")
     async with run_coach(CHECKIN_POLL_SECONDS="0"):
-        config = await (await fake_discord.slash(guild, mod, "coach config", buddy_channel=lounge)).final_message()
+        config = await (
+            await fake_discord.slash(guild, mod, "coach config", buddy_channel=lounge)
+        ).final_message()
         assert f"Buddy introductions: <#{lounge.id}>" in config.embeds[0]["description"]
         await (await fake_discord.slash(guild, alice, "buddy find")).final_message()
         matched = await (await fake_discord.slash(guild, bob, "buddy find")).final_message()
