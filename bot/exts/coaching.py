@@ -23,6 +23,7 @@ from discord.ext import commands, tasks
 
 from bot.coaching.schedule import WEEKDAYS, matching_zones
 from bot.coaching.service import CoachingError, DueDigest, DueMessage
+from bot.progress.results import CompletionResult
 from bot.storage.coaching import BuddyPair, Shards
 from bot.ui.coaching import (
     checkin_embed,
@@ -36,6 +37,7 @@ from bot.ui.context import coach_of, guild_id_of
 from bot.ui.embeds import notice
 from bot.ui.entries import OpenEntryButton
 from bot.ui.errors import Guarded
+from bot.ui.milestones import celebrate, sync_rewards
 from bot.ui.progress import completion_embed
 from bot.ui.text import NO_PINGS, clip, ping_only, quote
 
@@ -120,6 +122,7 @@ class CheckinButton(
             await interaction.response.send_message(
                 embed=completion_embed(result, summary.current), ephemeral=interaction.guild_id is not None
             )
+            await self._reward(interaction, result)
         elif self.action == "snooze":
             until = await coaching.snooze(self.guild_id, member_id)
             await interaction.response.send_message(
@@ -138,6 +141,20 @@ class CheckinButton(
             step, _ = await coaching.stuck(self.guild_id, member_id)
             title = step.milestone.title if step.milestone else "my roadmap"
             await interaction.response.send_modal(HelpQuestion(self.guild_id, title))
+
+    async def _reward(self, interaction: discord.Interaction, result: CompletionResult) -> None:
+        """As ``/milestone done`` does: reward roles, and the celebration in the server."""
+        guild = interaction.client.get_guild(self.guild_id)
+        if guild is None:
+            return
+        try:
+            member = guild.get_member(interaction.user.id) or await guild.fetch_member(interaction.user.id)
+        except discord.HTTPException:
+            return  # no longer in the server: nothing to give or celebrate
+        coach = coach_of(interaction)
+        await sync_rewards(guild, member, coach)
+        if result.created:
+            await celebrate(guild, member, result, coach)
 
     async def _stuck(self, interaction: discord.Interaction) -> None:
         step, help_channel = await coach_of(interaction).coaching.stuck(self.guild_id, interaction.user.id)

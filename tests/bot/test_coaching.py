@@ -92,10 +92,12 @@ async def test_goal_set_shows_on_roadmap_next_and_progress(
 
 
 async def test_check_in_by_dm_and_its_buttons(
-    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember
 ) -> None:
+    wins = guild.add_channel("wins")
     async with run_coach(CHECKIN_POLL_SECONDS="0") as bot:
         clock = controlled(bot)
+        await (await fake_discord.slash(guild, mod, "coach config", announce_channel=wins)).final_message()
         on = await (
             await fake_discord.slash(guild, alice, "checkin on", day="thursday", hour=9)
         ).final_message()
@@ -119,6 +121,8 @@ async def test_check_in_by_dm_and_its_buttons(
             await fake_discord.click(alice, checkin, f"coach:checkin:done:{guild.id}")
         ).final_message()
         assert "**Understand the IT PM role**: done" in done.embeds[0]["description"]
+        (cheer,) = await fake_discord.wait_for(lambda: fake_discord.messages_in(wins) or None)
+        assert "just completed **Understand the IT PM role**" in cheer.content  # as /milestone done does
         snoozed = await (
             await fake_discord.click(alice, checkin, f"coach:checkin:snooze:{guild.id}")
         ).final_message()
