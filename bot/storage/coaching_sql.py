@@ -39,6 +39,10 @@ def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+class _Taken(Exception):
+    """Another transaction took what this one was about to claim: roll back, claim nothing."""
+
+
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -331,19 +335,18 @@ class CoachingStorage(SqlStorage):
         )
 
     async def pair_buddies(self, guild_id: int, seeker: int, buddy: int, at: datetime) -> BuddyPair | None:
-        """Pair two waiting members, both requests still open; None if either was taken meanwhile."""
+        """Pair two waiting members, both requests still open; None if either was taken meanwhile.
+
+        Both requests are deleted first: only a transaction that deletes both may pair them, so
+        two processes (or two clicks) can never pair the same member twice."""
         a, b = sorted((seeker, buddy))
 
-        def pair() -> Body[BuddyPair | None]:
-            waiting = yield Fetch(
-                "SELECT member_id FROM buddy_requests WHERE guild_id = ? AND member_id IN (?, ?)",
-                (guild_id, a, b),
-            )
-            if len(waiting) != 2:
-                return None
-            yield Exec(
+        def pair() -> Body[BuddyPair]:
+            deleted = yield Exec(
                 "DELETE FROM buddy_requests WHERE guild_id = ? AND member_id IN (?, ?)", (guild_id, a, b)
             )
+            if deleted != 2:
+                raise _Taken  # rolls the deletion back
             yield Exec(
                 f"INSERT INTO buddy_pairs ({PAIR_COLUMNS}) VALUES (?, ?, ?, ?, NULL, NULL) "
                 "ON CONFLICT (guild_id, member_a, member_b) DO UPDATE SET paired_at = excluded.paired_at, "
@@ -352,7 +355,10 @@ class CoachingStorage(SqlStorage):
             )
             return BuddyPair(guild_id, a, b, at, None, None)
 
-        result: BuddyPair | None = await self._run(pair, write=True)
+        try:
+            result: BuddyPair = await self._run(pair, write=True)
+        except _Taken:
+            return None
         return result
 
     async def set_pair_thread(self, pair: BuddyPair, thread_id: int) -> None:
