@@ -236,3 +236,19 @@ async def test_digest_is_claimed_once_after_downtime(coaching: CoachingService, 
     assert await coaching.claim_due_digests() == []
     assert (await coaching.guild_settings(G)).digest_next_at == datetime(2026, 4, 20, 10, tzinfo=UTC)
     assert await coaching.digest_off(G) and not await coaching.digest_off(G)
+
+
+async def test_two_members_racing_for_one_buddy_never_share_them(tmp_path: Path, clock: Clock) -> None:
+    first = await SqliteStorage.open(tmp_path / "coach.db")
+    second = await SqliteStorage.open(tmp_path / "coach.db")
+    try:
+        a, b = make_service(first, clock), make_service(second, clock)
+        assert (await a.find_buddy(G, THEM, here)).pair is None  # THEM waits
+        got = await asyncio.gather(a.find_buddy(G, ME, here), b.find_buddy(G, YOU, here))
+        pairs = [o.pair for o in got if o.pair is not None]
+        assert len(pairs) == 1 and THEM in (pairs[0].member_a, pairs[0].member_b)
+        waiting = [r.member_id for r in await first.buddy_requests(G)]
+        assert len(waiting) == 1 and waiting[0] in (ME, YOU)  # the other one waits, not paired twice
+    finally:
+        await first.close()
+        await second.close()
