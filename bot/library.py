@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bot.knowledge.loader import KnowledgeError, LoadResult, load_knowledge
 from bot.knowledge.models import Knowledge
-from bot.knowledge.problems import Problem
+from bot.knowledge.problems import REPORTED_PROBLEMS, Problem, left_out
 from bot.search import AnswerEngine
 
 log = logging.getLogger(__name__)
@@ -75,14 +75,16 @@ class ReloadOutcome:
 
     ok: bool
     version: str
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()  # the first REPORTED_PROBLEMS
+    total: int = 0  # of problems found
     diff: KnowledgeDiff = field(default_factory=KnowledgeDiff)
 
 
 @dataclass
 class FailedReload:
     at: datetime
-    problems: tuple[Problem, ...]
+    problems: tuple[Problem, ...]  # the first REPORTED_PROBLEMS
+    total: int
 
 
 class Librarian:
@@ -126,19 +128,23 @@ class Librarian:
             result, library, diff = await asyncio.to_thread(_reload, self.directory, self._library)
             self._fingerprint = stamp
             if library is None:
-                self.last_failure = FailedReload(datetime.now(UTC), tuple(result.errors))
+                errors = result.errors
+                first = tuple(errors[:REPORTED_PROBLEMS])
+                self.last_failure = FailedReload(datetime.now(UTC), first, len(errors))
                 log.warning(
-                    "knowledge reload kept version %s; the edit has errors:\n%s",
+                    "knowledge reload kept version %s; the edit has %d errors:\n%s",
                     self.knowledge.version,
-                    "\n".join(str(p) for p in result.errors),
+                    len(errors),
+                    "\n".join([*map(str, first), left_out(len(errors) - len(first))]).rstrip(),
                 )
-                return ReloadOutcome(False, self.knowledge.version, tuple(result.errors))
+                return ReloadOutcome(False, self.knowledge.version, first, len(errors))
             old = [self._library]
             self._library = library
             old_version = old[0].knowledge.version
             await asyncio.to_thread(old.clear)  # the last reference, unless a command still holds it
             log.info("knowledge reloaded: version %s -> %s", old_version, library.knowledge.version)
-            return ReloadOutcome(True, library.knowledge.version, tuple(result.problems), diff)
+            first = tuple(result.problems[:REPORTED_PROBLEMS])
+            return ReloadOutcome(True, library.knowledge.version, first, len(result.problems), diff)
 
 
 _pause_lock = threading.Lock()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,22 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
 DEFAULT_DATABASE_URL = "sqlite:///data/coach.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_SECRET_PARAMETER = re.compile(r"((?:password|passwd|pwd|sslpassword)=)[^&#\s]*", re.IGNORECASE)
+
+
+def redact_url(value: str) -> str:
+    """``value`` with the password of a database URL shown as ``***``, for errors and logs.
+
+    Works on malformed values too (those are the ones echoed in errors): everything between
+    the user name's ``:`` and the last ``@`` is hidden, and so is a ``password=`` parameter.
+    """
+    prefix, sep, rest = value.partition("://")
+    if not sep:
+        prefix, rest = "", value
+    userinfo, at, host = rest.rpartition("@")
+    if at and ":" in userinfo:
+        rest = userinfo.split(":", 1)[0] + ":***@" + host
+    return _SECRET_PARAMETER.sub(r"\1***", prefix + sep + rest)
 
 
 class SettingsError(Exception):
@@ -61,7 +78,8 @@ class DatabaseURL:
         scheme, sep, rest = value.partition("://")
         if not sep:
             raise SettingsError(
-                f"DATABASE_URL must look like sqlite:///data/coach.db or postgresql://..., got {value!r}"
+                "DATABASE_URL must look like sqlite:///data/coach.db or postgresql://..., "
+                f"got {redact_url(value)!r}"
             )
         scheme = scheme.lower()
         if scheme == "sqlite":
@@ -73,7 +91,9 @@ class DatabaseURL:
             return cls("sqlite", Path(rest[1:]), Secret(value))
         if scheme in ("postgres", "postgresql"):
             return cls("postgresql", None, Secret(value))
-        raise SettingsError(f"DATABASE_URL scheme {scheme!r} is not supported (use sqlite or postgresql)")
+        raise SettingsError(
+            f"DATABASE_URL scheme {redact_url(scheme)!r} is not supported (use sqlite or postgresql)"
+        )
 
 
 @dataclass(frozen=True, slots=True)

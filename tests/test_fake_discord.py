@@ -532,6 +532,16 @@ async def test_role_add_is_recorded_and_hierarchy_enforced(
     assert len(fake_discord.role_changes) == 1
 
 
+async def test_edit_role_updates_the_bots_cache(
+    fake_discord: FakeDiscord, world: World, bot: TinyBot
+) -> None:
+    fake_discord.edit_role(world.guild, world.learner, permissions=int(Permission.KICK_MEMBERS))
+    await fake_discord.sync()
+    cached = bot.get_guild(world.guild.id).get_role(world.learner.id)  # type: ignore[union-attr]
+    assert cached is not None and cached.permissions.kick_members
+    assert world.learner.permissions == int(Permission.KICK_MEMBERS)
+
+
 async def test_closed_dms_fail_with_50007(
     fake_discord: FakeDiscord, world: World, bot: TinyBot
 ) -> None:

@@ -9,10 +9,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from bot.knowledge.loader import KnowledgeError
 from bot.settings import load_settings
+from bot.storage.errors import StorageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,11 +42,26 @@ def register_gaps(kb_commands: argparse._SubParsersAction) -> None:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    return asyncio.run(_stats(args))
+    return _report(_stats(args))
 
 
 def run_gaps(args: argparse.Namespace) -> int:
-    return asyncio.run(_gaps(args))
+    return _report(_gaps(args))
+
+
+def _report(report: Coroutine[Any, Any, int]) -> int:
+    """Run a report; a database or knowledge problem is one line and exit status 1, as for ``run``."""
+    try:
+        return asyncio.run(report)
+    except StorageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except KnowledgeError as exc:
+        print(
+            f"error: the knowledge base has errors ({exc.result.summary()}); "
+            "run `python -m bot kb check` to see them",
+            file=sys.stderr,
+        )
+    return 1
 
 
 async def _stats(args: argparse.Namespace) -> int:
@@ -80,7 +99,7 @@ async def _stats(args: argparse.Namespace) -> int:
 
 
 async def _gaps(args: argparse.Namespace) -> int:
-    from bot.gaps import group_gaps
+    from bot.gaps import MAX_GROUPED, group_gaps
     from bot.storage import open_storage
 
     storage = await open_storage(load_settings().database_url)
@@ -94,7 +113,8 @@ async def _gaps(args: argparse.Namespace) -> int:
     if not groups:
         print(f"No unanswered questions in the last {args.days} days.")
         return 0
-    print(f"{len(questions)} unanswered questions in the last {args.days} days, grouped:\n")
+    grouped = f"the newest {MAX_GROUPED:,} grouped" if len(questions) > MAX_GROUPED else "grouped"
+    print(f"{len(questions)} unanswered questions in the last {args.days} days, {grouped}:\n")
     for gap in groups:
         closest = f"  (closest entry: {gap.best_entry_id})" if gap.best_entry_id else ""
         print(f"{gap.count:>4}x  {gap.example}{closest}")

@@ -15,7 +15,7 @@ from bot.search import Outcome
 from bot.ui.context import coach_of, guild_id_of
 from bot.ui.embeds import notice, suggestions_embed, unknown_embed
 from bot.ui.entries import show_entry, suggestion_view
-from bot.ui.text import NO_PINGS, clip, ping_only
+from bot.ui.text import NO_PINGS, clip, not_a_member, ping_only, quote
 from bot.ui.topics import area_message, areas_message
 
 if TYPE_CHECKING:
@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ASK_BURST = 6  # questions a member may ask...
+ASK_BURST = 6  # questions a member may ask (/ask and /topic together)...
 ASK_WINDOW = 60.0  # ...per this many seconds
+PING_BURST = 3  # times one member may be pinged through /topic for:, by anyone...
+PING_WINDOW = 600.0  # ...per this many seconds
 REPOST_WINDOW = 60.0  # an entry posted in a channel this recently is pointed to, not reposted
 MAX_QUESTION = 1000
 
@@ -33,6 +35,7 @@ class Answers(commands.Cog):
     def __init__(self, bot: CoachBot) -> None:
         self.bot = bot
         self.ask_limit = SlidingWindow(ASK_BURST, ASK_WINDOW)
+        self.ping_limit = SlidingWindow(PING_BURST, PING_WINDOW)
         self.recent = RecentPosts[str](REPOST_WINDOW)
 
     @app_commands.command(
@@ -48,16 +51,7 @@ class Answers(commands.Cog):
         question: app_commands.Range[str, 1, MAX_QUESTION],
         private: bool = False,
     ) -> None:
-        wait = self.ask_limit.hit((guild_id_of(interaction), interaction.user.id))
-        if wait:
-            await interaction.response.send_message(
-                embed=notice(
-                    f"You're asking quickly! Give me {max(1, round(wait))} seconds, then ask again. "
-                    "Meanwhile, `/topics` lets you browse everything I know.",
-                    ok=False,
-                ),
-                ephemeral=True,
-            )
+        if await self._over_budget(interaction):
             return
         coach = coach_of(interaction)
         library = coach.library  # one version for the whole reply, even if a reload lands meanwhile
@@ -77,6 +71,20 @@ class Answers(commands.Cog):
             await interaction.response.send_message(
                 embed=unknown_embed(question), ephemeral=True, allowed_mentions=NO_PINGS
             )
+
+    async def _over_budget(self, interaction: discord.Interaction) -> bool:
+        """Spend one of the member's questions (shared by /ask and /topic); say so privately when spent."""
+        wait = self.ask_limit.hit((guild_id_of(interaction), interaction.user.id))
+        if wait:
+            await interaction.response.send_message(
+                embed=notice(
+                    f"You're asking quickly! Give me {max(1, round(wait))} seconds, then ask again. "
+                    "Meanwhile, `/topics` lets you browse everything I know.",
+                    ok=False,
+                ),
+                ephemeral=True,
+            )
+        return bool(wait)
 
     async def _post_entry(
         self,
@@ -121,8 +129,19 @@ class Answers(commands.Cog):
         self,
         interaction: discord.Interaction,
         name: app_commands.Range[str, 1, 200],
-        for_member: discord.Member | None = None,
+        for_member: discord.Member | discord.User | None = None,
     ) -> None:
+        if await self._over_budget(interaction):
+            return
+        if for_member is not None and not isinstance(for_member, discord.Member):
+            await interaction.response.send_message(
+                embed=notice(
+                    f"{not_a_member(for_member)} You can still open the topic for yourself without `for`.",
+                    ok=False,
+                ),
+                ephemeral=True,
+            )
+            return
         library = coach_of(interaction).library
         entry = library.knowledge.entries.get(name)
         if entry is None:
@@ -137,6 +156,18 @@ class Answers(commands.Cog):
                 ephemeral=True,
             )
             return
+        if for_member is not None:
+            wait = self.ping_limit.hit((guild_id_of(interaction), for_member.id))
+            if wait:  # no ping; the topic is still shown, privately, to whoever asked
+                slow_down = (
+                    f"Slow down: {quote(for_member.display_name, 80)} was already pointed to topics "
+                    f"{PING_BURST} times in the last {round(PING_WINDOW / 60)} minutes, so I won't ping them "
+                    f"again for {max(1, round(wait / 60))} minute(s). Here is the topic for you."
+                )
+                await show_entry(
+                    interaction, entry, ephemeral=True, content=slow_down, knowledge=library.knowledge
+                )
+                return
         await self._post_entry(interaction, entry, library.knowledge, private=False, target=for_member)
 
     @topic.autocomplete("name")

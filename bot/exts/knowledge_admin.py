@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.gaps import group_gaps
+from bot.gaps import MAX_GROUPED, group_gaps
 from bot.knowledge.preview import check_draft
+from bot.knowledge.problems import Problem, left_out
 from bot.library import ReloadOutcome
 from bot.ui.context import coach_of, guild_id_of, require_moderator
 from bot.ui.embeds import COLOUR, entry_embed, notice
@@ -32,10 +34,18 @@ log = logging.getLogger(__name__)
 LISTED_PROBLEMS = 15
 
 
-def problems_block(lines: list[str]) -> str:
-    shown = lines[:LISTED_PROBLEMS]
-    more = f"\n… and {len(lines) - len(shown)} more" if len(lines) > len(shown) else ""
-    return clip("```\n" + "\n".join(shown) + "\n```" + more, EMBED_DESCRIPTION)
+def problems_block(problems: Sequence[Problem], total: int, limit: int) -> str:
+    """The problem lines that fit in ``limit`` characters as a code block, then how many
+    more there were (a reload can find hundreds of thousands)."""
+    shown: list[str] = []
+    used = len("```\n\n```\n") + len(left_out(total))
+    for problem in problems[:LISTED_PROBLEMS]:
+        line = str(problem)
+        if used + len(line) + 1 > limit:
+            break
+        shown.append(line)
+        used += len(line) + 1
+    return ("```\n" + "\n".join(shown) + "\n```\n" + left_out(total - len(shown))).rstrip()
 
 
 async def reload_report(coach: Coach, outcome: ReloadOutcome, guild_id: int | None) -> discord.Embed:
@@ -44,7 +54,7 @@ async def reload_report(coach: Coach, outcome: ReloadOutcome, guild_id: int | No
         return discord.Embed(
             title="Reload failed: still serving the last good version",
             colour=discord.Colour.red(),
-            description=problems_block([str(p) for p in outcome.problems]),
+            description=problems_block(outcome.problems, outcome.total, EMBED_DESCRIPTION),
         )
     diff = outcome.diff
     lines = [f"Version in service: `{outcome.version}`"]
@@ -68,12 +78,13 @@ async def reload_report(coach: Coach, outcome: ReloadOutcome, guild_id: int | No
                 "**Progress records on retired milestones** (kept, not counted): "
                 + ", ".join(f"`{m}` ({n})" for m, n in retired.items())
             )
-    warnings = [str(p) for p in outcome.problems]
     embed = discord.Embed(
         title="Knowledge reloaded", colour=COLOUR, description=clip("\n".join(lines), EMBED_DESCRIPTION)
     )
-    if warnings:
-        embed.add_field(name="Warnings", value=clip("\n".join(warnings), EMBED_FIELD), inline=False)
+    if outcome.problems:
+        embed.add_field(
+            name="Warnings", value=problems_block(outcome.problems, outcome.total, EMBED_FIELD), inline=False
+        )
     return embed
 
 
@@ -89,11 +100,13 @@ class DraftModal(discord.ui.Modal, title="Preview a knowledge entry"):
         coach = coach_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await asyncio.to_thread(check_draft, coach.librarian.directory, self.draft.value)
-        lines = [str(p) for p in result.problems]
+        problems = result.problems
         summary = notice(
-            problems_block(lines) if lines else "No problems: `kb check` would accept it.",
+            problems_block(problems, len(problems), EMBED_DESCRIPTION)
+            if problems
+            else "No problems: `kb check` would accept it.",
             title=f"Validation of {result.path}",
-            ok=result.ok and not lines,
+            ok=result.ok and not problems,
         )
         embeds = [summary]
         view = discord.utils.MISSING
@@ -198,7 +211,7 @@ class KnowledgeAdmin(
             embed.add_field(
                 name=f"Last failed reload ({discord.utils.format_dt(failure.at, 'R')})",
                 inline=False,
-                value=clip("```\n" + "\n".join(str(p) for p in failure.problems) + "\n```", EMBED_FIELD),
+                value=problems_block(failure.problems, failure.total, EMBED_FIELD),
             )
         else:
             embed.add_field(name="Last failed reload", value="none", inline=False)
@@ -212,7 +225,7 @@ class KnowledgeAdmin(
         coach = coach_of(interaction)
         since = datetime.now(UTC) - timedelta(days=days)
         questions = await coach.unanswered_questions(guild_id_of(interaction), since)
-        groups = group_gaps(questions)
+        groups = await asyncio.to_thread(group_gaps, questions)
         if not groups:
             text = f"No unanswered questions in the last {days} days. 🎉"
         else:
@@ -226,7 +239,10 @@ class KnowledgeAdmin(
             colour=COLOUR,
             description=clip(text, EMBED_DESCRIPTION),
         )
-        embed.set_footer(text=f"{len(questions)} logged · near-duplicates grouped · no member ids are stored")
+        grouped = "near-duplicates grouped"
+        if len(questions) > MAX_GROUPED:
+            grouped = f"newest {MAX_GROUPED:,} grouped"
+        embed.set_footer(text=f"{len(questions):,} logged · {grouped} · no member ids are stored")
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @app_commands.command(name="feedback", description="Entries members found least helpful")

@@ -24,7 +24,7 @@ from bot.ui.context import coach_of, guild_id_of, require_moderator
 from bot.ui.embeds import COLOUR, notice
 from bot.ui.milestones import RoleChanges, reply_then_reward, role_problem, sync_rewards
 from bot.ui.progress import completion_embed, undo_embed
-from bot.ui.text import EMBED_FIELD, clip
+from bot.ui.text import EMBED_FIELD, clip, not_a_member
 
 if TYPE_CHECKING:
     from bot.client import CoachBot
@@ -133,8 +133,8 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         coach = coach_of(interaction)
         if milestone not in coach.library.knowledge.milestones:
             raise UnknownMilestone(milestone, coach.library.knowledge.milestones)
-        assert interaction.guild is not None
-        problem = role_problem(interaction.guild, role)
+        assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
+        problem = role_problem(interaction.guild, role, moderator=interaction.user)
         if problem is not None:
             await interaction.response.send_message(embed=notice(problem, ok=False), ephemeral=True)
             return
@@ -184,10 +184,15 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
     async def set_progress(
         self,
         interaction: discord.Interaction,
-        member: discord.Member,
+        member: discord.Member | discord.User,
         milestone: str,
         state: Literal["done", "undo"],
     ) -> None:
+        if not isinstance(member, discord.Member):
+            await interaction.response.send_message(
+                embed=notice(not_a_member(member), ok=False), ephemeral=True
+            )
+            return
         coach = coach_of(interaction)
         guild_id = guild_id_of(interaction)
         if state == "done":

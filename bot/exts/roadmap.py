@@ -144,7 +144,11 @@ class Roadmap(commands.Cog):
 
     @app_commands.command(name="progress", description="See your progress (moderators: anyone's)")
     @app_commands.describe(member="Another member (moderators only)")
-    async def progress(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+    async def progress(
+        self, interaction: discord.Interaction, member: discord.Member | discord.User | None = None
+    ) -> None:
+        # A User (not a Member) is someone outside the server: moderators may still read the
+        # progress of members who left, it is kept until they delete it.
         target = member or interaction.user
         if target.id != interaction.user.id and not is_moderator(interaction):
             await interaction.response.send_message(

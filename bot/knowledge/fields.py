@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot.knowledge.names import did_you_mean
-from bot.knowledge.problems import Problem, Severity
+from bot.knowledge.problems import Problem, Severity, quote
 from bot.knowledge.yamlfile import YamlList, YamlMap
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -28,7 +28,9 @@ def type_name(value: Any) -> str:
         return "a mapping"
     if isinstance(value, YamlList):
         return "a list"
-    return f"{type(value).__name__} {value!r}"[:60]
+    if isinstance(value, str):
+        return f"str {quote(value)}"
+    return f"{type(value).__name__} {quote(repr(value))}"
 
 
 class Fields:
@@ -56,7 +58,7 @@ class Fields:
         for key, line in self.map.key_lines.items():
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or f" (allowed: {', '.join(allowed)})"
-                self.error(line, f"unknown key '{key}' in {self.what}{hint}")
+                self.error(line, f"unknown key {quote(key)} in {self.what}{hint}")
 
     def _present(self, key: str, required: bool) -> bool:
         if key in self.map and self.map[key] is not None:
@@ -86,7 +88,7 @@ class Fields:
         if max_len is not None and len(value) > max_len:
             self.error(line, f"'{key}' is {len(value):,} characters; the limit is {max_len:,}")
         if kebab and not KEBAB.match(value):
-            self.error(line, f"'{key}' must be lowercase kebab-case like 'pmp-fees', found {value!r}")
+            self.error(line, f"'{key}' must be lowercase kebab-case like 'pmp-fees', found {quote(value)}")
         return value
 
     def items(self, key: str, *, required: bool = True, min_items: int = 0) -> list[tuple[Any, int]]:

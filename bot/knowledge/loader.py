@@ -11,16 +11,17 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.knowledge.fields import Fields, as_mapping
+from bot.knowledge.addresses import masked_links, shows_another_address
+from bot.knowledge.fields import Fields, as_mapping, type_name
 from bot.knowledge.models import Area, Entry, Knowledge, Link, Milestone, Track
 from bot.knowledge.names import closest_names
-from bot.knowledge.problems import Problem, Severity, summarise
-from bot.knowledge.yamlfile import ParsedFile, read_yaml
+from bot.knowledge.problems import REPORTED_PROBLEMS, Problem, Severity, left_out, quote, summarise
+from bot.knowledge.yamlfile import ParsedFile, parse_yaml, read_yaml
 
 AREAS_FILE = "areas.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -87,8 +88,9 @@ class KnowledgeError(Exception):
 
     def __init__(self, result: LoadResult) -> None:
         self.result = result
-        lines = "\n".join(str(p) for p in result.errors)
-        super().__init__(f"knowledge has errors:\n{lines}")
+        errors = result.errors
+        lines = [*map(str, errors[:REPORTED_PROBLEMS]), left_out(len(errors) - REPORTED_PROBLEMS)]
+        super().__init__("knowledge has errors:\n" + "\n".join(lines).rstrip())
 
 
 def load_or_raise(directory: Path, *, today: date | None = None) -> Knowledge:
@@ -98,13 +100,60 @@ def load_or_raise(directory: Path, *, today: date | None = None) -> Knowledge:
     return result.knowledge
 
 
-def load_knowledge(directory: Path, *, today: date | None = None) -> LoadResult:
-    return _Loader(Path(directory), today or date.today()).run()
+def load_knowledge(
+    directory: Path, *, today: date | None = None, overlay: Mapping[str, bytes] | None = None
+) -> LoadResult:
+    """Load and validate ``directory``.
+
+    ``overlay`` maps paths relative to it to content that is read instead of the file on
+    disk (or as one more entry file): how ``/kb preview`` checks a draft against the whole
+    knowledge base without writing it anywhere.
+    """
+    return _Loader(Path(directory), today or date.today(), overlay=dict(overlay or {})).run()
 
 
 def normalise_question(text: str) -> str:
     """Questions that differ only in case, spacing or punctuation count as the same."""
     return " ".join(_NORMALISE.sub(" ", text.lower()).split())
+
+
+def entry_files(root: Path, problems: list[Problem]) -> Iterator[Path]:
+    """Every ``.yaml`` file below ``root`` that is an entry, in a stable order.
+
+    Hidden files and folders, ``schema/`` and the special files are skipped; a linked
+    folder is not entered and a file that is not ``.yaml`` is not read (a warning each,
+    appended to ``problems``).
+    """
+
+    def warn(path: Path, message: str) -> None:
+        problems.append(Problem(path.relative_to(root).as_posix(), 0, Severity.WARNING, message))
+
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for name in sorted(dirs):
+            path = here / name
+            if name.startswith(".") or (here == root and name == SCHEMA_DIR):
+                dirs.remove(name)
+            elif path.is_symlink():
+                dirs.remove(name)
+                warn(path, "folder is a symbolic link and was not followed")
+        dirs.sort()
+        for name in sorted(files):
+            path = here / name
+            if name.startswith(".") or (here == root and name in SPECIAL_FILES):
+                continue
+            if name.endswith(".yaml"):
+                yield path
+            else:
+                hint = " (rename it to .yaml to load it)" if name.endswith(".yml") else ""
+                warn(path, f"not a .yaml file, ignored{hint}")
+
+
+def _misleading(text: str, target: str) -> str:
+    return (
+        f"link text {quote(text)} shows a web address but the link opens {quote(target)}; "
+        "show the address it really opens, or use words"
+    )
 
 
 @dataclass(slots=True)
@@ -142,6 +191,7 @@ class _Loader:
     raw: dict[str, bytes] = field(default_factory=dict)
     # Stems of entry files that failed to load: references to them are not reported again.
     unloadable: set[str] = field(default_factory=set)
+    overlay: dict[str, bytes] = field(default_factory=dict)
 
     def problem(self, rel: str, line: int, message: str, severity: Severity = Severity.ERROR) -> None:
         self.problems.append(Problem(rel, line, severity, message))
@@ -176,7 +226,8 @@ class _Loader:
 
     def _read(self, path: Path) -> ParsedFile:
         rel = path.relative_to(self.root).as_posix()
-        parsed = read_yaml(path, rel)
+        draft = self.overlay.get(rel)
+        parsed = read_yaml(path, rel, self.root) if draft is None else parse_yaml(draft, rel)
         self.problems.extend(parsed.problems)
         self.raw[rel] = parsed.raw
         return parsed
@@ -198,35 +249,12 @@ class _Loader:
         return fields.items(key, min_items=1), name
 
     def _iter_entry_files(self) -> Iterator[Path]:
-        for folder, dirs, files in os.walk(self.root, followlinks=False):
-            here = Path(folder)
-            for name in sorted(dirs):
-                path = here / name
-                if name.startswith(".") or (here == self.root and name == SCHEMA_DIR):
-                    dirs.remove(name)
-                elif path.is_symlink():
-                    dirs.remove(name)
-                    self.problem(
-                        path.relative_to(self.root).as_posix(),
-                        0,
-                        "folder is a symbolic link and was not followed",
-                        Severity.WARNING,
-                    )
-            dirs.sort()
-            for name in sorted(files):
-                path = here / name
-                if name.startswith(".") or (here == self.root and name in SPECIAL_FILES):
-                    continue
-                if name.endswith(".yaml"):
-                    yield path
-                else:
-                    hint = " (rename it to .yaml to load it)" if name.endswith(".yml") else ""
-                    self.problem(
-                        path.relative_to(self.root).as_posix(),
-                        0,
-                        f"not a .yaml file, ignored{hint}",
-                        Severity.WARNING,
-                    )
+        on_disk: set[str] = set()
+        for path in entry_files(self.root, self.problems):
+            on_disk.add(path.relative_to(self.root).as_posix())
+            yield path
+        for rel in sorted(self.overlay.keys() - on_disk - set(SPECIAL_FILES)):
+            yield self.root / rel
 
     def _version(self) -> str:
         digest = hashlib.sha256()
@@ -250,7 +278,7 @@ class _Loader:
             description = f.text("description", max_len=LIMITS["description"])
             emoji = f.text("emoji", required=False, max_len=8) or ""
             if area_id in areas:
-                self.problem(rel, f.line("id"), f"duplicate area id '{area_id}'")
+                self.problem(rel, f.line("id"), f"duplicate area id {quote(area_id)}")
             elif area_id and title and description:
                 areas[area_id] = (Area(area_id, title, description, emoji), f.line("id"))
         return areas
@@ -266,13 +294,13 @@ class _Loader:
             terms: list[str] = []
             for term in item:
                 if not isinstance(term, str) or not term.strip():
-                    self.problem(rel, line, f"synonym terms must be text, found {term!r}")
+                    self.problem(rel, line, f"synonym terms must be text, found {type_name(term)}")
                     continue
                 term = " ".join(term.split())
                 if term != term.lower():
-                    self.problem(rel, line, f"synonym '{term}' must be lowercase")
+                    self.problem(rel, line, f"synonym {quote(term)} must be lowercase")
                 elif term in seen:
-                    self.problem(rel, line, f"'{term}' is already in the group at line {seen[term]}")
+                    self.problem(rel, line, f"{quote(term)} is already in the group at line {seen[term]}")
                 else:
                     seen[term] = line
                     terms.append(term)
@@ -296,7 +324,7 @@ class _Loader:
                 self.problem(
                     source.rel,
                     source.lines["id"],
-                    f"duplicate id '{entry.id}' (also in {first.rel}:{first.lines['id']})",
+                    f"duplicate id {quote(entry.id)} (also in {first.rel}:{first.lines['id']})",
                 )
                 continue
             entries[entry.id] = source
@@ -314,19 +342,22 @@ class _Loader:
         if entry_id and entry_id != stem:
             f.error(
                 f.line("id"),
-                f"id '{entry_id}' must equal the file name '{stem}' (rename the file or change the id)",
+                f"id {quote(entry_id)} must equal the file name {quote(stem)} (rename the file or change the id)",
             )
         title = f.text("title", max_len=LIMITS["title"])
         area = f.text("area")
         questions = f.text_items("questions", min_items=MIN_QUESTIONS, max_len=LIMITS["question"])
         answer = f.text("answer", max_len=LIMITS["answer"])
+        for text, target in masked_links(answer or ""):
+            if shows_another_address(text, target):
+                f.error(f.line("answer"), _misleading(text, target))
         links = self._links(f)
         related = f.text_items("related", required=False)
         milestone = f.text("milestone", required=False)
         aliases = f.text_items("aliases", required=False, max_len=LIMITS["alias"])
         for alias, line in aliases:
             if alias != alias.lower():
-                f.error(line, f"alias '{alias}' must be lowercase")
+                f.error(line, f"alias {quote(alias)} must be lowercase")
         reviewed = f.date("reviewed")
         if reviewed is not None:
             self._check_reviewed(f, reviewed)
@@ -359,7 +390,9 @@ class _Loader:
             title = lf.text("title", max_len=LIMITS["link_title"])
             url = lf.text("url")
             if url and (not url.startswith("https://") or _WHITESPACE.search(url)):
-                lf.error(lf.line("url"), f"link url must be an https:// address, found {url!r}")
+                lf.error(lf.line("url"), f"link url must be an https:// address, found {quote(url)}")
+            elif title and url and shows_another_address(title, url):
+                lf.error(lf.line("title"), _misleading(title, url))
             elif title and url:
                 links.append(Link(title, url))
         return tuple(links) if links else None
@@ -401,7 +434,7 @@ class _Loader:
             hint = f"valid: {', '.join(sorted(valid)) or 'none'}"
         else:
             hint = f"no {kind} has this id"
-        self.problem(rel, line, f"unknown {kind} '{value}' ({hint})")
+        self.problem(rel, line, f"unknown {kind} {quote(value)} ({hint})")
 
     # -- milestones and tracks -----------------------------------------------------------
 
@@ -429,7 +462,7 @@ class _Loader:
             if source is None:
                 continue
             if source.milestone.id in milestones:
-                self.problem(rel, source.line, f"duplicate milestone id '{source.milestone.id}'")
+                self.problem(rel, source.line, f"duplicate milestone id {quote(source.milestone.id)}")
             else:
                 milestones[source.milestone.id] = source
         self._check_milestone_refs(milestones, entries, rel)
@@ -439,7 +472,7 @@ class _Loader:
             if track is None:
                 continue
             if track.id in tracks:
-                self.problem(rel, line, f"duplicate track id '{track.id}'")
+                self.problem(rel, line, f"duplicate track id {quote(track.id)}")
             else:
                 tracks[track.id] = track
         in_tracks = {m for t in tracks.values() for m in t.milestones}
@@ -572,10 +605,10 @@ class _Loader:
                     self.problem(
                         source.rel,
                         line,
-                        f"alias '{alias}' is already a name of entry '{owner[0]}' ({owner[1]}:{owner[2]})",
+                        f"alias {quote(alias)} is already a name of entry '{owner[0]}' ({owner[1]}:{owner[2]})",
                     )
                 elif owner[1:] != (source.rel, line) and alias != eid:
-                    self.problem(source.rel, line, f"alias '{alias}' is listed twice")
+                    self.problem(source.rel, line, f"alias {quote(alias)} is listed twice")
             for question, line in source.questions:
                 key = normalise_question(question)
                 if key in questions:
@@ -592,7 +625,7 @@ class _Loader:
                 elif related not in entries and related not in self.unloadable:
                     self._unknown(source.rel, line, "related entry", related, entries)
                 elif related in seen_related:
-                    self.problem(source.rel, line, f"'{related}' is listed twice in 'related'")
+                    self.problem(source.rel, line, f"{quote(related)} is listed twice in 'related'")
                 seen_related.add(related)
             if entry.milestone is not None and milestones and entry.milestone not in milestones:
                 self._unknown(source.rel, source.lines["milestone"], "milestone", entry.milestone, milestones)

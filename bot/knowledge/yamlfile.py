@@ -8,6 +8,8 @@ loader.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from bot.knowledge.problems import Problem, Severity
+from bot.knowledge.problems import Problem, Severity, quote
 
 if yaml.__with_libyaml__:
     from yaml._yaml import CParser
@@ -85,22 +87,80 @@ class _Reject(Exception):
         self.message = message
 
 
-def read_yaml(path: Path, rel: str) -> ParsedFile:
-    """Parse ``path`` safely; any problem comes back as an error, never an exception."""
-    result = ParsedFile(rel)
+class UnreadableFile(Exception):
+    """The file was not read; the message says why (never quoting what the file holds)."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def read_inside(path: Path, root: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``MAX_FILE_BYTES`` in ``root``.
+
+    A symbolic link is followed only when it ends inside ``root``: a link to a secret
+    elsewhere (``.env``) would otherwise be echoed in problem lines. Devices, FIFOs and
+    sockets are refused before they are opened for reading (``/dev/zero`` never ends, a FIFO
+    blocks forever); ``O_NONBLOCK`` and ``O_NOFOLLOW`` keep a file swapped in between the
+    check and the open from hanging or leaving the folder, and ``fstat`` on the open file is
+    what the size and kind are finally judged on.
+    """
+    real = os.path.realpath(path)
+    top = os.path.realpath(root)
+    if os.path.commonpath([real, top]) != top:
+        raise UnreadableFile("is a symbolic link to a file outside the knowledge folder; not read")
+    try:
+        _check_regular(os.stat(real).st_mode)
+        fd = os.open(real, _OPEN_FLAGS)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read the file: {exc.strerror or exc}", line=1) from None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(fd)
+        _check_regular(info.st_mode)
+        raw = b"" if info.st_size > MAX_FILE_BYTES else stream.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES or info.st_size > MAX_FILE_BYTES:
+        size = max(info.st_size, len(raw))
+        raise UnreadableFile(f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})", line=1)
+    return raw
+
+
+def _check_regular(mode: int) -> None:
+    for test, kind in _KINDS:
+        if test(mode):
+            raise UnreadableFile(f"is {kind}, not a regular file; not read")
+    if not stat.S_ISREG(mode):
+        raise UnreadableFile("is not a regular file; not read")
+
+
+def read_yaml(path: Path, rel: str, root: Path) -> ParsedFile:
+    """Read ``path`` (see ``read_inside``) and parse it; a problem never raises."""
+    try:
+        raw = read_inside(path, root)
+    except UnreadableFile as exc:
+        return ParsedFile(rel, problems=[Problem(rel, exc.line, Severity.ERROR, str(exc))])
+    return parse_yaml(raw, rel)
+
+
+def parse_yaml(raw: bytes, rel: str) -> ParsedFile:
+    """Parse ``raw`` safely; any problem comes back as an error, never an exception."""
+    result = ParsedFile(rel, raw=raw)
 
     def fail(line: int, message: str) -> ParsedFile:
         result.problems.append(Problem(rel, line, Severity.ERROR, message))
         return result
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return fail(1, f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return fail(1, f"cannot read the file: {exc.strerror or exc}")
-    result.raw = raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -170,7 +230,7 @@ class _Walker:
         except yaml.YAMLError as exc:
             raise _Reject(line, f"invalid value: {getattr(exc, 'problem', None) or exc}") from None
         except ValueError as exc:
-            raise _Reject(line, f"invalid value {node.value!r}: {exc}") from None
+            raise _Reject(line, f"invalid value {quote(node.value)}: {exc}") from None
 
     def _mapping(self, node: yaml.MappingNode, depth: int, line: int) -> YamlMap:
         if node.tag != _MAP_TAG:
@@ -182,9 +242,11 @@ class _Walker:
                 raise _Reject(key_line, "YAML merge keys (<<) are not supported here")
             key = self.value(key_node, depth + 1)
             if not isinstance(key, str):
-                raise _Reject(key_line, f"keys must be text, found {key!r}")
+                raise _Reject(key_line, f"keys must be text, found {quote(repr(key))}")
             if key in mapping:
-                raise _Reject(key_line, f"duplicate key '{key}' (first at line {mapping.key_lines[key]})")
+                raise _Reject(
+                    key_line, f"duplicate key {quote(key)} (first at line {mapping.key_lines[key]})"
+                )
             mapping[key] = self.value(value_node, depth + 1)
             mapping.key_lines[key] = key_line
             mapping.value_lines[key] = value_node.start_mark.line + 1

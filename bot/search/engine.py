@@ -42,6 +42,7 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from bot.knowledge.models import Entry, Knowledge
 from bot.search import calibration
@@ -59,6 +60,8 @@ RERANK_DEPTH = 6
 LOOKUP_FILL_BELOW = 5
 # /open in the terminal opens the best name match at once when it scores this much more than the next
 CLEAR_NAME_MARGIN = 1.5
+CLEAR_SPELLING_MARGIN = 10.0  # rapidfuzz ratio points (0-100) between the closest two names
+CLEAR_SPELLING_FLOOR = 80.0  # and the closest must spell nearly the whole text
 #: How many entries the BM25F first pass hands to the phrase-overlap (qsim) rerank.
 QSIM_DEPTH = 40
 #: ... and how many entries with the phrases closest to the question it adds to them, found
@@ -422,14 +425,28 @@ class AnswerEngine:
         return sorted(top.tolist(), key=lambda i: (-soft[i], i))
 
     def clear_name_match(self, text: str) -> Entry | None:
-        """The entry whose name matches ``text`` far better than any other's (typos allowed), if one does."""
-        ranked = self._names.scored(text, 2)
-        if not ranked or (len(ranked) > 1 and ranked[0][1] < CLEAR_NAME_MARGIN * ranked[1][1]):
+        """The entry whose name matches ``text`` far better than any other's (typos allowed), if one does.
+
+        Entries whose names score alike ("pmp fees" and "pmp retake fees" both hold the typed
+        words) are told apart by how closely one of their names spells the whole text."""
+        ranked = self._names.scored(text, 5)
+        if not ranked:
             return None
-        return self.entries[ranked[0][0]]
+        close = [number for number, score in ranked if score * CLEAR_NAME_MARGIN > ranked[0][1]]
+        if len(close) == 1:
+            return self.entries[close[0]]
+        typed = normalise_name(text)
+        spelled = sorted(((max(fuzz.ratio(typed, normalise_name(n)) for n in _names_of(self.entries[i])), i)
+                          for i in close), reverse=True)
+        if spelled[0][0] >= CLEAR_SPELLING_FLOOR and spelled[0][0] - spelled[1][0] >= CLEAR_SPELLING_MARGIN:
+            return self.entries[spelled[0][1]]
+        return None
 
     def entry_named(self, text: str) -> Entry | None:
         """The entry whose id, alias or title is exactly ``text`` (ignoring case and punctuation)."""
         number = self._names.exact.get(normalise_name(text))
         return None if number is None else self.entries[number]
 
+
+def _names_of(entry: Entry) -> tuple[str, ...]:
+    return (entry.id, entry.title, *entry.aliases)

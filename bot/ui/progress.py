@@ -8,7 +8,7 @@ import discord
 
 from bot.progress.results import CompletionResult, NextStep, ProgressSummary, TrackProgress, UndoResult
 from bot.ui.embeds import COLOUR, MUTED
-from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, clip, fit
+from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, clip, fit, quote
 
 BAR_WIDTH = 10
 
@@ -94,7 +94,7 @@ def summary_embed(summary: ProgressSummary, who: str, *, goals: str = "", streak
         done = [s for s in track.milestones if s.done]
         detail = "\n".join(
             f"✅ {s.milestone.title} · {s.record.completed_at:%d %b %Y}"  # type: ignore[union-attr]
-            + (f" · “{clip(s.record.note, 80)}”" if s.record and s.record.note else "")
+            + (f" · “{quote(s.record.note, 80)}”" if s.record and s.record.note else "")
             + (" · by a moderator" if s.record and s.record.by_moderator else "")
             for s in done
         )

@@ -33,9 +33,19 @@ def clip(text: str, limit: int) -> str:
 
 
 def quote(text: str, limit: int = 200) -> str:
-    """Member text shown back to them: one line, clipped, with Markdown and mentions defused."""
+    """Member text shown to anyone: one line, clipped, rendered exactly as typed.
+
+    Markdown (bold, masked links, headings...) is escaped, and so is every ``<``, which
+    would otherwise start a user, role or channel mention, a command link or a timestamp.
+    """
     flat = " ".join(text.split())
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(clip(flat, limit)))
+    escaped = discord.utils.escape_markdown(clip(flat, limit)).replace("<", "\\<")
+    return discord.utils.escape_mentions(escaped)
+
+
+def not_a_member(user: discord.abc.User) -> str:
+    """The reply when a command names a user who is not in this server (Discord allows picking them)."""
+    return f"{quote(user.display_name, 80)} isn't a member of this server, so I can't do that for them."
 
 
 def fit(embed: discord.Embed) -> discord.Embed:

@@ -69,3 +69,9 @@ def alice(fake_discord: FakeDiscord, guild: FakeGuild) -> FakeMember:  # noqa: F
 @pytest.fixture
 def mod(fake_discord: FakeDiscord, guild: FakeGuild) -> FakeMember:  # noqa: F811
     return fake_discord.create_member(guild, "mod", moderator=True)
+
+
+@pytest.fixture
+def owner(guild: FakeGuild) -> FakeMember:
+    """The server owner: every permission, and may assign any role below the bot's."""
+    return guild.member(guild.owner_id)

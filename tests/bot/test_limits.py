@@ -64,3 +64,56 @@ def test_recent_posts_expire() -> None:
     assert recent.get("channel:entry") == "https://discord.com/x"
     now[0] = 61.0
     assert recent.get("channel:entry") is None
+
+
+class CountingClock:
+    """A fake clock whose readings count each time two of them are subtracted: the limiter's unit of work."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.work = 0
+
+    def __call__(self) -> Reading:
+        return Reading(self.now, self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    at: float
+    clock: CountingClock
+
+    def __sub__(self, other: Reading) -> float:
+        self.clock.work += 1
+        return self.at - other.at
+
+
+ACTIVE = 12_000  # beyond the 10,000 members at which the old limiter rescanned everyone per call
+
+
+def test_sliding_window_work_per_call_does_not_grow_with_active_members() -> None:
+    """Issue #10: with many active members every call rescanned all of them."""
+    clock = CountingClock()
+    window = SlidingWindow(6, 60.0, clock=clock)  # type: ignore[arg-type]
+    for member in range(ACTIVE):
+        window.hit(member)
+    clock.work = 0
+    for member in range(ACTIVE, ACTIVE + 200):
+        assert window.hit(member) == 0.0
+    assert clock.work <= 3 * 200
+    clock.now = 61.0  # everyone went quiet: they are forgotten, in bounded total work
+    window.hit("late")
+    assert len(window) == 1
+
+
+def test_recent_posts_work_per_call_does_not_grow_with_posts() -> None:
+    clock = CountingClock()
+    recent = RecentPosts[int](60.0, clock=clock)  # type: ignore[arg-type]
+    for channel in range(ACTIVE):
+        recent.put(channel, channel)
+    clock.work = 0
+    for channel in range(ACTIVE, ACTIVE + 200):
+        recent.put(channel, channel)
+        assert recent.get(channel) == channel
+    assert clock.work <= 3 * 400
+    clock.now = 61.0
+    assert recent.get(0) is None and len(recent) == 0

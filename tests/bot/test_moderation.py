@@ -61,13 +61,14 @@ async def test_config_shows_and_saves_settings(
 
 
 async def test_reward_roles_follow_completions(
-    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember,
+    owner: FakeMember,
 ) -> None:
     first, second = guild.add_role("Explorer"), guild.add_role("PMP")
     async with run_coach():
         for milestone, role in (("understand-the-role", first), ("earn-pmp", second)):
             reply = await (
-                await fake_discord.slash(guild, mod, "coach reward", milestone=milestone, role=role)
+                await fake_discord.slash(guild, owner, "coach reward", milestone=milestone, role=role)
             ).final_message()
             assert "now get" in reply.embeds[0]["description"]
         await (
@@ -82,28 +83,27 @@ async def test_reward_roles_follow_completions(
 
 
 async def test_reward_refuses_roles_the_bot_cannot_give(
-    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, mod: FakeMember
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, owner: FakeMember
 ) -> None:
-    above = guild.add_role("Admins", position=500)
+    above = guild.add_role("Staff", position=500)
     async with run_coach():
         reply = await (
-            await fake_discord.slash(guild, mod, "coach reward", milestone="earn-pmp", role=above)
+            await fake_discord.slash(guild, owner, "coach reward", milestone="earn-pmp", role=above)
         ).final_message()
         assert "above my highest role" in reply.embeds[0]["description"]
     weak = fake_discord.create_guild(
         "No Roles", bot_permissions=int(Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES)
     )
-    weak_mod = fake_discord.create_member(weak, "boss", moderator=True)
     role = weak.add_role("Learner")
     async with run_coach():
         reply = await (
-            await fake_discord.slash(weak, weak_mod, "coach reward", milestone="earn-pmp", role=role)
+            await fake_discord.slash(weak, weak.member(weak.owner_id), "coach reward", milestone="earn-pmp", role=role)
         ).final_message()
         assert "Manage Roles" in reply.embeds[0]["description"]
 
 
 async def test_sync_roles_reports_numbers(
-    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, owner: FakeMember
 ) -> None:
     role = guild.add_role("Explorer")
     async with run_coach():
@@ -111,9 +111,9 @@ async def test_sync_roles_reports_numbers(
             await fake_discord.slash(guild, alice, "milestone done", milestone="understand-the-role")
         ).response()
         await (
-            await fake_discord.slash(guild, mod, "coach reward", milestone="understand-the-role", role=role)
+            await fake_discord.slash(guild, owner, "coach reward", milestone="understand-the-role", role=role)
         ).response()
-        reply = await (await fake_discord.slash(guild, mod, "coach sync-roles")).final_message()
+        reply = await (await fake_discord.slash(guild, owner, "coach sync-roles")).final_message()
         assert "Roles added: **1** · removed: **0** · failed: **0**" in reply.embeds[0]["description"]
         assert role.id in guild.member(alice).role_ids
 

@@ -188,6 +188,14 @@ class FakeDiscord(FakeDiscordServer):
         except KeyError:
             return guild.add_role("Moderator", MODERATOR_PERMISSIONS)
 
+    def edit_role(self, guild: FakeGuild, role: FakeRole, *, permissions: int) -> FakeRole:
+        """Change a role's permissions as an admin would; a connected bot gets GUILD_ROLE_UPDATE."""
+        role.permissions = int(permissions)
+        self.gateway.dispatch_if(
+            Intent.GUILDS, "GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role.payload()}
+        )
+        return role
+
     def create_member(
         self,
         guild: FakeGuild,

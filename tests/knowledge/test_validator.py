@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.loader import load_knowledge
+from bot.knowledge.loader import KnowledgeError, load_knowledge, load_or_raise
 from tests.knowledge.kbfactory import entry_yaml, make_kb, write_entry
 
 TODAY = date(2026, 11, 26)
@@ -254,10 +254,13 @@ def test_yaml_bomb_is_refused_quickly(kb: Path) -> None:
     assert "anchors and aliases" in problems[0]
 
 
-@pytest.mark.parametrize("text", [
-    "a: " + "[" * 5000 + "]" * 5000 + "\n",  # flow style
-    "".join(" " * i + f"k{i}:\n" for i in range(1200)) + " " * 1200 + "v: 1\n",  # block style
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 5000 + "]" * 5000 + "\n",  # flow style
+        "".join(" " * i + f"k{i}:\n" for i in range(1200)) + " " * 1200 + "v: 1\n",  # block style
+    ],
+)
 def test_deep_nesting_is_refused(kb: Path, text: str) -> None:
     (kb / "entries/role/deep.yaml").write_text(text)
     problems = lines(kb)
@@ -316,3 +319,66 @@ def test_cli_exit_status_and_summary(kb: Path) -> None:
         "entries/role/short.yaml:4: error: 'questions' needs at least 3 items, found 2",
         "3 entries, 2 milestones, 1 tracks: 1 error, 0 warnings",
     ]
+
+
+def test_error_for_a_broken_tree_lists_the_first_50(kb: Path) -> None:
+    """Starting on a tree with thousands of errors raises one bounded message, not every line."""
+    for i in range(60):
+        (kb / f"entries/role/b{i:02}.yaml").write_text("id: [oops\n")
+    with pytest.raises(KnowledgeError) as raised:
+        load_or_raise(kb, today=TODAY)
+    text = str(raised.value).splitlines()
+    assert len(raised.value.result.errors) == 60
+    assert text[0] == "knowledge has errors:"
+    assert sum(line.startswith("entries/role/b") for line in text) == 50
+    assert text[-1] == "… and 10 more problems"
+
+
+def link_in_answer(kb: Path, text: str, target: str) -> None:
+    path = kb / "entries/role/role-overview.yaml"
+    path.write_text(path.read_text().replace("All about role-overview.", f"See [{text}]({target}) now."))
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("https://pmi.org", "https://evil.example"),
+        ("pmi.org", "https://pmi.org.evil.example/"),
+        ("www.pmi.org", "https://www.pmi.org@evil.example/"),
+        ("**https://pmi.org/pmp**", "https://pmi.org/other"),
+    ],
+)
+def test_link_text_showing_another_address_is_an_error(kb: Path, text: str, target: str) -> None:
+    link_in_answer(kb, text, target)
+    assert lines(kb) == [
+        f"entries/role/role-overview.yaml:8: error: link text {text!r} shows a web address but the link "
+        f"opens {target!r}; show the address it really opens, or use words"
+    ]
+
+
+def test_link_title_showing_another_address_is_an_error(kb: Path) -> None:
+    path = kb / "entries/role/role-overview.yaml"
+    text = path.read_text().replace("title: PMI", "title: https://pmi.org", 1)
+    path.write_text(text.replace("url: https://www.pmi.org/", "url: https://evil.example/", 1))
+    assert lines(kb) == [
+        "entries/role/role-overview.yaml:11: error: link text 'https://pmi.org' shows a web address but "
+        "the link opens 'https://evil.example/'; show the address it really opens, or use words"
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "check", str(kb)], capture_output=True, text=True, cwd=REPO
+    )
+    assert proc.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("PMI's exam page", "https://www.pmi.org/certifications/project-management-pmp"),
+        ("pmi.org", "https://www.pmi.org/"),
+        ("PMI.org/certifications", "https://www.pmi.org/certifications/pmp"),
+        ("the Scrum Guide", "https://scrumguides.org/"),
+    ],
+)
+def test_honest_link_text_is_accepted(kb: Path, text: str, target: str) -> None:
+    link_in_answer(kb, text, target)
+    assert lines(kb) == []
