@@ -154,7 +154,7 @@ async def warn_moderators(
     if _warned.get(key):
         return
     _warned.put(key, True)
-    settings = await coach.storage.get_guild_settings(guild.id)
+    settings = await coach.guild_settings(guild.id)
     channel = guild.get_channel(settings.log_channel_id) if settings.log_channel_id else None
     log.warning("reward role %s of guild %s has dangerous permissions; not granted", role.id, guild.id)
     if not isinstance(channel, discord.abc.Messageable):

@@ -205,7 +205,7 @@ async def test_gaps_answers_in_time_with_5000_long_questions(
         for i in range(5000):
             question = "".join(rng.choice(string.ascii_lowercase + "    ") for _ in range(1000))
             await bot.coach.storage.log_question(
-                guild.id, question, "unknown", None, 0.1, now - timedelta(seconds=i)
+                guild.id, question, "unknown", None, 0.1, now - timedelta(seconds=i), member_id=i
             )
         reply = await (await fake_discord.slash(guild, mod, "kb gaps")).final_message()
         embed = reply.embeds[0]

@@ -135,7 +135,7 @@ async def test_gaps_in_a_terminal_says_when_only_the_newest_were_grouped(tmp_pat
     try:
         for i in range(MAX_GROUPED + 10):
             await coach.storage.log_question(
-                GUILD, random_question(rng, 80), "unknown", None, 0.1, now - timedelta(seconds=i)
+                GUILD, random_question(rng, 80), "unknown", None, 0.1, now - timedelta(seconds=i), member_id=i
             )
     finally:
         await coach.close()
