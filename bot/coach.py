@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
+from bot.coaching.service import CoachingService
 from bot.library import Librarian, Library
 from bot.progress import ProgressService
 from bot.progress.results import GuildStats
@@ -58,6 +59,7 @@ class Coach:
         # Names this process in claims of work done once across processes.
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.progress = ProgressService(storage, lambda: librarian.knowledge)
+        self.coaching = CoachingService(storage, lambda: librarian.knowledge, self.progress)
         self.gap_retention_days = gap_retention_days
 
     @classmethod

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from bot.cli.chat import ChatSession, Handler, command
 from bot.cli.render import wrap
+from bot.coaching.service import CoachingService
 from bot.knowledge.models import Milestone
 from bot.progress.errors import ProgressError
 from bot.progress.results import (
@@ -142,10 +143,11 @@ def render_tracks(summary: ProgressSummary) -> str:
 
 @dataclass
 class LocalProgress:
-    """The progress service for this terminal, on its own event loop."""
+    """The progress and coaching services for this terminal, on its own event loop."""
 
     runner: asyncio.Runner
     service: ProgressService
+    coaching: CoachingService
     member_id: int
 
     def run(self, work: Callable[[ProgressService], Coroutine[Any, Any, T]]) -> T:
@@ -159,8 +161,8 @@ class LocalProgress:
             self.runner.close()
 
 
-async def _open(session: ChatSession) -> ProgressService:
-    return await ProgressService.open(load_settings().database_url, lambda: session.engine.knowledge)
+async def _open(session: ChatSession) -> tuple[ProgressService, CoachingService]:
+    return await CoachingService.open_with_progress(load_settings().database_url, lambda: session.engine.knowledge)
 
 
 def local_progress(session: ChatSession) -> LocalProgress:
@@ -170,17 +172,17 @@ def local_progress(session: ChatSession) -> LocalProgress:
         return found
     runner = asyncio.Runner()
     try:
-        service = runner.run(_open(session))
+        service, coaching = runner.run(_open(session))
     except BaseException:
         runner.close()
         raise
-    progress = LocalProgress(runner, service, local_member_id(session.member_id))
+    progress = LocalProgress(runner, service, coaching, local_member_id(session.member_id))
     atexit.register(progress.close)  # checkpoint and close the database when the chat ends
     session.state[STATE_KEY] = progress
     return progress
 
 
-def _guarded(handler: Callable[[ChatSession, LocalProgress, str], None]) -> Handler:
+def guarded(handler: Callable[[ChatSession, LocalProgress, str], None]) -> Handler:
     """Open the services, and turn errors a member can act on into one line instead of a traceback."""
 
     def run(session: ChatSession, args: str) -> None:
@@ -198,7 +200,7 @@ def _guarded(handler: Callable[[ChatSession, LocalProgress, str], None]) -> Hand
 # -- commands ------------------------------------------------------------------------------
 
 @command("/roadmap", "/roadmap - your milestones on your track, and how far you are")
-@_guarded
+@guarded
 def _roadmap(session: ChatSession, progress: LocalProgress, args: str) -> None:
     summary = progress.run(lambda s: s.summary(LOCAL_GUILD_ID, progress.member_id))
     session.say(render_roadmap(summary, session.width))
@@ -220,34 +222,34 @@ def split_milestone(args: str, summary: ProgressSummary) -> tuple[str, str]:
     return first, rest.strip()
 
 
-def _resolved(progress: LocalProgress, args: str) -> tuple[str, str]:
+def milestone_and_rest(progress: LocalProgress, args: str) -> tuple[str, str]:
     return split_milestone(args, progress.run(lambda s: s.summary(LOCAL_GUILD_ID, progress.member_id)))
 
 
 @command("/done", "/done N|ID|TITLE [note] - mark a milestone done (N as /roadmap numbers it), with a note")
-@_guarded
+@guarded
 def _done(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if not args:
         session.say("Usage: /done N [note], for example /done 4 passed on 3 Nov "
                     "(/roadmap numbers the milestones; their ids and titles work too).")
         return
-    milestone_id, note = _resolved(progress, args)
+    milestone_id, note = milestone_and_rest(progress, args)
     session.say(render_completion(progress.run(
         lambda s: s.complete(LOCAL_GUILD_ID, progress.member_id, milestone_id, note or None))))
 
 
 @command("/undo", "/undo N|ID|TITLE - take a milestone back to not done")
-@_guarded
+@guarded
 def _undo(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if not args:
         session.say("Usage: /undo N, for example /undo 4 (/roadmap numbers the milestones)")
         return
-    milestone_id, _ = _resolved(progress, args)
+    milestone_id, _ = milestone_and_rest(progress, args)
     session.say(render_undo(progress.run(lambda s: s.undo(LOCAL_GUILD_ID, progress.member_id, milestone_id))))
 
 
 @command("/next", "/next - the next milestone to work on, and what to read for it")
-@_guarded
+@guarded
 def _next(session: ChatSession, progress: LocalProgress, args: str) -> None:
     step = progress.run(lambda s: s.next_step(LOCAL_GUILD_ID, progress.member_id))
     session.say(render_next(step, session.width))
@@ -256,7 +258,7 @@ def _next(session: ChatSession, progress: LocalProgress, args: str) -> None:
 
 
 @command("/track", "/track [ID] - list the tracks, or switch to another one")
-@_guarded
+@guarded
 def _track(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if args:
         session.say(render_track(progress.run(

@@ -15,9 +15,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.coaching.schedule import WEEKDAYS
 from bot.progress.errors import UnknownMilestone
 from bot.reports import funnel_png, funnel_text, progress_csv, sparkline
 from bot.ui.choices import ranked
+from bot.ui.coaching import digest_embed
 from bot.ui.context import coach_of, guild_id_of, require_moderator
 from bot.ui.embeds import COLOUR, notice
 from bot.ui.milestones import RoleChanges, reply_then_reward, role_problem, sync_rewards
@@ -33,9 +35,40 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
     def __init__(self, bot: CoachBot) -> None:
         self.bot = bot
 
+    digest = app_commands.Group(name="digest", description="A weekly community digest in a channel")
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         require_moderator(interaction)
         return True
+
+    @digest.command(name="on", description="Post a weekly digest (never pings anyone)")
+    @app_commands.describe(channel="Where to post it", day="Which day (UTC)", hour="Hour of the day, UTC (0-23)")
+    async def digest_on(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        day: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "monday",
+        hour: app_commands.Range[int, 0, 23] = 9,
+    ) -> None:
+        settings = await coach_of(interaction).coaching.digest_on(
+            guild_id_of(interaction), channel.id, WEEKDAYS.index(day), hour
+        )
+        when = discord.utils.format_dt(settings.digest_next_at, "F") if settings.digest_next_at else "soon"
+        await interaction.response.send_message(
+            embed=notice(f"The weekly digest goes to {channel.mention}; the next one: {when}."), ephemeral=True
+        )
+
+    @digest.command(name="off", description="Stop the weekly digest")
+    async def digest_off(self, interaction: discord.Interaction) -> None:
+        stopped = await coach_of(interaction).coaching.digest_off(guild_id_of(interaction))
+        text = "The weekly digest is off." if stopped else "The weekly digest was already off."
+        await interaction.response.send_message(embed=notice(text), ephemeral=True)
+
+    @digest.command(name="preview", description="See this week's digest now, privately")
+    async def digest_preview(self, interaction: discord.Interaction) -> None:
+        digest = await coach_of(interaction).coaching.digest(guild_id_of(interaction))
+        names = {member_id: f"<@{member_id}>" for member_id, _ in digest.named}
+        await interaction.response.send_message(embed=digest_embed(digest, names), ephemeral=True)
 
     async def milestone_choices(
         self, interaction: discord.Interaction, current: str
@@ -51,6 +84,8 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         announce_channel="Where milestone completions are celebrated",
         log_channel="Where knowledge reload reports go",
         reward_mode="stack: keep every reward role; replace: only the newest",
+        buddy_channel="Where study buddies are introduced in private threads (default: by DM)",
+        help_channel="Where members' 'I'm stuck' questions from check-ins are posted",
     )
     async def config(
         self,
@@ -58,8 +93,15 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         announce_channel: discord.TextChannel | None = None,
         log_channel: discord.TextChannel | None = None,
         reward_mode: Literal["stack", "replace"] | None = None,
+        buddy_channel: discord.TextChannel | None = None,
+        help_channel: discord.TextChannel | None = None,
     ) -> None:
         coach = coach_of(interaction)
+        coaching = await coach.coaching.configure(
+            guild_id_of(interaction),
+            buddy_channel_id=buddy_channel.id if buddy_channel else None,
+            help_channel_id=help_channel.id if help_channel else None,
+        )
         settings = await coach.guild_settings(guild_id_of(interaction))
         changes = {}
         if announce_channel is not None:
@@ -71,14 +113,17 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         if changes:
             settings = dataclasses.replace(settings, **changes)
             await coach.save_guild_settings(settings)
+        changed = bool(changes or buddy_channel or help_channel)
         lines = [
             f"Announcements: {f'<#{settings.announce_channel_id}>' if settings.announce_channel_id else 'off'}",
             f"Log channel: {f'<#{settings.log_channel_id}>' if settings.log_channel_id else 'none'}",
             f"Reward roles: {settings.reward_mode}",
+            f"Buddy introductions: {f'<#{coaching.buddy_channel_id}>' if coaching.buddy_channel_id else 'by DM'}",
+            f"Help channel: {f'<#{coaching.help_channel_id}>' if coaching.help_channel_id else 'none'}",
         ]
         if reward_mode is not None:
             lines.append("Run `/coach sync-roles` to apply the new reward mode to everyone.")
-        title = "Settings saved" if changes else "Current settings"
+        title = "Settings saved" if changed else "Current settings"
         await interaction.response.send_message(embed=notice("\n".join(lines), title=title), ephemeral=True)
 
     @app_commands.command(name="reward", description="Give a role when members complete a milestone")

@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.progress.errors import UnknownTrack
 from bot.storage.protocol import NOTE_MAX_CHARS
 from bot.ui.choices import ranked
+from bot.ui.coaching import goal_label, goals_field, streak_text
 from bot.ui.context import coach_of, guild_id_of, is_moderator
 from bot.ui.embeds import notice
 from bot.ui.entries import MarkDoneButton, OpenEntryButton
@@ -77,7 +78,8 @@ class Roadmap(commands.Cog):
             if shown is summary.current
             else None
         )
-        await interaction.response.send_message(embed=roadmap_embed(shown, step), ephemeral=True)
+        goals = {g.milestone.id: goal_label(g) for g in await coach.coaching.goals(guild_id, interaction.user.id)}
+        await interaction.response.send_message(embed=roadmap_embed(shown, step, goals=goals), ephemeral=True)
 
     @track.command(name="choose", description="Choose the career track you follow")
     @app_commands.describe(track="The track to follow")
@@ -128,13 +130,17 @@ class Roadmap(commands.Cog):
 
     @app_commands.command(name="next", description="Your next step, with its checklist and what to read")
     async def next(self, interaction: discord.Interaction) -> None:
-        step = await coach_of(interaction).progress.next_step(guild_id_of(interaction), interaction.user.id)
+        coach = coach_of(interaction)
+        step = await coach.progress.next_step(guild_id_of(interaction), interaction.user.id)
+        goals = {g.milestone.id: goal_label(g) for g in await coach.coaching.goals(guild_id_of(interaction),
+                                                                                    interaction.user.id)}
         view = discord.ui.View(timeout=None)
         for entry in step.entries[:3]:
             view.add_item(OpenEntryButton(entry.id, entry.title))
         if step.milestone is not None:
             view.add_item(MarkDoneButton(step.milestone.id))
-        await interaction.response.send_message(embed=next_embed(step), view=view, ephemeral=True)
+        goal = goals.get(step.milestone.id) if step.milestone else None
+        await interaction.response.send_message(embed=next_embed(step, goal), view=view, ephemeral=True)
 
     @app_commands.command(name="progress", description="See your progress (moderators: anyone's)")
     @app_commands.describe(member="Another member (moderators only)")
@@ -157,8 +163,11 @@ class Roadmap(commands.Cog):
         who = (
             "you" if target.id == interaction.user.id else discord.utils.escape_markdown(target.display_name)
         )
+        guild_id = guild_id_of(interaction)
+        goals = goals_field(await coach.coaching.goals(guild_id, target.id))
+        streak = streak_text(await coach.coaching.streak(guild_id, target.id))
         await interaction.response.send_message(
-            embed=summary_embed(summary, who), ephemeral=True
+            embed=summary_embed(summary, who, goals=goals, streak=streak), ephemeral=True
         )
 
 

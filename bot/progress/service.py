@@ -8,7 +8,7 @@ call, so a reload swaps it between calls and never in the middle of one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -111,19 +111,18 @@ class ProgressService:
     """One per process, sharing the process's ``Storage``."""
 
     def __init__(self, storage: Storage, knowledge: KnowledgeProvider, *,
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Callable[[], datetime] = _utc_now, owns_storage: bool = False) -> None:
+        """``owns_storage``: ``close()`` closes the storage too (a terminal without a ``Coach``)."""
         self._storage = storage
         self._knowledge = knowledge
         self._clock = clock
-        self._owns_storage = False
+        self._owns_storage = owns_storage
 
     @classmethod
     async def open(cls, database_url: DatabaseURL, knowledge: KnowledgeProvider) -> ProgressService:
         """A service with its own database connection, for a terminal without a ``Coach``;
         ``close()`` closes it."""
-        service = cls(await open_storage(database_url), knowledge)
-        service._owns_storage = True
-        return service
+        return cls(await open_storage(database_url), knowledge, owns_storage=True)
 
     async def close(self) -> None:
         if self._owns_storage:
@@ -266,12 +265,17 @@ class ProgressService:
             "recorded_for_other_members": [
                 {"guild_id": str(c.guild_id), "member_id": str(c.member_id), "milestone_id": c.milestone_id,
                  "completed_at": utc_iso(c.completed_at)} for c in data.recorded_for_others],
+            "coaching": {table: [{k: str(v) if k.endswith(("_id", "member_a", "member_b")) and v is not None
+                                  else v for k, v in row.items()} for row in rows]
+                         for table, rows in (await self._storage.export_coaching(member_id, guild_id)).items()},
         }
 
     async def delete(self, member_id: int, guild_id: int | None = None) -> DeletedCounts:
         """Erase the member's data in one guild or everywhere; milestones they recorded for
-        others as a moderator stay, without their id."""
-        return await self._storage.delete_member(member_id, guild_id)
+        others as a moderator stay, without their id. Coaching data (goals, check-ins, buddies,
+        streaks) goes too; a buddy pair is removed for both members."""
+        counts = await self._storage.delete_member(member_id, guild_id)
+        return replace(counts, coaching=await self._storage.delete_coaching(member_id, guild_id))
 
 
 def _week_start(day: date) -> date:

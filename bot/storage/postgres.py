@@ -35,6 +35,7 @@ import asyncpg
 
 from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
 from bot.storage.schema import Migration
+from bot.storage.coaching_sql import CoachingStorage
 from bot.storage.sql import TABLES, BulkWriter, Exec, Fetch, Many, SqlStorage, Work
 
 T = TypeVar("T")
@@ -83,7 +84,7 @@ class KeyedLocks:
                 self._locks[key] = (lock, users - 1)
 
 
-class PostgresStorage(SqlStorage):
+class PostgresStorage(CoachingStorage):
     """``Storage`` on a PostgreSQL database. Build it with ``await PostgresStorage.open(url)``."""
 
     def __init__(self, pool: asyncpg.Pool, where: str) -> None:

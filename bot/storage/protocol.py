@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
+from bot.storage.coaching import CoachingStore
+
 RewardMode = Literal["stack", "replace"]
 REWARD_MODES: tuple[RewardMode, ...] = ("stack", "replace")
 NOTE_MAX_CHARS = 300
@@ -177,6 +179,7 @@ class DeletedCounts:
     mention_opt_ins: int = 0
     anonymised: int = 0
     questions: int = 0  # logged unanswered questions
+    coaching: int = 0  # goals, check-in settings, streak days, buddy requests and pairs
 
     @property
     def total(self) -> int:
@@ -187,6 +190,7 @@ class DeletedCounts:
             + self.mention_opt_ins
             + self.anonymised
             + self.questions
+            + self.coaching
         )
 
 
@@ -354,6 +358,7 @@ class Storage(
     QuestionStore,
     JobStore,
     StateStore,
+    CoachingStore,
     Protocol,
 ):
     """Everything the bot stores. One instance per process owns the database connection."""

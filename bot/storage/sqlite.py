@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.storage.coaching_sql import CoachingStorage
 from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
 from bot.storage.schema import Migration
 from bot.storage.sql import Body, BulkWriter, Exec, Fetch, Many, SqlStorage, Work, insert_sql
@@ -125,7 +126,7 @@ class _Rollback(Exception):
     """Raised by a transaction's work to end it with ROLLBACK instead of COMMIT."""
 
 
-class SqliteStorage(SqlStorage):
+class SqliteStorage(CoachingStorage):
     """``Storage`` on one SQLite file. Build it with ``await SqliteStorage.open(path)``."""
 
     def __init__(self, conn: aiosqlite.Connection, path: Path, busy_timeout: float) -> None:

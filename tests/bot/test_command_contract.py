@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.bot.conftest import RunBot
 from tests.fake_discord import FakeDiscord
 
-SUBCOMMAND = 1
+SUBCOMMAND, GROUP = 1, 2
 
 CONTRACT = {
     "ask": ["question", "private"],
@@ -20,7 +20,10 @@ CONTRACT = {
     "progress": ["member"],
     "privacy export": [],
     "privacy delete": [],
-    "coach config": ["announce_channel", "log_channel", "reward_mode"],
+    "coach config": ["announce_channel", "log_channel", "reward_mode", "buddy_channel", "help_channel"],
+    "coach digest on": ["channel", "day", "hour"],
+    "coach digest off": [],
+    "coach digest preview": [],
     "coach reward": ["milestone", "role"],
     "coach sync-roles": [],
     "coach set-progress": ["member", "milestone", "state"],
@@ -31,18 +34,28 @@ CONTRACT = {
     "kb status": [],
     "kb gaps": ["days"],
     "kb feedback": [],
+    "goal set": ["milestone", "date", "remind"],
+    "goal clear": ["milestone"],
+    "checkin on": ["every", "day", "hour"],
+    "checkin off": [],
+    "checkin now": [],
+    "checkin timezone": ["zone"],
+    "buddy find": [],
+    "buddy leave": [],
 }
 MODERATOR_GROUPS = {"coach", "kb"}
 
 
-def flatten(commands: list[dict]) -> dict[str, dict]:
+def flatten(commands: list[dict], prefix: str = "", root: dict | None = None) -> dict[str, dict]:
+    """Every invocable command by its full name ("coach digest on"), subgroups included."""
     found = {}
     for command in commands:
-        subs = [o for o in command.get("options", []) if o["type"] == SUBCOMMAND]
-        if subs:
-            found.update({f"{command['name']} {s['name']}": {**s, "_root": command} for s in subs})
+        name, top = f"{prefix}{command['name']}", root or command
+        nested = [o for o in command.get("options", []) if o["type"] in (SUBCOMMAND, GROUP)]
+        if nested:
+            found.update(flatten(nested, f"{name} ", top))
         else:
-            found[command["name"]] = {**command, "_root": command}
+            found[name] = {**command, "_root": top}
     return found
 
 
@@ -58,5 +71,6 @@ async def test_synced_commands_match_the_contract(fake_discord: FakeDiscord, run
     autocompleted = {n: [o["name"] for o in c.get("options", []) if o.get("autocomplete")] for n, c in commands.items()}
     assert autocompleted["topic"] == ["name"]
     assert autocompleted["milestone done"] == autocompleted["milestone undo"] == ["milestone"]
+    assert autocompleted["goal set"] == ["milestone", "date"] and autocompleted["checkin timezone"] == ["zone"]
     assert autocompleted["roadmap"] == autocompleted["track choose"] == ["track"]
     assert autocompleted["coach reward"] == autocompleted["coach set-progress"] == ["milestone"]

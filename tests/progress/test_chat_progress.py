@@ -6,6 +6,7 @@ import io
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,16 @@ def test_done_takes_a_multi_word_title_on_the_shipped_knowledge(tmp_path: Path,
         assert f"Done: {title} [understand-the-role]. Well done!\nNote: read three entries" in text
     finally:
         chat_progress.local_progress(chat).close()
+
+
+def test_goal_and_checkin_now_in_the_terminal(session: ChatSession) -> None:
+    assert "No goals yet" in said(session, "/goal")
+    day = datetime.now(UTC).date() + timedelta(days=30)
+    assert f"Goal set: B: target {day}, 30 days left" in said(session, f"/goal 2 {day}")
+    assert "Usage: /goal N YYYY-MM-DD" in said(session, "/goal 2 soon")
+    assert "within the next five years" in said(session, "/goal 2 2099-01-02")
+    assert f"B: target {day}" in said(session, "/goal")
+    text = said(session, "/checkin now")
+    assert text.startswith("Check-in: Main [main]: 0/4 done (0%)") and "Next: A [a]" in text
+    assert "Goal removed." in said(session, "/goal clear 2")
+    assert "nothing changed" in said(session, "/goal clear b")

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.coaching.service import CoachingService
 from bot.progress.service import EXPORT_FORMAT, ProgressService
 from bot.storage.protocol import CompletionRecord, GuildSettings, Storage
 from tests.progress.backends import TestDatabase, new_database
@@ -15,7 +16,7 @@ from tests.progress.conftest import Clock
 
 ME, OTHER, MOD = 4242, 5151, 9090
 G1, G2, G3 = 1, 2, 3
-PERSON_COLUMNS = ("member_id", "recorded_by")
+PERSON_COLUMNS = ("member_id", "recorded_by", "member_a", "member_b")
 
 
 async def populate(service: ProgressService, storage: Storage, clock: Clock) -> None:
@@ -39,6 +40,18 @@ async def populate(service: ProgressService, storage: Storage, clock: Clock) -> 
     await storage.save_guild_settings(GuildSettings(G1, 123, 456, "replace"))
     await storage.set_milestone_role(G1, "a", 777)
     await storage.set_state("sync-hash", "abc")
+    # the coaching loop: a goal, check-ins, a streak day, a buddy pair and a waiting request
+    coaching = CoachingService(storage, service._knowledge, service, clock=clock)
+    for guild in (G1, G2):
+        await coaching.set_goal(guild, ME, "b", date(2027, 1, 15))
+        await coaching.set_timezone(guild, ME, "Europe/Berlin")
+        await coaching.checkin_on(guild, ME, "weekly", 0, 9)
+        await coaching.snooze(guild, ME)
+    await coaching.set_goal(G1, OTHER, "b", date(2027, 1, 15))
+    await coaching.find_buddy(G1, OTHER, still_here)
+    assert (await coaching.find_buddy(G1, ME, still_here)).pair is not None
+    await coaching.find_buddy(G2, ME, still_here)  # waits: nobody else asked there
+    await coaching.dm_closed(ME)
 
 
 async def rows_about(database: TestDatabase, member: int, guild: int | None = None) -> list[dict[str, Any]]:
@@ -46,6 +59,10 @@ async def rows_about(database: TestDatabase, member: int, guild: int | None = No
     return [{"table": table, **row} for table, rows in (await database.tables()).items() for row in rows
             if any(row.get(c) == member for c in PERSON_COLUMNS)
             and (guild is None or row.get("guild_id") == guild)]
+
+
+async def still_here(member_id: int) -> bool:
+    return True
 
 
 async def asked(storage: Storage, guild: int) -> list[str]:
@@ -74,6 +91,12 @@ async def test_export_contains_everything_stored_about_the_member(
         "completions",
         "entry_votes",
         "mention_opt_ins",
+        "goals",
+        "checkins",
+        "coaching_activity",
+        "coaching_dms",
+        "buddy_pairs",
+        "buddy_requests",
     }
     for row in rows:
         missing = {
@@ -132,11 +155,14 @@ async def test_delete_in_one_guild(
     )
     assert counts.anonymised == 1  # the milestone ME recorded for OTHER in G1
     assert counts.questions == 1
+    assert counts.coaching == 4  # goal, check-in settings, streak day, buddy pair (G1 only)
     assert await asked(storage, G1) == ["their question"]
     assert await asked(storage, G2) == [f"my question in {G2}", "their question"]
     assert await rows_about(database, ME, G1) == []
     assert await rows_about(database, ME, G2) != []  # the other guild is untouched
     assert (await service.summary(G2, ME)).track.id == "alt"
+    assert [g.milestone_id for g in await storage.goals_of(G1, OTHER)] == ["b"]  # OTHER keeps their goal
+    assert await storage.active_pair(G1, OTHER) is None  # the pair is gone for both
     other = (await storage.get_progress(G1, OTHER)).completions
     assert {(c.milestone_id, c.recorded_by) for c in other} == {("a", OTHER), ("b", None)}
     g3 = (await storage.get_progress(G3, OTHER)).completions
