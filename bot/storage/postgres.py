@@ -33,10 +33,10 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
+from bot.storage.coaching_sql import CoachingStorage
 from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
 from bot.storage.schema import Migration
-from bot.storage.coaching_sql import CoachingStorage
-from bot.storage.sql import TABLES, BulkWriter, Exec, Fetch, Many, SqlStorage, Work
+from bot.storage.sql import TABLES, BulkWriter, Exec, Fetch, Many, Work
 
 T = TypeVar("T")
 

@@ -42,7 +42,7 @@ import aiosqlite
 from bot.storage.coaching_sql import CoachingStorage
 from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
 from bot.storage.schema import Migration
-from bot.storage.sql import Body, BulkWriter, Exec, Fetch, Many, SqlStorage, Work, insert_sql
+from bot.storage.sql import Body, BulkWriter, Exec, Fetch, Many, Work, insert_sql
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
