@@ -155,15 +155,14 @@ class CoachingStorage(SqlStorage):
         def claim() -> Body[Claim]:
             changed = yield Exec(
                 "UPDATE goals SET reminded_on = ? WHERE guild_id = ? AND member_id = ? AND milestone_id = ? "
-                "AND due_on = ? AND (reminded_on = ? OR (reminded_on IS NULL AND ? IS NULL))",
+                "AND due_on = ? AND COALESCE(reminded_on, '') = ?",
                 (
                     day.isoformat(),
                     goal.guild_id,
                     goal.member_id,
                     goal.milestone_id,
                     goal.due_on.isoformat(),
-                    before,
-                    before,
+                    before or "",
                 ),
             )
             if not changed:
