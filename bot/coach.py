@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from bot.analytics import Analytics, UnansweredQuestion
 from bot.library import Librarian, Library
 from bot.progress import ProgressService
 from bot.progress.results import GuildStats
@@ -17,6 +18,7 @@ from bot.reports import daily_series
 from bot.search import Answer, Outcome
 from bot.settings import Settings
 from bot.storage import Storage, open_storage
+from bot.storage.protocol import LoggedQuestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class Coach:
         self.storage = storage
         self.progress = ProgressService(storage, lambda: librarian.knowledge)
         self.gap_retention_days = gap_retention_days
+        self.analytics = Analytics(storage)
 
     @classmethod
     async def open(cls, settings: Settings) -> Coach:
@@ -46,7 +49,8 @@ class Coach:
         return self.librarian.library
 
     async def record_open(self, guild_id: int, entry_id: str) -> None:
-        await self.storage.count_entry_open(guild_id, entry_id, datetime.now(UTC).date())
+        """Count an opened entry; written later in a batch, so it never delays or fails a reply."""
+        self.analytics.count_open(guild_id, entry_id, datetime.now(UTC).date())
 
     async def record_vote(self, guild_id: int, entry_id: str, member_id: int, up: bool) -> None:
         await self.storage.set_vote(guild_id, entry_id, member_id, 1 if up else -1, datetime.now(UTC))
@@ -70,17 +74,23 @@ class Coach:
         )
 
     async def record_question(self, guild_id: int, question: str, answer: Answer) -> None:
-        """Count every question; keep the text of those not answered (never who asked) for /kb gaps."""
+        """Count every question; keep the text of those not answered (never who asked) for /kb gaps.
+
+        Both are written later in a batch (best effort), so they never delay or fail a reply.
+        """
         now = datetime.now(UTC)
-        await self.storage.count_question(guild_id, now.date())
+        self.analytics.count_question(guild_id, now.date())
         if answer.outcome is not Outcome.ANSWER:
             best = answer.entry.id if answer.entry else None
-            await self.storage.log_question(
-                guild_id, question[:1000], answer.outcome.value, best, answer.confidence, now
+            self.analytics.log_unanswered(
+                UnansweredQuestion(
+                    guild_id, question[:1000], answer.outcome.value, best, answer.confidence, now
+                )
             )
 
     async def guild_report(self, guild_id: int, days: int = 30) -> GuildReport:
         """Everything ``/coach stats`` and ``python -m bot stats`` show."""
+        await self.analytics.flush()  # include what was counted in the last second
         today = datetime.now(UTC).date()
         start = today - timedelta(days=days - 1)
         stats = await self.progress.guild_stats(guild_id)
@@ -94,5 +104,11 @@ class Coach:
             stats, per_day, [(entries[e].title if e in entries else f"{e} (removed)", n) for e, n in top]
         )
 
+    async def unanswered_questions(self, guild_id: int, since: datetime) -> list[LoggedQuestion]:
+        """The question log for ``/kb gaps``, including what was asked in the last second."""
+        await self.analytics.flush()
+        return await self.storage.logged_questions(guild_id, since)
+
     async def close(self) -> None:
+        await self.analytics.close()
         await self.storage.close()

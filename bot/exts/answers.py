@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import TYPE_CHECKING
+import time
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -11,7 +13,7 @@ from discord.ext import commands
 
 from bot.knowledge.models import Entry, Knowledge
 from bot.ratelimit import RecentPosts, SlidingWindow
-from bot.search import Outcome
+from bot.search import Answer, AnswerEngine, Outcome
 from bot.ui.context import coach_of, guild_id_of
 from bot.ui.embeds import notice, suggestions_embed, unknown_embed
 from bot.ui.entries import show_entry, suggestion_view
@@ -27,6 +29,10 @@ ASK_BURST = 6  # questions a member may ask...
 ASK_WINDOW = 60.0  # ...per this many seconds
 REPOST_WINDOW = 60.0  # an entry posted in a channel this recently is pointed to, not reposted
 MAX_QUESTION = 1000
+DEFER_AFTER = 1.2  # seconds an interaction has waited since Discord created it: acknowledge first
+DEFER_QUEUE = 100  # questions in progress at once beyond which new ones are acknowledged first
+OFF_LOOP_ABOVE = 200  # characters: longer questions are answered in a worker thread...
+ENGINE_BUDGET = 1.5  # ...and given up on after this many seconds
 
 
 class Answers(commands.Cog):
@@ -34,6 +40,7 @@ class Answers(commands.Cog):
         self.bot = bot
         self.ask_limit = SlidingWindow(ASK_BURST, ASK_WINDOW)
         self.recent = RecentPosts[str](REPOST_WINDOW)
+        self.in_progress = 0
 
     @app_commands.command(
         name="ask", description="Ask the coach anything about getting into IT project management"
@@ -59,24 +66,47 @@ class Answers(commands.Cog):
                 ephemeral=True,
             )
             return
+        self.in_progress += 1
+        try:
+            await self._answer(interaction, question, private)
+        finally:
+            self.in_progress -= 1
+
+    async def _answer(self, interaction: discord.Interaction, question: str, private: bool) -> None:
+        """Reply first; count the question after (batched, best effort: see ``bot.analytics``)."""
         coach = coach_of(interaction)
         library = coach.library  # one version for the whole reply, even if a reload lands meanwhile
-        answer = library.engine.answer(question)
-        await coach.record_question(guild_id_of(interaction), question, answer)
+        if self._behind(interaction):
+            interaction.extras["deferred_in_public"] = not private
+            await interaction.response.defer(ephemeral=private, thinking=True)
+        answer = await answer_off_loop(library.engine, question)
+        if answer is None:
+            await reply(
+                interaction,
+                ephemeral=True,
+                embed=notice("That question took me too long. Could you ask it in fewer words?", ok=False),
+            )
+            return
         if answer.outcome is Outcome.ANSWER and answer.entry is not None:
             await self._post_entry(interaction, answer.entry, library.knowledge, private=private)
         elif answer.outcome is Outcome.SUGGEST:
             entries = [entry for entry, _ in answer.suggestions]
-            await interaction.response.send_message(
+            await reply(
+                interaction,
+                ephemeral=private,
                 embed=suggestions_embed(question, entries),
                 view=suggestion_view(interaction.user.id, entries),
-                ephemeral=private,
                 allowed_mentions=NO_PINGS,
             )
         else:
-            await interaction.response.send_message(
-                embed=unknown_embed(question), ephemeral=True, allowed_mentions=NO_PINGS
-            )
+            await reply(interaction, ephemeral=True, embed=unknown_embed(question), allowed_mentions=NO_PINGS)
+        await coach.record_question(guild_id_of(interaction), question, answer)
+
+    def _behind(self, interaction: discord.Interaction) -> bool:
+        """Whether to acknowledge before answering: the interaction already waited long, or
+        so many questions are in progress that answering them all first could take too long."""
+        waited = time.time() - interaction.created_at.timestamp()
+        return waited > DEFER_AFTER or self.in_progress > DEFER_QUEUE
 
     async def _post_entry(
         self,
@@ -91,7 +121,8 @@ class Answers(commands.Cog):
         key = f"{interaction.channel_id}:{entry.id}"
         link = None if private or target is not None else self.recent.get(key)
         if link is not None:
-            await interaction.response.send_message(
+            await reply(
+                interaction,
                 embed=notice(
                     f"I answered this in this channel a moment ago: {link}\n"
                     f"Open it privately any time with `/topic {entry.id}`.",
@@ -165,6 +196,32 @@ def topics_command(knowledge: Knowledge) -> app_commands.Command:
         await interaction.response.send_message(ephemeral=True, **message)
 
     return topics
+
+
+async def answer_off_loop(engine: AnswerEngine, question: str) -> Answer | None:
+    """The engine's answer; long questions are answered in a worker thread so no single
+    question holds the event loop, and given up on (None) past ``ENGINE_BUDGET``."""
+    if len(question) <= OFF_LOOP_ABOVE:
+        return engine.answer(question)
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(engine.answer, question), ENGINE_BUDGET)
+    except TimeoutError:
+        log.warning("gave up answering a %d-character question after %.1f s", len(question), ENGINE_BUDGET)
+        return None
+
+
+async def reply(interaction: discord.Interaction, *, ephemeral: bool, **message: Any) -> None:
+    """Send the reply, as the response or, once acknowledged early, as the followup.
+
+    A deferred reply that must be private but was deferred in public replaces the
+    "thinking..." message with a private followup, so a private reply stays private.
+    """
+    if not interaction.response.is_done():
+        await interaction.response.send_message(ephemeral=ephemeral, **message)
+        return
+    if ephemeral and interaction.extras.get("deferred_in_public"):
+        await interaction.delete_original_response()
+    await interaction.followup.send(ephemeral=ephemeral, **message)
 
 
 async def setup(bot: CoachBot) -> None:

@@ -212,7 +212,7 @@ class KnowledgeAdmin(
     ) -> None:
         coach = coach_of(interaction)
         since = datetime.now(UTC) - timedelta(days=days)
-        questions = await coach.storage.logged_questions(guild_id_of(interaction), since)
+        questions = await coach.unanswered_questions(guild_id_of(interaction), since)
         groups = group_gaps(questions)
         if not groups:
             text = f"No unanswered questions in the last {days} days. 🎉"

@@ -262,7 +262,8 @@ class FeedbackStore(Protocol):
     async def vote_tallies(self, guild_id: int) -> dict[str, VoteTally]:
         ...
 
-    async def count_entry_open(self, guild_id: int, entry_id: str, day: date, opens: int = 1) -> None:
+    async def count_entry_open(self, guild_id: int, entry_id: str, day: date, n: int = 1) -> None:
+        """Add ``n`` (at least 1) opens of the entry on that day."""
         ...
 
     async def entry_opens(self, guild_id: int, since: date) -> list[EntryOpens]:
@@ -270,7 +271,8 @@ class FeedbackStore(Protocol):
 
 
 class QuestionStore(Protocol):
-    async def count_question(self, guild_id: int, day: date) -> None:
+    async def count_question(self, guild_id: int, day: date, n: int = 1) -> None:
+        """Add ``n`` (at least 1) questions asked on that day."""
         ...
 
     async def questions_per_day(self, guild_id: int, since: date) -> dict[date, int]:

@@ -506,11 +506,13 @@ class SqliteStorage:
 
     # ------------------------------------------------------------------ questions
 
-    async def count_question(self, guild_id: int, day: date) -> None:
+    async def count_question(self, guild_id: int, day: date, n: int = 1) -> None:
+        if n < 1:
+            raise ValueError("n must be at least 1")
         await self._write(
-            "INSERT INTO question_counts (guild_id, day, questions) VALUES (?, ?, 1) "
-            "ON CONFLICT (guild_id, day) DO UPDATE SET questions = question_counts.questions + 1",
-            (guild_id, day.isoformat()))
+            "INSERT INTO question_counts (guild_id, day, questions) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id, day) DO UPDATE SET questions = question_counts.questions + excluded.questions",
+            (guild_id, day.isoformat(), n))
 
     async def questions_per_day(self, guild_id: int, since: date) -> dict[date, int]:
         rows = await self._rows("SELECT day, questions FROM question_counts WHERE guild_id = ? AND day >= ? "
@@ -561,13 +563,13 @@ class SqliteStorage:
             "GROUP BY entry_id ORDER BY entry_id", (guild_id,))
         return {entry_id: VoteTally(up, down) for entry_id, up, down in rows}
 
-    async def count_entry_open(self, guild_id: int, entry_id: str, day: date, opens: int = 1) -> None:
-        if opens < 1:
-            raise ValueError("opens must be at least 1")
+    async def count_entry_open(self, guild_id: int, entry_id: str, day: date, n: int = 1) -> None:
+        if n < 1:
+            raise ValueError("n must be at least 1")
         await self._write(
             "INSERT INTO entry_opens (guild_id, entry_id, day, opens) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (guild_id, entry_id, day) DO UPDATE SET opens = entry_opens.opens + excluded.opens",
-            (guild_id, entry_id, day.isoformat(), opens))
+            (guild_id, entry_id, day.isoformat(), n))
 
     async def entry_opens(self, guild_id: int, since: date) -> list[EntryOpens]:
         rows = await self._rows("SELECT entry_id, day, opens FROM entry_opens WHERE guild_id = ? "

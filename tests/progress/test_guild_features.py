@@ -65,7 +65,7 @@ async def test_entry_open_counters_per_guild_per_day(storage: SqliteStorage) -> 
     day1, day2 = date(2026, 11, 25), date(2026, 11, 26)
     for _ in range(3):
         await storage.count_entry_open(1, "pmp-fees", day1)
-    await storage.count_entry_open(1, "pmp-fees", day2, opens=5)
+    await storage.count_entry_open(1, "pmp-fees", day2, n=5)
     await storage.count_entry_open(1, "capm", day2)
     await storage.count_entry_open(2, "capm", day2)
     opens = await storage.entry_opens(1, day1)
@@ -76,7 +76,7 @@ async def test_entry_open_counters_per_guild_per_day(storage: SqliteStorage) -> 
     ]
     assert [o.entry_id for o in await storage.entry_opens(1, day2)] == ["capm", "pmp-fees"]
     with pytest.raises(ValueError):
-        await storage.count_entry_open(1, "capm", day2, opens=0)
+        await storage.count_entry_open(1, "capm", day2, n=0)
 
 
 async def test_bot_state(storage: SqliteStorage) -> None:
@@ -110,6 +110,10 @@ async def test_questions_are_counted_and_unanswered_ones_logged(storage: SqliteS
         await storage.count_question(1, date(2026, 11, 26))
     await storage.count_question(1, date(2026, 11, 20))
     await storage.count_question(2, date(2026, 11, 26))
+    await storage.count_question(2, date(2026, 11, 26), n=40)  # a batch of counted questions
+    assert await storage.questions_per_day(2, date(2026, 11, 26)) == {date(2026, 11, 26): 41}
+    with pytest.raises(ValueError):
+        await storage.count_question(2, date(2026, 11, 26), n=0)
     assert await storage.questions_per_day(1, date(2026, 11, 21)) == {date(2026, 11, 26): 3}
     old, new = NOW - timedelta(days=100), NOW
     await storage.log_question(1, "pmp for nurses?", "unknown", None, 0.1, old)
