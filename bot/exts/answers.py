@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -29,10 +31,34 @@ ASK_BURST = 6  # questions a member may ask...
 ASK_WINDOW = 60.0  # ...per this many seconds
 REPOST_WINDOW = 60.0  # an entry posted in a channel this recently is pointed to, not reposted
 MAX_QUESTION = 1000
-DEFER_AFTER = 1.2  # seconds an interaction has waited since Discord created it: acknowledge first
-DEFER_QUEUE = 100  # questions in progress at once beyond which new ones are acknowledged first
+DEFER_AFTER = 1.0  # seconds an interaction waited before the bot got to it: acknowledge first
 OFF_LOOP_ABOVE = 200  # characters: longer questions are answered in a worker thread...
-ENGINE_BUDGET = 1.5  # ...and given up on after this many seconds
+ENGINE_BUDGET = 1.0  # ...and given up on after this many seconds (plus DEFER_AFTER: within 3 s)
+
+
+class Lateness:
+    """How long an interaction waited before the bot got to it, from its snowflake's time.
+
+    Discord's clock and ours may be a little apart, so the shortest wait seen in the last
+    minute or two stands for "no wait at all" (network delay plus the clock offset), and only
+    the time beyond it counts: the queue a burst builds up in front of the bot.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._minute = 0
+        self._shortest = math.inf  # this minute
+        self._shortest_before = math.inf  # the minute before
+
+    def waited(self, created_at: float) -> float:
+        now = self.clock()
+        raw = now - created_at
+        minute = int(now // 60)
+        if minute != self._minute:
+            self._shortest_before = self._shortest if minute == self._minute + 1 else math.inf
+            self._shortest, self._minute = math.inf, minute
+        self._shortest = min(self._shortest, raw)
+        return raw - min(self._shortest, self._shortest_before)
 
 
 class Answers(commands.Cog):
@@ -40,7 +66,7 @@ class Answers(commands.Cog):
         self.bot = bot
         self.ask_limit = SlidingWindow(ASK_BURST, ASK_WINDOW)
         self.recent = RecentPosts[str](REPOST_WINDOW)
-        self.in_progress = 0
+        self.lateness = Lateness()
 
     @app_commands.command(
         name="ask", description="Ask the coach anything about getting into IT project management"
@@ -66,22 +92,11 @@ class Answers(commands.Cog):
                 ephemeral=True,
             )
             return
-        self.in_progress += 1
-        try:
-            await self._answer(interaction, question, private)
-        finally:
-            self.in_progress -= 1
-
-    async def _answer(self, interaction: discord.Interaction, question: str, private: bool) -> None:
-        """Reply first; count the question after (batched, best effort: see ``bot.analytics``)."""
         coach = coach_of(interaction)
         library = coach.library  # one version for the whole reply, even if a reload lands meanwhile
-        if self._behind(interaction):
-            interaction.extras["deferred_in_public"] = not private
-            await interaction.response.defer(ephemeral=private, thinking=True)
         answer = await answer_off_loop(library.engine, question)
         if answer is None:
-            await reply(
+            await self._reply(
                 interaction,
                 ephemeral=True,
                 embed=notice("That question took me too long. Could you ask it in fewer words?", ok=False),
@@ -91,7 +106,7 @@ class Answers(commands.Cog):
             await self._post_entry(interaction, answer.entry, library.knowledge, private=private)
         elif answer.outcome is Outcome.SUGGEST:
             entries = [entry for entry, _ in answer.suggestions]
-            await reply(
+            await self._reply(
                 interaction,
                 ephemeral=private,
                 embed=suggestions_embed(question, entries),
@@ -99,14 +114,25 @@ class Answers(commands.Cog):
                 allowed_mentions=NO_PINGS,
             )
         else:
-            await reply(interaction, ephemeral=True, embed=unknown_embed(question), allowed_mentions=NO_PINGS)
-        await coach.record_question(guild_id_of(interaction), question, answer)
+            await self._reply(
+                interaction, ephemeral=True, embed=unknown_embed(question), allowed_mentions=NO_PINGS
+            )
+        await coach.record_question(guild_id_of(interaction), question, answer)  # after the reply
 
-    def _behind(self, interaction: discord.Interaction) -> bool:
-        """Whether to acknowledge before answering: the interaction already waited long, or
-        so many questions are in progress that answering them all first could take too long."""
-        waited = time.time() - interaction.created_at.timestamp()
-        return waited > DEFER_AFTER or self.in_progress > DEFER_QUEUE
+    async def _acknowledge_if_late(self, interaction: discord.Interaction, *, ephemeral: bool) -> None:
+        """Defer ("thinking...") when the interaction already waited long, so that however
+        long the queue in front of the reply, Discord's 3-second deadline is met; the reply
+        then fills in the deferred message. ``ephemeral`` must be the reply's, because the
+        deferral fixes who will see it."""
+        if self.lateness.waited(interaction.created_at.timestamp()) > DEFER_AFTER:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+
+    async def _reply(self, interaction: discord.Interaction, *, ephemeral: bool, **message: Any) -> None:
+        await self._acknowledge_if_late(interaction, ephemeral=ephemeral)
+        if interaction.response.is_done():
+            await interaction.followup.send(ephemeral=ephemeral, **message)
+        else:
+            await interaction.response.send_message(ephemeral=ephemeral, **message)
 
     async def _post_entry(
         self,
@@ -121,7 +147,7 @@ class Answers(commands.Cog):
         key = f"{interaction.channel_id}:{entry.id}"
         link = None if private or target is not None else self.recent.get(key)
         if link is not None:
-            await reply(
+            await self._reply(
                 interaction,
                 embed=notice(
                     f"I answered this in this channel a moment ago: {link}\n"
@@ -137,6 +163,7 @@ class Answers(commands.Cog):
                 discord.utils.escape_markdown(interaction.user.display_name)
             )
             content, mentions = f"{target.mention}, {sender} thought this might help:", ping_only(target)
+        await self._acknowledge_if_late(interaction, ephemeral=private)
         message = await show_entry(
             interaction, entry, ephemeral=private, content=content, allowed_mentions=mentions, knowledge=knowledge
         )
@@ -208,20 +235,6 @@ async def answer_off_loop(engine: AnswerEngine, question: str) -> Answer | None:
     except TimeoutError:
         log.warning("gave up answering a %d-character question after %.1f s", len(question), ENGINE_BUDGET)
         return None
-
-
-async def reply(interaction: discord.Interaction, *, ephemeral: bool, **message: Any) -> None:
-    """Send the reply, as the response or, once acknowledged early, as the followup.
-
-    A deferred reply that must be private but was deferred in public replaces the
-    "thinking..." message with a private followup, so a private reply stays private.
-    """
-    if not interaction.response.is_done():
-        await interaction.response.send_message(ephemeral=ephemeral, **message)
-        return
-    if ephemeral and interaction.extras.get("deferred_in_public"):
-        await interaction.delete_original_response()
-    await interaction.followup.send(ephemeral=ephemeral, **message)
 
 
 async def setup(bot: CoachBot) -> None:
