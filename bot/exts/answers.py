@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -14,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.knowledge.models import Entry, Knowledge
+from bot.library import Library
 from bot.ratelimit import RecentPosts, SlidingWindow
 from bot.search import Answer, AnswerEngine, Outcome
 from bot.ui.context import coach_of, guild_id_of
@@ -31,9 +34,14 @@ ASK_BURST = 6  # questions a member may ask...
 ASK_WINDOW = 60.0  # ...per this many seconds
 REPOST_WINDOW = 60.0  # an entry posted in a channel this recently is pointed to, not reposted
 MAX_QUESTION = 1000
-DEFER_AFTER = 1.0  # seconds an interaction waited before the bot got to it: acknowledge first
-OFF_LOOP_ABOVE = 200  # characters: longer questions are answered in a worker thread...
-ENGINE_BUDGET = 1.0  # ...and given up on after this many seconds (plus DEFER_AFTER: within 3 s)
+DEFER_AFTER = 0.5  # seconds an interaction waited before the bot got to it: acknowledge first
+LATER_SHARE = 8  # when both wait, one turn in this many goes to an answer of an acknowledged question
+# /ask replies in flight at once; the rest wait their turn, first come first served. With all
+# of a burst in flight at once, every request advances in lock-step and all of them reach
+# Discord together, late; in turns, the first are acknowledged at once.
+REPLY_SLOTS = 16
+OFF_LOOP_ABOVE = 200  # characters: longer questions are acknowledged, then answered in a worker thread...
+ENGINE_BUDGET = 2.0  # ...and given up on after this many seconds
 
 
 class Lateness:
@@ -61,12 +69,57 @@ class Lateness:
         return raw - min(self._shortest, self._shortest_before)
 
 
+class Turns:
+    """At most ``size`` replies in flight; waiting acknowledgements go first.
+
+    Answers to questions already acknowledged ("thinking...") have 15 minutes, the others
+    3 seconds, so the latter get the free turns, except one in ``LATER_SHARE`` while both
+    wait, so that answers keep flowing however long the overload lasts.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.free = size
+        self.waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (deque(), deque())
+        self.handed = 0
+
+    @contextlib.asynccontextmanager
+    async def take(self, *, urgent: bool) -> AsyncIterator[None]:
+        if self.free and not any(self.waiting):
+            self.free -= 1
+        else:
+            turn = asyncio.get_running_loop().create_future()
+            self.waiting[0 if urgent else 1].append(turn)
+            try:
+                await turn
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():
+                    self._hand_on()  # it was handed a turn it will not use
+                raise
+        try:
+            yield
+        finally:
+            self._hand_on()
+
+    def _hand_on(self) -> None:
+        self.handed += 1
+        urgent, later = self.waiting
+        order = (later, urgent) if self.handed % LATER_SHARE == 0 else (urgent, later)
+        for queue in order:
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self.free += 1
+
+
 class Answers(commands.Cog):
     def __init__(self, bot: CoachBot) -> None:
         self.bot = bot
         self.ask_limit = SlidingWindow(ASK_BURST, ASK_WINDOW)
         self.recent = RecentPosts[str](REPOST_WINDOW)
         self.lateness = Lateness()
+        self.turns = Turns(REPLY_SLOTS)
 
     @app_commands.command(
         name="ask", description="Ask the coach anything about getting into IT project management"
@@ -81,6 +134,19 @@ class Answers(commands.Cog):
         question: app_commands.Range[str, 1, MAX_QUESTION],
         private: bool = False,
     ) -> None:
+        async with self.turns.take(urgent=True):
+            if not await self._reply_or_acknowledge(interaction, question, private):
+                return
+        async with self.turns.take(urgent=False):  # after the acknowledgements waiting now
+            library = coach_of(interaction).library
+            answer = await answer_off_loop(library.engine, question)
+            await self._answer(interaction, question, library, answer, private)
+
+    async def _reply_or_acknowledge(
+        self, interaction: discord.Interaction, question: str, private: bool
+    ) -> bool:
+        """Reply at once, or only acknowledge ("thinking...") when the interaction already
+        waited long or the question is long; True when the answer is still to be sent."""
         wait = self.ask_limit.hit((guild_id_of(interaction), interaction.user.id))
         if wait:
             await interaction.response.send_message(
@@ -91,10 +157,27 @@ class Answers(commands.Cog):
                 ),
                 ephemeral=True,
             )
-            return
-        coach = coach_of(interaction)
-        library = coach.library  # one version for the whole reply, even if a reload lands meanwhile
-        answer = await answer_off_loop(library.engine, question)
+            return False
+        library = coach_of(interaction).library  # one version for the whole reply
+        waited = self.lateness.waited(interaction.created_at.timestamp())
+        if waited <= DEFER_AFTER and len(question) <= OFF_LOOP_ABOVE:
+            await self._answer(interaction, question, library, library.engine.answer(question), private)
+            return False
+        # The answer fills the "thinking..." message in once the acknowledgements queued
+        # behind this one went out. The deferral fixes who sees the reply, so on a public
+        # question an "I don't know" is then public too.
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        return True
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction,
+        question: str,
+        library: Library,
+        answer: Answer | None,
+        private: bool,
+    ) -> None:
+        """Send the reply, then count the question (batched, best effort: ``bot.analytics``)."""
         if answer is None:
             await self._reply(
                 interaction,
@@ -117,18 +200,11 @@ class Answers(commands.Cog):
             await self._reply(
                 interaction, ephemeral=True, embed=unknown_embed(question), allowed_mentions=NO_PINGS
             )
-        await coach.record_question(guild_id_of(interaction), question, answer)  # after the reply
+        await coach_of(interaction).record_question(guild_id_of(interaction), question, answer)
 
-    async def _acknowledge_if_late(self, interaction: discord.Interaction, *, ephemeral: bool) -> None:
-        """Defer ("thinking...") when the interaction already waited long, so that however
-        long the queue in front of the reply, Discord's 3-second deadline is met; the reply
-        then fills in the deferred message. ``ephemeral`` must be the reply's, because the
-        deferral fixes who will see it."""
-        if self.lateness.waited(interaction.created_at.timestamp()) > DEFER_AFTER:
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-
-    async def _reply(self, interaction: discord.Interaction, *, ephemeral: bool, **message: Any) -> None:
-        await self._acknowledge_if_late(interaction, ephemeral=ephemeral)
+    @staticmethod
+    async def _reply(interaction: discord.Interaction, *, ephemeral: bool, **message: Any) -> None:
+        """The reply, as the response or, once acknowledged early, in the deferred message."""
         if interaction.response.is_done():
             await interaction.followup.send(ephemeral=ephemeral, **message)
         else:
@@ -163,7 +239,6 @@ class Answers(commands.Cog):
                 discord.utils.escape_markdown(interaction.user.display_name)
             )
             content, mentions = f"{target.mention}, {sender} thought this might help:", ping_only(target)
-        await self._acknowledge_if_late(interaction, ephemeral=private)
         message = await show_entry(
             interaction, entry, ephemeral=private, content=content, allowed_mentions=mentions, knowledge=knowledge
         )

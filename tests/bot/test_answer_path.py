@@ -71,10 +71,10 @@ async def test_a_late_interaction_is_acknowledged_first_and_answered_in_a_follow
         message = await rec.final_message()
         assert not message.ephemeral and "$575" in message.embeds[0]["description"]
         unknown = await fake_discord.slash(
-            guild, alice, "ask", question="what's the weather in Paris tomorrow"
+            guild, alice, "ask", question="what's the weather in Paris tomorrow", private=True
         )
         assert (await unknown.response()).type == CallbackType.DEFERRED_CHANNEL_MESSAGE
-        reply = await unknown.final_message()  # deferred in private: the private reply stays private
+        reply = await unknown.final_message()  # deferred in private: the reply stays private
         assert reply.ephemeral and reply.embeds[0]["title"] == "I don't have an answer for that"
 
 
@@ -121,5 +121,7 @@ async def test_a_long_question_is_answered_off_the_event_loop(
         await (await fake_discord.slash(guild, alice, "ask", question=PMP_FEES)).final_message()
         assert on_loop == [False, True]  # the long question in a worker thread, the short one inline
         monkeypatch.setattr(loaded_answers(), "ENGINE_BUDGET", 0.0)  # nothing finishes in no time
-        slow = await (await fake_discord.slash(guild, alice, "ask", question=long_question)).final_message()
+        slow = await (
+            await fake_discord.slash(guild, alice, "ask", question=long_question, private=True)
+        ).final_message()
         assert slow.ephemeral and "took me too long" in slow.embeds[0]["description"]
