@@ -39,7 +39,9 @@ class Coach:
     @classmethod
     async def open(cls, settings: Settings) -> Coach:
         """Load and index the knowledge, then open (and migrate) the database."""
-        librarian = await Librarian.open(settings.knowledge_dir)
+        database = settings.database_url.path
+        cache_dir = database.parent if database is not None else None  # next to the SQLite file
+        librarian = await Librarian.open(settings.knowledge_dir, cache_dir=cache_dir)
         storage = await open_storage(settings.database_url)
         return cls(librarian, storage, gap_retention_days=settings.gap_retention_days)
 

@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from bot.exts import answers
-from bot.exts.answers import Lateness
+from bot.exts.answers import Lateness, Turns
 from tests.bot.conftest import RunBot
 from tests.fake_discord import CallbackType, FakeDiscord, FakeGuild, FakeMember
 
@@ -125,3 +125,28 @@ async def test_a_long_question_is_answered_off_the_event_loop(
             await fake_discord.slash(guild, alice, "ask", question=long_question, private=True)
         ).final_message()
         assert slow.ephemeral and "took me too long" in slow.embeds[0]["description"]
+
+
+async def test_waiting_acknowledgements_take_their_turn_before_waiting_answers() -> None:
+    turns = Turns(1)
+    order: list[str] = []
+    everyone_waits = asyncio.Event()
+
+    async def hold(name: str, urgent: bool) -> None:
+        async with turns.take(urgent=urgent):
+            order.append(name)
+            await everyone_waits.wait()
+
+    first = asyncio.create_task(hold("first", True))
+    await asyncio.sleep(0)  # "first" holds the only turn
+    later = [asyncio.create_task(hold(f"answer{i}", False)) for i in range(3)]
+    urgent = [asyncio.create_task(hold(f"ack{i}", True)) for i in range(10)]
+    await asyncio.sleep(0)  # all of them queue up
+    everyone_waits.set()
+    await asyncio.gather(first, *later, *urgent)
+    assert order[0] == "first"
+    assert [n for n in order if n.startswith("ack")] == [
+        f"ack{i}" for i in range(10)
+    ]  # first come, first served
+    assert order.index("answer0") < order.index("ack9")  # answers are not starved while acks wait
+    assert order.index("answer0") == answers.LATER_SHARE  # but most turns go to acknowledgements
