@@ -210,19 +210,16 @@ def run_child(knowledge: Path, database: Path, reloads: int) -> dict[str, float]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def seed_members(database: Path, members: int) -> None:
+async def seed_members(database: Path, members: int) -> None:
     """``members`` members of one server, each with two milestones done."""
     from benchmarks.progress_bench import bulk_load
     from bot.storage.sqlite import SqliteStorage
 
-    async def seed() -> None:
-        storage = await SqliteStorage.open(database)
-        try:
-            await bulk_load(storage, members, 2)
-        finally:
-            await storage.close()
-
-    asyncio.run(seed())
+    storage = await SqliteStorage.open(database)
+    try:
+        await bulk_load(storage, members, 2)
+    finally:
+        await storage.close()
 
 
 # ---------------------------------------------------------------- report
@@ -280,7 +277,7 @@ async def main_async(args: argparse.Namespace) -> None:
             big = folder / "knowledge"
             write_knowledge(load_or_raise(DEFAULT_KNOWLEDGE_DIR), args.entries, big)
             database = folder / "big.db"
-            seed_members(database, args.members)
+            await seed_members(database, args.members)
             run_child(big, database, 0)  # a first start writes the index cache
             warm = [run_child(big, database, args.reloads) for _ in range(3)]
             report_child(f"{args.entries} entries + {args.members} members, warm cache", warm)
@@ -312,7 +309,7 @@ def main() -> None:
         print(json.dumps(result))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 500, 1000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[200, 500, 1000], help="none: skip")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reloads", type=int, default=10)
     parser.add_argument("--entries", type=int, default=10_000, help="0 skips the large knowledge base")
