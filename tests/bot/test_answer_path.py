@@ -114,10 +114,9 @@ async def test_a_long_question_is_answered_off_the_event_loop(
             return original(text)
 
         monkeypatch.setattr(engine, "answer", watched)
-        message = await (
-            await fake_discord.slash(guild, alice, "ask", question=long_question)
-        ).final_message()
-        assert "$575" in message.embeds[0]["description"]
+        long_ask = await fake_discord.slash(guild, alice, "ask", question=long_question)
+        assert (await long_ask.response()).type == CallbackType.DEFERRED_CHANNEL_MESSAGE  # acknowledged first
+        assert "$575" in (await long_ask.final_message()).embeds[0]["description"]
         await (await fake_discord.slash(guild, alice, "ask", question=PMP_FEES)).final_message()
         assert on_loop == [False, True]  # the long question in a worker thread, the short one inline
         monkeypatch.setattr(loaded_answers(), "ENGINE_BUDGET", 0.0)  # nothing finishes in no time
