@@ -137,9 +137,12 @@ class Answers(commands.Cog):
         async with self.turns.take(urgent=True):
             if not await self._reply_or_acknowledge(interaction, question, private):
                 return
+        library = coach_of(interaction).library
+        long = len(question) > OFF_LOOP_ABOVE
+        answer = await answer_in_worker(library.engine, question) if long else None  # holding no turn
         async with self.turns.take(urgent=False):  # after the acknowledgements waiting now
-            library = coach_of(interaction).library
-            answer = await answer_off_loop(library.engine, question)
+            if not long:
+                answer = library.engine.answer(question)
             await self._answer(interaction, question, library, answer, private)
 
     async def _reply_or_acknowledge(
@@ -300,11 +303,9 @@ def topics_command(knowledge: Knowledge) -> app_commands.Command:
     return topics
 
 
-async def answer_off_loop(engine: AnswerEngine, question: str) -> Answer | None:
-    """The engine's answer; long questions are answered in a worker thread so no single
-    question holds the event loop, and given up on (None) past ``ENGINE_BUDGET``."""
-    if len(question) <= OFF_LOOP_ABOVE:
-        return engine.answer(question)
+async def answer_in_worker(engine: AnswerEngine, question: str) -> Answer | None:
+    """The engine's answer to a long question, in a worker thread so that no question holds
+    the event loop; None when it takes longer than ``ENGINE_BUDGET``."""
     try:
         return await asyncio.wait_for(asyncio.to_thread(engine.answer, question), ENGINE_BUDGET)
     except TimeoutError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
+import time
 from types import ModuleType
 
 import pytest
@@ -149,3 +150,32 @@ async def test_waiting_acknowledgements_take_their_turn_before_waiting_answers()
     ]  # first come, first served
     assert order.index("answer0") < order.index("ack9")  # answers are not starved while acks wait
     assert order.index("answer0") == answers.LATER_SHARE  # but most turns go to acknowledgements
+
+
+async def test_slow_long_questions_do_not_hold_up_other_members(
+    fake_discord: FakeDiscord,
+    run_coach: RunBot,
+    guild: FakeGuild,
+    alice: FakeMember,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    members = [fake_discord.create_member(guild, f"m{i}") for i in range(answers.REPLY_SLOTS)]
+    long_question = "I work in retail and wonder, " * 20 + PMP_FEES
+    async with run_coach() as bot:
+        engine = bot.coach.library.engine
+        original = engine.answer
+
+        def slow_when_long(text: str) -> object:
+            if len(text) > answers.OFF_LOOP_ABOVE:
+                time.sleep(0.5)  # a worst-case question, in its worker thread
+            return original(text)
+
+        monkeypatch.setattr(engine, "answer", slow_when_long)
+        slow = [
+            await fake_discord.slash(guild, m, "ask", question=long_question, private=True) for m in members
+        ]
+        await asyncio.gather(*(r.response() for r in slow))  # all acknowledged, answers pending
+        quick = await fake_discord.slash(guild, alice, "ask", question=PMP_FEES)
+        assert (await quick.response()).at - quick.created_at < 0.4
+        answered = await asyncio.gather(*(r.final_message() for r in slow))
+        assert all("$575" in m.embeds[0]["description"] for m in answered)
