@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
+from bot.analytics import Analytics, UnansweredQuestion
 from bot.coaching.service import CoachingService
 from bot.library import Librarian, Library
 from bot.progress import ProgressService
@@ -61,11 +62,14 @@ class Coach:
         self.progress = ProgressService(storage, lambda: librarian.knowledge)
         self.coaching = CoachingService(storage, lambda: librarian.knowledge, self.progress)
         self.gap_retention_days = gap_retention_days
+        self.analytics = Analytics(storage)
 
     @classmethod
     async def open(cls, settings: Settings) -> Coach:
         """Load and index the knowledge, then open (and migrate) the database."""
-        librarian = await Librarian.open(settings.knowledge_dir)
+        database = settings.database_url.path
+        cache_dir = database.parent if database is not None else None  # next to the SQLite file
+        librarian = await Librarian.open(settings.knowledge_dir, cache_dir=cache_dir)
         storage = await open_storage(settings.database_url)
         return cls(librarian, storage, gap_retention_days=settings.gap_retention_days)
 
@@ -75,7 +79,8 @@ class Coach:
         return self.librarian.library
 
     async def record_open(self, guild_id: int, entry_id: str) -> None:
-        await self.storage.count_entry_open(guild_id, entry_id, datetime.now(UTC).date())
+        """Count an opened entry; written later in a batch, so it never delays or fails a reply."""
+        self.analytics.count_open(guild_id, entry_id, datetime.now(UTC).date())
 
     async def record_vote(self, guild_id: int, entry_id: str, member_id: int, up: bool) -> None:
         await self.storage.set_vote(guild_id, entry_id, member_id, 1 if up else -1, datetime.now(UTC))
@@ -100,18 +105,24 @@ class Coach:
 
     async def record_question(self, guild_id: int, question: str, answer: Answer, *, member_id: int) -> None:
         """Count every question; keep the text of those not answered for /kb gaps, with a keyed
-        hash of who asked (so ``/privacy delete`` removes it; moderators never see who)."""
+        hash of who asked (so ``/privacy delete`` removes it; moderators never see who).
+
+        Both are written later in a batch (best effort), so they never delay or fail a reply.
+        """
         now = datetime.now(UTC)
-        await self.storage.count_question(guild_id, now.date())
+        self.analytics.count_question(guild_id, now.date())
         if answer.is_gap:
             best = answer.entry.id if answer.entry else None
-            await self.storage.log_question(
-                guild_id, question[:QUESTION_MAX_CHARS], answer.outcome.value, best, answer.confidence, now,
-                member_id=member_id,
+            self.analytics.log_unanswered(
+                UnansweredQuestion(
+                    guild_id, question[:QUESTION_MAX_CHARS], answer.outcome.value, best, answer.confidence, now,
+                    member_id,
+                )
             )
 
     async def guild_report(self, guild_id: int, days: int = 30) -> GuildReport:
         """Everything ``/coach stats`` and ``python -m bot stats`` show."""
+        await self.analytics.flush()  # include what was counted in the last second
         today = datetime.now(UTC).date()
         start = today - timedelta(days=days - 1)
         stats = await self.progress.guild_stats(guild_id)
@@ -155,6 +166,8 @@ class Coach:
         return await self.storage.log_channels()
 
     async def unanswered_questions(self, guild_id: int, since: datetime) -> list[LoggedQuestion]:
+        """The question log for ``/kb gaps``, including what was asked in the last second."""
+        await self.analytics.flush()
         return await self.storage.logged_questions(guild_id, since)
 
     async def vote_tallies(self, guild_id: int) -> dict[str, VoteTally]:
@@ -193,4 +206,5 @@ class Coach:
         await self.storage.set_state(key, value)
 
     async def close(self) -> None:
+        await self.analytics.close()
         await self.storage.close()

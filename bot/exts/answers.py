@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from typing import TYPE_CHECKING
+import math
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.knowledge.models import Entry, Knowledge
+from bot.library import Library
 from bot.ratelimit import RecentPosts, SlidingWindow
-from bot.search import Outcome
+from bot.search import Answer, AnswerEngine, Outcome
 from bot.ui.context import coach_of, guild_id_of
 from bot.ui.embeds import notice, suggestions_embed, unknown_embed
 from bot.ui.entries import show_entry, small_talk_reply, suggestion_view
@@ -29,6 +36,83 @@ PING_BURST = 3  # times one member may be pinged through /topic for:, by anyone.
 PING_WINDOW = 600.0  # ...per this many seconds
 REPOST_WINDOW = 60.0  # an entry posted in a channel this recently is pointed to, not reposted
 MAX_QUESTION = 1000
+DEFER_AFTER = 0.5  # seconds an interaction waited before the bot got to it: acknowledge first
+LATER_SHARE = 8  # when both wait, one turn in this many goes to an answer of an acknowledged question
+# /ask replies in flight at once; the rest wait their turn, first come first served. With all
+# of a burst in flight at once, every request advances in lock-step and all of them reach
+# Discord together, late; in turns, the first are acknowledged at once.
+REPLY_SLOTS = 16
+OFF_LOOP_ABOVE = 200  # characters: longer questions are acknowledged, then answered in a worker thread...
+ENGINE_BUDGET = 2.0  # ...and given up on after this many seconds
+
+
+class Lateness:
+    """How long an interaction waited before the bot got to it, from its snowflake's time.
+
+    Discord's clock and ours may be a little apart, so the shortest wait seen in the last
+    minute or two stands for "no wait at all" (network delay plus the clock offset), and only
+    the time beyond it counts: the queue a burst builds up in front of the bot.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._minute = 0
+        self._shortest = math.inf  # this minute
+        self._shortest_before = math.inf  # the minute before
+
+    def waited(self, created_at: float) -> float:
+        now = self.clock()
+        raw = now - created_at
+        minute = int(now // 60)
+        if minute != self._minute:
+            self._shortest_before = self._shortest if minute == self._minute + 1 else math.inf
+            self._shortest, self._minute = math.inf, minute
+        self._shortest = min(self._shortest, raw)
+        return raw - min(self._shortest, self._shortest_before)
+
+
+class Turns:
+    """At most ``size`` replies in flight; waiting acknowledgements go first.
+
+    Answers to questions already acknowledged ("thinking...") have 15 minutes, the others
+    3 seconds, so the latter get the free turns, except one in ``LATER_SHARE`` while both
+    wait, so that answers keep flowing however long the overload lasts.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.free = size
+        self.waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (deque(), deque())
+        self.handed = 0
+
+    @contextlib.asynccontextmanager
+    async def take(self, *, urgent: bool) -> AsyncIterator[None]:
+        if self.free and not any(self.waiting):
+            self.free -= 1
+        else:
+            turn = asyncio.get_running_loop().create_future()
+            self.waiting[0 if urgent else 1].append(turn)
+            try:
+                await turn
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():
+                    self._hand_on()  # it was handed a turn it will not use
+                raise
+        try:
+            yield
+        finally:
+            self._hand_on()
+
+    def _hand_on(self) -> None:
+        self.handed += 1
+        urgent, later = self.waiting
+        order = (later, urgent) if self.handed % LATER_SHARE == 0 else (urgent, later)
+        for queue in order:
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self.free += 1
 
 
 class Answers(commands.Cog):
@@ -37,6 +121,8 @@ class Answers(commands.Cog):
         self.ask_limit = SlidingWindow(ASK_BURST, ASK_WINDOW)
         self.ping_limit = SlidingWindow(PING_BURST, PING_WINDOW)
         self.recent = RecentPosts[str](REPOST_WINDOW)
+        self.lateness = Lateness()
+        self.turns = Turns(REPLY_SLOTS)
 
     @app_commands.command(
         name="ask", description="Ask the coach anything about getting into IT project management"
@@ -51,31 +137,80 @@ class Answers(commands.Cog):
         question: app_commands.Range[str, 1, MAX_QUESTION],
         private: bool = False,
     ) -> None:
+        async with self.turns.take(urgent=True):
+            if not await self._reply_or_acknowledge(interaction, question, private):
+                return
+        library = coach_of(interaction).library
+        long = len(question) > OFF_LOOP_ABOVE
+        answer = await answer_in_worker(library.engine, question) if long else None  # holding no turn
+        async with self.turns.take(urgent=False):  # after the acknowledgements waiting now
+            if not long:
+                answer = library.engine.answer(question)
+            await self._answer(interaction, question, library, answer, private)
+
+    async def _reply_or_acknowledge(
+        self, interaction: discord.Interaction, question: str, private: bool
+    ) -> bool:
+        """Reply at once, or only acknowledge ("thinking...") when the interaction already
+        waited long or the question is long; True when the answer is still to be sent."""
         if await self._over_budget(interaction):
+            return False
+        library = coach_of(interaction).library  # one version for the whole reply
+        waited = self.lateness.waited(interaction.created_at.timestamp())
+        if waited <= DEFER_AFTER and len(question) <= OFF_LOOP_ABOVE:
+            await self._answer(interaction, question, library, library.engine.answer(question), private)
+            return False
+        # The answer fills the "thinking..." message in once the acknowledgements queued
+        # behind this one went out. The deferral fixes who sees the reply, so on a public
+        # question an "I don't know" is then public too.
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        return True
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction,
+        question: str,
+        library: Library,
+        answer: Answer | None,
+        private: bool,
+    ) -> None:
+        """Send the reply, then count the question (batched, best effort: ``bot.analytics``)."""
+        if answer is None:
+            await self._reply(
+                interaction,
+                ephemeral=True,
+                embed=notice("That question took me too long. Could you ask it in fewer words?", ok=False),
+            )
             return
-        coach = coach_of(interaction)
-        library = coach.library  # one version for the whole reply, even if a reload lands meanwhile
-        answer = library.engine.answer(question)
-        await coach.record_question(guild_id_of(interaction), question, answer, member_id=interaction.user.id)
         if answer.outcome is Outcome.ANSWER and answer.entry is not None:
             await self._post_entry(interaction, answer.entry, library.knowledge, private=private)
         elif answer.outcome is Outcome.SUGGEST:
             entries = [entry for entry, _ in answer.suggestions]
-            await interaction.response.send_message(
+            await self._reply(
+                interaction,
+                ephemeral=private,
                 embed=suggestions_embed(question, entries),
                 view=suggestion_view(interaction.user.id, entries),
-                ephemeral=private,
                 allowed_mentions=NO_PINGS,
             )
         elif answer.small_talk is not None:
             embed, view = small_talk_reply(answer.small_talk)
-            await interaction.response.send_message(
-                embed=embed, view=view, ephemeral=private, allowed_mentions=NO_PINGS
-            )
+            await self._reply(interaction, ephemeral=private, embed=embed, view=view, allowed_mentions=NO_PINGS)
         else:
-            await interaction.response.send_message(
-                embed=unknown_embed(question), ephemeral=True, allowed_mentions=NO_PINGS
+            await self._reply(
+                interaction, ephemeral=True, embed=unknown_embed(question), allowed_mentions=NO_PINGS
             )
+        await coach_of(interaction).record_question(
+            guild_id_of(interaction), question, answer, member_id=interaction.user.id
+        )
+
+    @staticmethod
+    async def _reply(interaction: discord.Interaction, *, ephemeral: bool, **message: Any) -> None:
+        """The reply, as the response or, once acknowledged early, in the deferred message."""
+        if interaction.response.is_done():
+            await interaction.followup.send(ephemeral=ephemeral, **message)
+        else:
+            await interaction.response.send_message(ephemeral=ephemeral, **message)
 
     async def _over_budget(self, interaction: discord.Interaction) -> bool:
         """Spend one of the member's questions (shared by /ask and /topic); say so privately when spent."""
@@ -104,7 +239,8 @@ class Answers(commands.Cog):
         key = f"{interaction.channel_id}:{entry.id}"
         link = None if private or target is not None else self.recent.get(key)
         if link is not None:
-            await interaction.response.send_message(
+            await self._reply(
+                interaction,
                 embed=notice(
                     f"I answered this in this channel a moment ago: {link}\n"
                     f"Open it privately any time with `/topic {entry.id}`.",
@@ -201,6 +337,16 @@ def topics_command(knowledge: Knowledge) -> app_commands.Command:
         await interaction.response.send_message(ephemeral=True, **message)
 
     return topics
+
+
+async def answer_in_worker(engine: AnswerEngine, question: str) -> Answer | None:
+    """The engine's answer to a long question, in a worker thread so that no question holds
+    the event loop; None when it takes longer than ``ENGINE_BUDGET``."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(engine.answer, question), ENGINE_BUDGET)
+    except TimeoutError:
+        log.warning("gave up answering a %d-character question after %.1f s", len(question), ENGINE_BUDGET)
+        return None
 
 
 async def setup(bot: CoachBot) -> None:

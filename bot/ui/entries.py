@@ -27,9 +27,21 @@ ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 MAX_RELATED = 3
 
 
+def untracked_view() -> discord.ui.View:
+    """An empty view that discord.py will not keep once sent.
+
+    Every control here is a ``DynamicItem`` registered at start-up and routed by its custom
+    id, so tracking the view would only cost a store entry per public post and a 15-minute
+    timer task per private one (thousands in a busy hour) for nothing.
+    """
+    view = discord.ui.View(timeout=None)
+    view.stop()
+    return view
+
+
 def entry_view(entry: Entry, knowledge: Knowledge, *, owner_id: int | None) -> discord.ui.View:
     """Controls under an entry; ``owner_id`` (public posts only) may delete the post."""
-    view = discord.ui.View(timeout=None)
+    view = untracked_view()
     for related_id in [r for r in entry.related if r in knowledge.entries][:MAX_RELATED]:
         view.add_item(OpenEntryButton(related_id, knowledge.entries[related_id].title))
     view.add_item(VoteButton(entry.id, up=True))
@@ -292,7 +304,7 @@ class PickSuggestion(
 
 
 def suggestion_view(owner_id: int, entries: list[Entry]) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = untracked_view()
     view.add_item(PickSuggestion(owner_id, entries))
     return view
 
