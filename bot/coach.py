@@ -23,7 +23,7 @@ from bot.progress.rewards import reward_roles_for
 from bot.reports import daily_series
 from bot.search import Answer
 from bot.settings import Settings
-from bot.storage import Storage, open_storage
+from bot.storage import Storage, open_storage, sqlite_path
 from bot.storage.protocol import (
     QUESTION_MAX_CHARS,
     GuildSettings,
@@ -67,8 +67,8 @@ class Coach:
     @classmethod
     async def open(cls, settings: Settings) -> Coach:
         """Load and index the knowledge, then open (and migrate) the database."""
-        database = settings.database_url.path
-        cache_dir = database.parent if database is not None else None  # next to the SQLite file
+        url = settings.database_url
+        cache_dir = sqlite_path(url).parent if url.scheme == "sqlite" else None  # next to the SQLite file
         librarian = await Librarian.open(settings.knowledge_dir, cache_dir=cache_dir)
         storage = await open_storage(settings.database_url)
         return cls(librarian, storage, gap_retention_days=settings.gap_retention_days)

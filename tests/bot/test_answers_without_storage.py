@@ -36,7 +36,7 @@ async def fill_the_disk(storage: SqliteStorage) -> None:
         lambda n: storage.set_state(f"filler-{n}", "x" * 200),
         lambda n: storage.count_question(10**9 + n, day),
         lambda n: storage.count_entry_open(10**9 + n, "filler", day),
-        lambda n: storage.log_question(10**9, f"filler {n}", "unknown", None, 0.0, at),
+        lambda n: storage.log_question(10**9, f"filler {n}", "unknown", None, 0.0, at, member_id=n),
     )
     for fill in fillers:
         with pytest.raises(StorageError):
@@ -101,7 +101,7 @@ async def test_failed_counter_writes_are_logged_once_a_minute(
                 analytics.count_question(guild_id, day)
                 analytics.count_open(guild_id, "pmp-fees", day)
             analytics.log_unanswered(
-                UnansweredQuestion(1, "weather?", "unknown", None, 0.1, datetime.now(UTC))
+                UnansweredQuestion(1, "weather?", "unknown", None, 0.1, datetime.now(UTC), member_id=5)
             )
             await analytics.flush()
         assert len(analytics_warnings(caplog)) == 1
