@@ -29,7 +29,10 @@ def knowledge_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(params=BACKENDS)
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TestDatabase]:
-    """The bot's database: SQLite, and PostgreSQL too when TEST_DATABASE_URL is set."""
+    """The bot's database: SQLite, and PostgreSQL too when TEST_DATABASE_URL is set (except for
+    tests marked ``sqlite_only``, which fault an SQLite file on purpose)."""
+    if request.param != "sqlite" and request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("tests SQLite's own behaviour")
     db = new_database(request.param, tmp_path)
     await db.create()
     yield db

@@ -48,6 +48,7 @@ def analytics_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogReco
     return [r for r in caplog.records if r.name == "bot.analytics" and r.levelno >= logging.WARNING]
 
 
+@pytest.mark.sqlite_only
 async def test_ask_and_topic_answer_when_the_disk_is_full(
     fake_discord: FakeDiscord,
     run_coach: RunBot,
