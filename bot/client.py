@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 import discord
 from discord.ext import commands
@@ -33,7 +33,8 @@ class CoachBot(commands.AutoShardedBot):
                 guild=True, dm_channel=False, private_channel=False
             ),
             shard_count=settings.shard_count,
-            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+            # discord.py takes None for "every shard" though its annotation says list[int]
+            shard_ids=cast("list[int]", list(settings.shard_ids) if settings.shard_ids else None),
         )
         self.settings = settings
         self.coach = coach

@@ -17,6 +17,7 @@ from typing import TypeVar
 from bot.analytics import Analytics, UnansweredQuestion
 from bot.coaching.service import CoachingService
 from bot.library import Librarian, Library
+from bot.limits import QUESTION_MAX_CHARS
 from bot.progress import ProgressService
 from bot.progress.results import GuildStats
 from bot.progress.rewards import reward_roles_for
@@ -24,13 +25,7 @@ from bot.reports import daily_series
 from bot.search import Answer
 from bot.settings import Settings
 from bot.storage import Storage, open_storage, sqlite_path
-from bot.storage.protocol import (
-    QUESTION_MAX_CHARS,
-    GuildSettings,
-    LoggedQuestion,
-    ProgressRow,
-    VoteTally,
-)
+from bot.storage.protocol import GuildSettings, LoggedQuestion, ProgressRow, VoteTally
 
 T = TypeVar("T")
 

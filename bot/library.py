@@ -282,17 +282,17 @@ def cache_key(knowledge_dir: Path) -> str:
     for folder, dirs, files in os.walk(knowledge_dir):
         dirs.sort()
         for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
-            path = os.path.join(folder, name)
-            digest.update(b"\0" + os.path.relpath(path, knowledge_dir).encode(errors="surrogateescape"))
-            info = os.lstat(path)
+            found = os.path.join(folder, name)
+            digest.update(b"\0" + os.path.relpath(found, knowledge_dir).encode(errors="surrogateescape"))
+            info = os.lstat(found)
             if stat.S_ISREG(info.st_mode):
-                with open(path, "rb") as file:
+                with open(found, "rb") as file:
                     digest.update(file.read())
             elif stat.S_ISLNK(info.st_mode):  # the loader decides what to make of it; its target counts
                 try:
-                    target = os.stat(path)
+                    target = os.stat(found)
                     digest.update(
-                        f"{os.readlink(path)}|{target.st_ino}|{target.st_size}|{target.st_mtime_ns}".encode()
+                        f"{os.readlink(found)}|{target.st_ino}|{target.st_size}|{target.st_mtime_ns}".encode()
                     )
                 except OSError:
                     digest.update(b"dangling")

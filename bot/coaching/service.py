@@ -49,6 +49,12 @@ DM_CLOSED = "dm_closed"
 BY_MEMBER = "member"
 
 
+def plan_of(record: CheckinRecord) -> CheckinPlan:
+    """The rhythm a stored check-in row describes (the schema allows only the two cadences)."""
+    cadence: Cadence = "fortnightly" if record.cadence == "fortnightly" else "weekly"
+    return CheckinPlan(cadence, record.weekday, record.hour, record.zone)
+
+
 class CoachingError(ProgressError):
     """A coaching request the member can fix; the message says how."""
 
@@ -220,7 +226,7 @@ class CoachingService:
         if existing is None:  # remember the zone; check-ins stay off until asked for
             record = CheckinRecord(guild_id, member_id, "weekly", 0, 9, zone, None, None, BY_MEMBER, False)
         else:
-            plan = CheckinPlan(existing.cadence, existing.weekday, existing.hour, zone)  # type: ignore[arg-type]
+            plan = replace(plan_of(existing), zone=zone)
             next_due = plan.first_due(self.now()) if existing.on else None
             record = replace(existing, zone=zone, next_due_at=next_due)
         await self._storage.save_checkin(record, self.now())
@@ -271,7 +277,7 @@ class CoachingService:
             raise CoachingError(
                 "Your check-ins are off, so there is nothing to snooze. `/checkin on` starts them."
             )
-        plan = CheckinPlan(record.cadence, record.weekday, record.hour, record.zone)  # type: ignore[arg-type]
+        plan = plan_of(record)
         # the slot due next was already moved on when this check-in was sent: snooze from the one sent
         sent = record.last_sent_at or self.now()
         until = plan.snoozed(sent, self.now())
@@ -312,7 +318,7 @@ class CoachingService:
         for record in await self._storage.due_checkins(now, limit, shards):
             if record.next_due_at is None:
                 continue
-            plan = CheckinPlan(record.cadence, record.weekday, record.hour, record.zone)  # type: ignore[arg-type]
+            plan = plan_of(record)
             claim = await self._storage.claim_checkin(record, plan.following(record.next_due_at, now), now)
             if claim is not Claim.SEND:
                 continue

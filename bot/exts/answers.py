@@ -17,9 +17,10 @@ from discord.ext import commands
 
 from bot.knowledge.models import Entry, Knowledge
 from bot.library import Library
+from bot.limits import CHOICE_NAME, MAX_CHOICES, QUESTION_MAX_CHARS
 from bot.ratelimit import RecentPosts, SlidingWindow
 from bot.search import Answer, AnswerEngine, Outcome
-from bot.ui.context import coach_of, guild_id_of
+from bot.ui.context import guild_id_of
 from bot.ui.embeds import notice, suggestions_embed, unknown_embed
 from bot.ui.entries import show_entry, small_talk_reply, suggestion_view
 from bot.ui.text import NO_PINGS, clip, not_a_member, ping_only, quote
@@ -35,7 +36,6 @@ ASK_WINDOW = 60.0  # ...per this many seconds
 PING_BURST = 3  # times one member may be pinged through /topic for:, by anyone...
 PING_WINDOW = 600.0  # ...per this many seconds
 REPOST_WINDOW = 60.0  # an entry posted in a channel this recently is pointed to, not reposted
-MAX_QUESTION = 1000
 DEFER_AFTER = 0.5  # seconds an interaction waited before the bot got to it: acknowledge first
 LATER_SHARE = 8  # when both wait, one turn in this many goes to an answer of an acknowledged question
 # /ask replies in flight at once; the rest wait their turn, first come first served. With all
@@ -133,14 +133,14 @@ class Answers(commands.Cog):
     )
     async def ask(
         self,
-        interaction: discord.Interaction,
-        question: app_commands.Range[str, 1, MAX_QUESTION],
+        interaction: discord.Interaction[CoachBot],
+        question: app_commands.Range[str, 1, QUESTION_MAX_CHARS],
         private: bool = False,
     ) -> None:
         async with self.turns.take(urgent=True):
             if not await self._reply_or_acknowledge(interaction, question, private):
                 return
-        library = coach_of(interaction).library
+        library = interaction.client.coach.library
         long = len(question) > OFF_LOOP_ABOVE
         answer = await answer_in_worker(library.engine, question) if long else None  # holding no turn
         async with self.turns.take(urgent=False):  # after the acknowledgements waiting now
@@ -149,13 +149,13 @@ class Answers(commands.Cog):
             await self._answer(interaction, question, library, answer, private)
 
     async def _reply_or_acknowledge(
-        self, interaction: discord.Interaction, question: str, private: bool
+        self, interaction: discord.Interaction[CoachBot], question: str, private: bool
     ) -> bool:
         """Reply at once, or only acknowledge ("thinking...") when the interaction already
         waited long or the question is long; True when the answer is still to be sent."""
         if await self._over_budget(interaction):
             return False
-        library = coach_of(interaction).library  # one version for the whole reply
+        library = interaction.client.coach.library  # one version for the whole reply
         waited = self.lateness.waited(interaction.created_at.timestamp())
         if waited <= DEFER_AFTER and len(question) <= OFF_LOOP_ABOVE:
             await self._answer(interaction, question, library, library.engine.answer(question), private)
@@ -168,7 +168,7 @@ class Answers(commands.Cog):
 
     async def _answer(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CoachBot],
         question: str,
         library: Library,
         answer: Answer | None,
@@ -200,19 +200,19 @@ class Answers(commands.Cog):
             await self._reply(
                 interaction, ephemeral=True, embed=unknown_embed(question), allowed_mentions=NO_PINGS
             )
-        await coach_of(interaction).record_question(
+        await interaction.client.coach.record_question(
             guild_id_of(interaction), question, answer, member_id=interaction.user.id
         )
 
     @staticmethod
-    async def _reply(interaction: discord.Interaction, *, ephemeral: bool, **message: Any) -> None:
+    async def _reply(interaction: discord.Interaction[CoachBot], *, ephemeral: bool, **message: Any) -> None:
         """The reply, as the response or, once acknowledged early, in the deferred message."""
         if interaction.response.is_done():
             await interaction.followup.send(ephemeral=ephemeral, **message)
         else:
             await interaction.response.send_message(ephemeral=ephemeral, **message)
 
-    async def _over_budget(self, interaction: discord.Interaction) -> bool:
+    async def _over_budget(self, interaction: discord.Interaction[CoachBot]) -> bool:
         """Spend one of the member's questions (shared by /ask and /topic); say so privately when spent."""
         wait = self.ask_limit.hit((guild_id_of(interaction), interaction.user.id))
         if wait:
@@ -228,7 +228,7 @@ class Answers(commands.Cog):
 
     async def _post_entry(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CoachBot],
         entry: Entry,
         knowledge: Knowledge,
         *,
@@ -268,7 +268,7 @@ class Answers(commands.Cog):
     @app_commands.rename(for_member="for")
     async def topic(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CoachBot],
         name: app_commands.Range[str, 1, 200],
         for_member: discord.Member | discord.User | None = None,
     ) -> None:
@@ -283,7 +283,7 @@ class Answers(commands.Cog):
                 ephemeral=True,
             )
             return
-        library = coach_of(interaction).library
+        library = interaction.client.coach.library
         entry = library.knowledge.entries.get(name)
         if entry is None:
             matches = library.engine.lookup(name, limit=1)
@@ -313,10 +313,10 @@ class Answers(commands.Cog):
 
     @topic.autocomplete("name")
     async def topic_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CoachBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        entries = coach_of(interaction).library.engine.lookup(current, limit=25)
-        return [app_commands.Choice(name=clip(e.title, 100), value=e.id) for e in entries[:25]]
+        entries = interaction.client.coach.library.engine.lookup(current, limit=MAX_CHOICES)
+        return [app_commands.Choice(name=clip(e.title, CHOICE_NAME), value=e.id) for e in entries]
 
 
 def topics_command(knowledge: Knowledge) -> app_commands.Command:
@@ -329,11 +329,11 @@ def topics_command(knowledge: Knowledge) -> app_commands.Command:
 
     @app_commands.command(name="topics", description="Browse everything the coach knows, area by area")
     @app_commands.describe(area="Jump straight to one area")
-    @app_commands.choices(area=choices[:25])
-    async def topics(interaction: discord.Interaction, area: app_commands.Choice[str] | None = None) -> None:
-        current = coach_of(interaction).library.knowledge
+    @app_commands.choices(area=choices[:MAX_CHOICES])
+    async def topics(interaction: discord.Interaction[CoachBot], area: app_commands.Choice[str] | None = None) -> None:
+        current = interaction.client.coach.library.knowledge
         chosen = area.value if area is not None else None
-        message = area_message(current, chosen, 0) if chosen in current.areas else areas_message(current)
+        message = area_message(current, chosen, 0) if chosen and chosen in current.areas else areas_message(current)
         await interaction.response.send_message(ephemeral=True, **message)
 
     return topics

@@ -23,8 +23,10 @@ from discord.ext import commands, tasks
 
 from bot.coaching.schedule import WEEKDAYS, matching_zones
 from bot.coaching.service import CoachingError, DueDigest, DueMessage
+from bot.limits import MAX_CHOICES
 from bot.progress.results import CompletionResult
 from bot.storage.coaching import BuddyPair, Shards
+from bot.ui.choices import milestone_autocomplete
 from bot.ui.coaching import (
     checkin_embed,
     checkin_settings_text,
@@ -33,7 +35,7 @@ from bot.ui.coaching import (
     reminders_embed,
     when_text,
 )
-from bot.ui.context import coach_of, guild_id_of
+from bot.ui.context import guild_id_of
 from bot.ui.embeds import notice
 from bot.ui.entries import OpenEntryButton
 from bot.ui.errors import Guarded
@@ -46,7 +48,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_CHOICES = 25
 DM_PER_SECOND = 20.0  # a DM is two requests at most: 40/s, under Discord's global limit of 50/s
 CANNOT_DM = 50007  # Discord's error code for "Cannot send messages to this user"
 Every = Literal["weekly", "fortnightly"]
@@ -101,12 +102,12 @@ class CheckinButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> CheckinButton:
         return cls(match["action"], int(match["guild"]))
 
-    async def run(self, interaction: discord.Interaction) -> None:
-        coaching = coach_of(interaction).coaching
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
+        coaching = interaction.client.coach.coaching
         member_id = interaction.user.id
         if await coaching.checkin_settings(self.guild_id, member_id) is None:
             # a forged or stale button: it only ever acts for the member who pressed it, and only
@@ -118,7 +119,7 @@ class CheckinButton(
             return
         if self.action == "done":
             result = await coaching.did_it(self.guild_id, member_id)
-            summary = await coach_of(interaction).progress.summary(self.guild_id, member_id)
+            summary = await interaction.client.coach.progress.summary(self.guild_id, member_id)
             await interaction.response.send_message(
                 embed=completion_embed(result, summary.current), ephemeral=interaction.guild_id is not None
             )
@@ -142,7 +143,7 @@ class CheckinButton(
             title = step.milestone.title if step.milestone else "my roadmap"
             await interaction.response.send_modal(HelpQuestion(self.guild_id, title))
 
-    async def _reward(self, interaction: discord.Interaction, result: CompletionResult) -> None:
+    async def _reward(self, interaction: discord.Interaction[CoachBot], result: CompletionResult) -> None:
         """As ``/milestone done`` does: reward roles, and the celebration in the server."""
         guild = interaction.client.get_guild(self.guild_id)
         if guild is None:
@@ -151,13 +152,13 @@ class CheckinButton(
             member = guild.get_member(interaction.user.id) or await guild.fetch_member(interaction.user.id)
         except discord.HTTPException:
             return  # no longer in the server: nothing to give or celebrate
-        coach = coach_of(interaction)
+        coach = interaction.client.coach
         await sync_rewards(guild, member, coach)
         if result.created:
             await celebrate(guild, member, result, coach)
 
-    async def _stuck(self, interaction: discord.Interaction) -> None:
-        step, help_channel = await coach_of(interaction).coaching.stuck(self.guild_id, interaction.user.id)
+    async def _stuck(self, interaction: discord.Interaction[CoachBot]) -> None:
+        step, help_channel = await interaction.client.coach.coaching.stuck(self.guild_id, interaction.user.id)
         view = discord.ui.View(timeout=None)
         for entry in step.entries[:4]:
             view.add_item(OpenEntryButton(entry.id, entry.title))
@@ -183,8 +184,8 @@ class HelpQuestion(discord.ui.Modal, title="Ask the community"):
         self.guild_id = guild_id
         self.milestone_title = milestone_title
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        settings = await coach_of(interaction).coaching.guild_settings(self.guild_id)
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        settings = await interaction.client.coach.coaching.guild_settings(self.guild_id)
         guild = interaction.client.get_guild(self.guild_id)
         channel = guild.get_channel(settings.help_channel_id) if guild and settings.help_channel_id else None
         if not isinstance(channel, discord.abc.Messageable):
@@ -199,7 +200,8 @@ class HelpQuestion(discord.ui.Modal, title="Ask the community"):
         await channel.send(text, allowed_mentions=NO_PINGS)
         await interaction.response.send_message(embed=notice("Posted in the help channel. Good luck!"))
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+    # discord.py's Modal.on_error has no ``item``, unlike the View's it overrides
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
         from bot.ui.errors import report_error
 
         await report_error(interaction, error)
@@ -299,7 +301,7 @@ class Coaching(commands.Cog):
             log.warning("could not post the digest in guild %s: %s", due.guild_id, exc)
 
     @commands.Cog.listener()
-    async def on_app_command_completion(self, interaction: discord.Interaction, command: Any) -> None:
+    async def on_app_command_completion(self, interaction: discord.Interaction[CoachBot], command: Any) -> None:
         """Tell a member, once, after their next command, why their check-ins stopped."""
         if interaction.user.id not in self.notices:
             return
@@ -317,9 +319,9 @@ class Coaching(commands.Cog):
     # -- autocomplete ------------------------------------------------------------------------
 
     async def date_choices(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CoachBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        today = await coach_of(interaction).coaching.local_today(
+        today = await interaction.client.coach.coaching.local_today(
             guild_id_of(interaction), interaction.user.id
         )
         offers = [
@@ -338,15 +340,9 @@ class Coaching(commands.Cog):
         return choices
 
     async def zone_choices(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CoachBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in matching_zones(current[:64], MAX_CHOICES)]
-
-    async def milestone_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        roadmap = self.bot.get_cog("Roadmap")
-        return await roadmap.milestone_choices(interaction, current) if roadmap else []  # type: ignore[attr-defined]
 
     # -- /goal -------------------------------------------------------------------------------
 
@@ -356,10 +352,10 @@ class Coaching(commands.Cog):
         date="YYYY-MM-DD",
         remind="Remind me 3 days before and on the day (default: yes)",
     )
-    @app_commands.autocomplete(milestone=milestone_choices, date=date_choices)
+    @app_commands.autocomplete(milestone=milestone_autocomplete, date=date_choices)
     async def goal_set(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CoachBot],
         milestone: str,
         date: app_commands.Range[str, 1, 40],
         remind: bool = True,
@@ -367,7 +363,7 @@ class Coaching(commands.Cog):
         day = _parse_day(date)
         if day is None:
             raise CoachingError(f"{quote(date, 40)} is not a date: use YYYY-MM-DD, e.g. 2027-03-01")
-        goal = await coach_of(interaction).coaching.set_goal(
+        goal = await interaction.client.coach.coaching.set_goal(
             guild_id_of(interaction), interaction.user.id, milestone, day, remind
         )
         extra = " I'll remind you 3 days before and on the day (by DM)." if remind else ""
@@ -378,9 +374,9 @@ class Coaching(commands.Cog):
 
     @goal.command(name="clear", description="Remove a milestone's target date")
     @app_commands.describe(milestone="The milestone (start typing)")
-    @app_commands.autocomplete(milestone=milestone_choices)
-    async def goal_clear(self, interaction: discord.Interaction, milestone: str) -> None:
-        cleared = await coach_of(interaction).coaching.clear_goal(
+    @app_commands.autocomplete(milestone=milestone_autocomplete)
+    async def goal_clear(self, interaction: discord.Interaction[CoachBot], milestone: str) -> None:
+        cleared = await interaction.client.coach.coaching.clear_goal(
             guild_id_of(interaction), interaction.user.id, milestone
         )
         text = "Goal removed." if cleared else "That milestone had no goal; nothing changed."
@@ -396,12 +392,12 @@ class Coaching(commands.Cog):
     )
     async def checkin_on(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CoachBot],
         every: Every = "weekly",
         day: Weekday = "monday",
         hour: app_commands.Range[int, 0, 23] = 9,
     ) -> None:
-        record = await coach_of(interaction).coaching.checkin_on(
+        record = await interaction.client.coach.coaching.checkin_on(
             guild_id_of(interaction), interaction.user.id, every, WEEKDAYS.index(day), hour
         )
         self.notices.discard(interaction.user.id)
@@ -413,17 +409,17 @@ class Coaching(commands.Cog):
         )
 
     @checkin.command(name="off", description="Stop your check-ins")
-    async def checkin_off(self, interaction: discord.Interaction) -> None:
-        stopped = await coach_of(interaction).coaching.checkin_off(
+    async def checkin_off(self, interaction: discord.Interaction[CoachBot]) -> None:
+        stopped = await interaction.client.coach.coaching.checkin_off(
             guild_id_of(interaction), interaction.user.id
         )
         text = "🔕 Check-ins stopped." if stopped else "Your check-ins were already off."
         await interaction.response.send_message(embed=notice(text), ephemeral=True)
 
     @checkin.command(name="now", description="See your check-in right now")
-    async def checkin_now(self, interaction: discord.Interaction) -> None:
+    async def checkin_now(self, interaction: discord.Interaction[CoachBot]) -> None:
         guild_id = guild_id_of(interaction)
-        coaching = coach_of(interaction).coaching
+        coaching = interaction.client.coach.coaching
         content = await coaching.checkin(guild_id, interaction.user.id)
         settings = await coaching.checkin_settings(guild_id, interaction.user.id)
         view = checkin_view(guild_id) if settings is not None else None
@@ -438,9 +434,9 @@ class Coaching(commands.Cog):
     @app_commands.describe(zone="An IANA name such as Europe/Berlin or America/New_York (start typing)")
     @app_commands.autocomplete(zone=zone_choices)
     async def checkin_timezone(
-        self, interaction: discord.Interaction, zone: app_commands.Range[str, 1, 64]
+        self, interaction: discord.Interaction[CoachBot], zone: app_commands.Range[str, 1, 64]
     ) -> None:
-        record = await coach_of(interaction).coaching.set_timezone(
+        record = await interaction.client.coach.coaching.set_timezone(
             guild_id_of(interaction), interaction.user.id, zone
         )
         text = f"Time zone set to **{record.zone}**."
@@ -451,7 +447,7 @@ class Coaching(commands.Cog):
     # -- /buddy ------------------------------------------------------------------------------
 
     @buddy.command(name="find", description="Get paired with a member working on the same step")
-    async def buddy_find(self, interaction: discord.Interaction) -> None:
+    async def buddy_find(self, interaction: discord.Interaction[CoachBot]) -> None:
         guild = interaction.guild
         if guild is None:
             raise app_commands.NoPrivateMessage()
@@ -466,7 +462,7 @@ class Coaching(commands.Cog):
                 return False
             return True
 
-        coaching = coach_of(interaction).coaching
+        coaching = interaction.client.coach.coaching
         outcome = await coaching.find_buddy(guild.id, interaction.user.id, still_here)
         if outcome.pair is None:
             text = (
@@ -524,8 +520,8 @@ class Coaching(commands.Cog):
         return "Matched! I've introduced you both by DM."
 
     @buddy.command(name="leave", description="End your study-buddy pairing, or stop waiting for one")
-    async def buddy_leave(self, interaction: discord.Interaction) -> None:
-        left = await coach_of(interaction).coaching.leave_buddy(guild_id_of(interaction), interaction.user.id)
+    async def buddy_leave(self, interaction: discord.Interaction[CoachBot]) -> None:
+        left = await interaction.client.coach.coaching.leave_buddy(guild_id_of(interaction), interaction.user.id)
         if isinstance(left, BuddyPair):
             text = "Your study-buddy pairing has ended. `/buddy find` finds a new one whenever you like."
         elif left:

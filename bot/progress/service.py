@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.knowledge.models import Knowledge, Milestone, Track
+from bot.limits import NOTE_MAX_CHARS
 from bot.progress.errors import NoteTooLong, UnknownMilestone, UnknownTrack
 from bot.progress.results import (
     CompletionResult,
@@ -28,14 +29,7 @@ from bot.progress.results import (
 )
 from bot.settings import DatabaseURL
 from bot.storage import open_storage
-from bot.storage.protocol import (
-    NOTE_MAX_CHARS,
-    CompletionRecord,
-    DeletedCounts,
-    MemberProgress,
-    Storage,
-    utc_iso,
-)
+from bot.storage.protocol import CompletionRecord, DeletedCounts, MemberProgress, Storage, utc_iso
 
 EXPORT_FORMAT = "itpm-coach/member-export/1"
 KnowledgeProvider = Callable[[], Knowledge]

@@ -222,9 +222,10 @@ class CoachingStorage(SqlStorage):
 
     async def claim_checkin(self, record: CheckinRecord, next_due: datetime, now: datetime) -> Claim:
         """Move a due check-in to ``next_due`` if it is still due as read; take the member's DM of the day."""
-        if record.next_due_at is None:
+        due = record.next_due_at
+        if due is None:
             return Claim.TAKEN
-        expected = utc_iso(record.next_due_at)
+        expected = utc_iso(due)
         key = (record.guild_id, record.member_id)
 
         def claim() -> Body[Claim]:
@@ -236,7 +237,7 @@ class CoachingStorage(SqlStorage):
             if not changed:
                 return Claim.TAKEN
             if not (yield from _one_dm_a_day(record.member_id, now.date())):
-                tomorrow = utc_iso(max(record.next_due_at, now) + timedelta(days=1))  # type: ignore[type-var]
+                tomorrow = utc_iso(max(due, now) + timedelta(days=1))
                 yield Exec(
                     "UPDATE checkins SET next_due_at = ?, last_sent_at = ? WHERE guild_id = ? "
                     "AND member_id = ?",

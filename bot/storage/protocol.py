@@ -17,8 +17,6 @@ from bot.storage.coaching import CoachingStore
 
 RewardMode = Literal["stack", "replace"]
 REWARD_MODES: tuple[RewardMode, ...] = ("stack", "replace")
-NOTE_MAX_CHARS = 300
-QUESTION_MAX_CHARS = 1000  # the longest logged question (the schema refuses longer)
 UTC_ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 

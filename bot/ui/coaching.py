@@ -10,10 +10,11 @@ import discord
 from bot.coaching.digest import Digest, digest_lines
 from bot.coaching.schedule import WEEKDAYS
 from bot.coaching.service import CheckinContent, GoalView
+from bot.limits import EMBED_DESCRIPTION, EMBED_FIELD
 from bot.storage.coaching import CheckinRecord
 from bot.ui.embeds import COLOUR
 from bot.ui.progress import progress_line
-from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, clip, fit
+from bot.ui.text import clip, fit
 
 
 def goal_label(goal: GoalView) -> str:

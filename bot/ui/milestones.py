@@ -22,12 +22,13 @@ from bot.progress.rewards import (
     reward_refusal,
 )
 from bot.ratelimit import RecentPosts
-from bot.ui.context import coach_of, guild_id_of
+from bot.ui.context import guild_id_of
 from bot.ui.embeds import notice
 from bot.ui.progress import completion_embed, undo_embed
 from bot.ui.text import NO_PINGS, ping_only
 
 if TYPE_CHECKING:
+    from bot.client import CoachBot
     from bot.coach import Coach
 
 log = logging.getLogger(__name__)
@@ -173,8 +174,8 @@ async def warn_moderators(
         log.warning("could not warn the log channel %s of guild %s: %s", channel.id, guild.id, exc)
 
 
-async def complete_and_reply(interaction: discord.Interaction, milestone_id: str, note: str | None) -> None:
-    coach = coach_of(interaction)
+async def complete_and_reply(interaction: discord.Interaction[CoachBot], milestone_id: str, note: str | None) -> None:
+    coach = interaction.client.coach
     guild_id = guild_id_of(interaction)
     result = await coach.progress.complete(guild_id, interaction.user.id, milestone_id, note)
     summary = await coach.progress.summary(guild_id, interaction.user.id)
@@ -183,21 +184,21 @@ async def complete_and_reply(interaction: discord.Interaction, milestone_id: str
         await celebrate(interaction.guild, interaction.user, result, coach)
 
 
-async def undo_and_reply(interaction: discord.Interaction, milestone_id: str) -> None:
-    coach = coach_of(interaction)
+async def undo_and_reply(interaction: discord.Interaction[CoachBot], milestone_id: str) -> None:
+    coach = interaction.client.coach
     guild_id = guild_id_of(interaction)
     result = await coach.progress.undo(guild_id, interaction.user.id, milestone_id)
     summary = await coach.progress.summary(guild_id, interaction.user.id)
     await reply_then_reward(interaction, undo_embed(result, summary.current), interaction.user)
 
 
-async def reply_then_reward(interaction: discord.Interaction, embed: discord.Embed,
+async def reply_then_reward(interaction: discord.Interaction[CoachBot], embed: discord.Embed,
                             member: discord.Member | discord.User) -> None:
     """Answer at once (Discord's 3 s rule), then fix the member's reward roles and say what changed."""
     await interaction.response.send_message(embed=embed, ephemeral=True)
     if not isinstance(member, discord.Member) or interaction.guild is None:
         return
-    changes = await sync_rewards(interaction.guild, member, coach_of(interaction))
+    changes = await sync_rewards(interaction.guild, member, interaction.client.coach)
     if changes.describe():
         embed.add_field(name="Roles", value=changes.describe(), inline=False)
         await interaction.edit_original_response(embed=embed)

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 
 import discord
 
+from bot.limits import EMBED_DESCRIPTION, EMBED_FIELD
 from bot.progress.results import CompletionResult, NextStep, ProgressSummary, TrackProgress, UndoResult
 from bot.ui.embeds import COLOUR, MUTED
-from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, clip, fit, quote
+from bot.ui.text import clip, fit, quote
 
 BAR_WIDTH = 10
 

@@ -9,10 +9,11 @@ import discord
 
 from bot.knowledge.loader import load_or_raise
 from bot.knowledge.models import Link
+from bot.limits import EMBED_TOTAL
 from bot.ratelimit import RecentPosts, SlidingWindow
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from bot.ui.embeds import entry_embed, suggestions_embed, unknown_embed
-from bot.ui.text import EMBED_TOTAL, clip, fit, quote
+from bot.ui.text import clip, fit, quote
 
 
 def test_largest_possible_entry_fits_one_embed() -> None:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.coach import Coach
+from bot.limits import QUESTION_MAX_CHARS
 from bot.settings import load_settings
-from bot.storage.protocol import QUESTION_MAX_CHARS
 
 REPO = Path(__file__).resolve().parents[2]
 ADAPTERS = [
