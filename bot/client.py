@@ -13,9 +13,7 @@ from discord.ext import commands
 from bot.coach import Coach
 from bot.exts import EXTENSIONS
 from bot.settings import Settings
-from bot.ui.entries import PERSISTENT_ITEMS
 from bot.ui.text import NO_PINGS
-from bot.ui.topics import TOPIC_ITEMS
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +38,6 @@ class CoachBot(commands.AutoShardedBot):
         self.coach = coach
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(*PERSISTENT_ITEMS, *TOPIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()

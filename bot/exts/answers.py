@@ -22,9 +22,9 @@ from bot.ratelimit import RecentPosts, SlidingWindow
 from bot.search import Answer, AnswerEngine, Outcome
 from bot.ui.context import guild_id_of
 from bot.ui.embeds import notice, suggestions_embed, unknown_embed
-from bot.ui.entries import show_entry, small_talk_reply, suggestion_view
+from bot.ui.entries import PERSISTENT_ITEMS, show_entry, small_talk_reply, suggestion_view
 from bot.ui.text import NO_PINGS, clip, not_a_member, ping_only, quote
-from bot.ui.topics import area_message, areas_message
+from bot.ui.topics import TOPIC_ITEMS, area_message, areas_message
 
 if TYPE_CHECKING:
     from bot.client import CoachBot
@@ -350,6 +350,7 @@ async def answer_in_worker(engine: AnswerEngine, question: str) -> Answer | None
 
 
 async def setup(bot: CoachBot) -> None:
+    bot.add_dynamic_items(*PERSISTENT_ITEMS, *TOPIC_ITEMS)  # answers' and browsing buttons work after a restart
     await bot.add_cog(Answers(bot))
     bot.tree.add_command(topics_command(bot.coach.library.knowledge))
 

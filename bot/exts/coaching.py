@@ -23,6 +23,7 @@ from discord.ext import commands, tasks
 
 from bot.coaching.schedule import WEEKDAYS, matching_zones
 from bot.coaching.service import CoachingError, DueDigest, DueMessage
+from bot.exts._rewards import celebrate, sync_rewards
 from bot.limits import MAX_CHOICES
 from bot.progress.results import CompletionResult
 from bot.storage.coaching import BuddyPair, Shards
@@ -39,7 +40,6 @@ from bot.ui.context import guild_id_of
 from bot.ui.embeds import notice
 from bot.ui.entries import OpenEntryButton
 from bot.ui.errors import Guarded
-from bot.ui.milestones import celebrate, sync_rewards
 from bot.ui.progress import completion_embed
 from bot.ui.text import NO_PINGS, clip, ping_only, quote
 

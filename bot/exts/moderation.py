@@ -16,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.coaching.schedule import WEEKDAYS
+from bot.exts._rewards import RoleChanges, reply_then_reward, role_problem, sync_rewards
 from bot.limits import EMBED_FIELD
 from bot.progress.errors import UnknownMilestone
 from bot.reports import funnel_png, funnel_text, progress_csv, sparkline
@@ -23,7 +24,6 @@ from bot.ui.choices import milestone_autocomplete
 from bot.ui.coaching import digest_embed
 from bot.ui.context import guild_id_of, require_moderator
 from bot.ui.embeds import COLOUR, notice
-from bot.ui.milestones import RoleChanges, reply_then_reward, role_problem, sync_rewards
 from bot.ui.progress import completion_embed, undo_embed
 from bot.ui.text import clip, not_a_member
 

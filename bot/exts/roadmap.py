@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.exts._rewards import complete_and_reply, undo_and_reply
 from bot.limits import CHOICE_NAME, MAX_CHOICES, NOTE_MAX_CHARS
 from bot.progress.errors import UnknownTrack
 from bot.ui.choices import milestone_autocomplete, ranked
@@ -15,7 +16,6 @@ from bot.ui.coaching import goal_label, goals_field, streak_text
 from bot.ui.context import guild_id_of, is_moderator
 from bot.ui.embeds import notice
 from bot.ui.entries import MarkDoneButton, OpenEntryButton
-from bot.ui.milestones import complete_and_reply, undo_and_reply
 from bot.ui.progress import next_embed, roadmap_embed, summary_embed
 from bot.ui.text import clip
 

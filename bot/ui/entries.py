@@ -199,7 +199,7 @@ class MarkDoneButton(
         return cls(match["milestone"])
 
     async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
-        from bot.ui.milestones import complete_and_reply
+        from bot.exts._rewards import complete_and_reply
 
         await complete_and_reply(interaction, self.milestone_id, note=None)
 

@@ -1,4 +1,5 @@
-"""Completing and undoing milestones from Discord: reply, reward roles, celebration.
+"""Completing and undoing milestones from Discord: reply, reward roles, celebration (a helper
+module of the extensions, not an extension: nothing to load).
 
 Shared by ``/milestone done``, the "Mark milestone done" button and the moderators'
 ``/coach set-progress``, so all three behave the same.
