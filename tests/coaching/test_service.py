@@ -15,8 +15,8 @@ from bot.progress.errors import UnknownMilestone
 from bot.progress.service import ProgressService
 from bot.storage.coaching import BuddyRequest
 from bot.storage.sqlite import SqliteStorage
-from tests.progress.conftest import Clock, KnowledgeBox
-from tests.progress.factory import sample
+from tests.conftest import Clock, KnowledgeBox
+from tests.factory import sample
 
 G, ME, YOU, THEM = 1, 100, 200, 300
 MONDAY_9_BERLIN_WINTER = datetime(2026, 3, 23, 8, tzinfo=UTC)

@@ -11,8 +11,8 @@ from typing import Any
 from bot.coaching.service import CoachingService
 from bot.progress.service import EXPORT_FORMAT, ProgressService
 from bot.storage.protocol import CompletionRecord, GuildSettings, Storage
-from tests.progress.backends import TestDatabase, new_database
-from tests.progress.conftest import Clock
+from tests.backends import TestDatabase, new_database
+from tests.conftest import Clock
 
 ME, OTHER, MOD = 4242, 5151, 9090
 G1, G2, G3 = 1, 2, 3

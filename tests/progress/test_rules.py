@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from bot.progress.errors import NoteTooLong, UnknownMilestone, UnknownTrack
 from bot.progress.service import ProgressService
 from bot.storage.protocol import CompletionRecord, Storage
-from tests.progress.conftest import Clock, KnowledgeBox
-from tests.progress.factory import knowledge, milestone, sample
+from tests.conftest import Clock, KnowledgeBox
+from tests.factory import knowledge, milestone, sample
 
 G, OTHER_G, M, MOD = 10, 11, 100, 900
 

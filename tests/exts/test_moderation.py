@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember, Overwrite, Permission
 
 MODERATOR_COMMANDS = [

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.client import CoachBot
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember, StoredMessage
 
 WEDNESDAY_NOON = datetime(2026, 12, 2, 12, tzinfo=UTC)

@@ -9,8 +9,8 @@ import pytest
 from bot.knowledge.models import Knowledge
 from bot.progress.service import ProgressService
 from bot.storage.protocol import Storage
-from tests.progress.backends import BACKENDS, POSTGRES_URL, SKIP_REASON, TestDatabase, new_database
-from tests.progress.factory import sample
+from tests.backends import BACKENDS, POSTGRES_URL, SKIP_REASON, TestDatabase, new_database
+from tests.factory import sample
 
 
 class Clock:

@@ -16,7 +16,7 @@ from bot.cli.chat import COMMANDS, ChatSession, load_extensions
 from bot.knowledge.loader import load_or_raise
 from bot.knowledge.models import Knowledge
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
-from tests.progress.factory import sample
+from tests.factory import sample
 
 
 @dataclass

@@ -18,7 +18,7 @@ import pytest
 from bot.analytics import WARN_EVERY, Analytics, UnansweredQuestion
 from bot.storage import StorageError
 from bot.storage.sqlite import SqliteStorage
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
 
 PMP_FEES = "how much does the pmp exam cost"

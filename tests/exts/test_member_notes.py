@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
 
 # What Discord would render from an embed field: masked links, bold, and <...> mentions,

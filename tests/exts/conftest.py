@@ -12,9 +12,9 @@ import pytest
 from bot.client import CoachBot
 from bot.coach import Coach
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Settings, load_settings
+from tests.backends import BACKENDS, TestDatabase, new_database
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
 from tests.fake_discord.fixtures import fake_discord  # noqa: F401 - re-exported fixture
-from tests.progress.backends import BACKENDS, TestDatabase, new_database
 
 RunBot = Callable[..., AbstractAsyncContextManager[CoachBot]]
 

@@ -16,7 +16,7 @@ from bot.storage.protocol import CompletionRecord, GuildSettings, Storage
 from bot.storage.schema import latest_version
 from bot.storage.sql import TABLES, SqlStorage
 from bot.storage.sqlite import SqliteStorage
-from tests.progress.backends import TestDatabase
+from tests.backends import TestDatabase
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import discord
 import pytest
 
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember, FakeRole, Permission
 
 MILESTONE = "understand-the-role"

@@ -15,9 +15,9 @@ import pytest
 from bot.storage.errors import StorageUnavailable, Unavailable
 from bot.storage.postgres import PostgresStorage
 from bot.storage.protocol import CompletionRecord
-from tests.progress.backends import POSTGRES_URL, SKIP_REASON, TestDatabase, new_database
-from tests.progress.proxy import Relay
-from tests.progress.test_integrity import burst_then_kill, stored_of
+from tests.backends import POSTGRES_URL, SKIP_REASON, TestDatabase, new_database
+from tests.storage.proxy import Relay
+from tests.storage.test_integrity import burst_then_kill, stored_of
 
 if not POSTGRES_URL:
     pytest.skip(SKIP_REASON, allow_module_level=True)

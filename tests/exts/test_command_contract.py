@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord
 
 SUBCOMMAND, GROUP = 1, 2

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
 
 

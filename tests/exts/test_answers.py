@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import CallbackType, FakeDiscord, FakeGuild, FakeMember
 
 PMP_FEES = "how much does the pmp exam cost"

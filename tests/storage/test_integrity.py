@@ -22,7 +22,7 @@ from bot.progress.service import ProgressService
 from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
 from bot.storage.protocol import CompletionRecord, Storage
 from bot.storage.sqlite import SqliteStorage
-from tests.progress.factory import knowledge, milestone
+from tests.factory import knowledge, milestone
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -38,7 +38,7 @@ def wide_knowledge():  # ten independent milestones, one track
 def child(*args: str, **kwargs) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.progress.subprocs", *args],
+        [sys.executable, "-m", "tests.storage.subprocs", *args],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

@@ -15,7 +15,7 @@ from bot.storage.postgres import numbered
 from bot.storage.schema import Migration, latest_version, load_migrations
 from bot.storage.sql import split_statements as _split_statements
 from bot.storage.sqlite import SqliteStorage
-from tests.progress.factory import sample
+from tests.factory import sample
 
 
 def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:

@@ -1,4 +1,4 @@
-"""Child processes for the integrity tests: ``python -m tests.progress.subprocs ROLE DB ...``.
+"""Child processes for the integrity tests: ``python -m tests.storage.subprocs ROLE DB ...``.
 
 - ``burst DB``: complete milestones as fast as possible from several tasks, printing
   ``ack MEMBER MILESTONE`` after each call has returned, until killed. DB is a SQLite

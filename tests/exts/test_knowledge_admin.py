@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
 
 FEES = "entries/certifications/pmp-fees.yaml"

@@ -12,7 +12,7 @@ import pytest
 
 from bot.exts import answers
 from bot.exts.answers import Lateness, Turns
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import CallbackType, FakeDiscord, FakeGuild, FakeMember
 
 PMP_FEES = "how much does the pmp exam cost"

@@ -6,7 +6,7 @@ import json
 
 from bot.knowledge.loader import load_or_raise
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
 
 TRACKS = load_or_raise(DEFAULT_KNOWLEDGE_DIR).tracks

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from tests.bot.conftest import RunBot
+from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
 
 

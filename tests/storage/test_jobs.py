@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.coach import time_slot
 from bot.storage.protocol import Storage
-from tests.progress.backends import TestDatabase
+from tests.backends import TestDatabase
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
@@ -63,7 +63,7 @@ async def test_two_bot_processes_prune_the_question_log_once(
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.progress.subprocs", "prune", database.url],
+            [sys.executable, "-m", "tests.storage.subprocs", "prune", database.url],
             cwd=REPO,
             env=env,
             stdin=subprocess.PIPE,
