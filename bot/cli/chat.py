@@ -40,7 +40,7 @@ import bot.cli
 from bot.cli.common import add_knowledge_option, open_engine, terminal_width, tolerant_stdio
 from bot.cli.render import WIDTH, choice_label, entry_text, fit, numbered, related_entries, render, wrap
 from bot.knowledge.models import Area, Entry
-from bot.search import AnswerEngine
+from bot.search import Answer, AnswerEngine
 
 Handler = Callable[["ChatSession", str], None]
 PICK_HINT = "Type a number to open one of these."
@@ -61,6 +61,8 @@ class ChatCommand:
 
 
 COMMANDS: dict[str, ChatCommand] = {}
+# Called after every answered question (an extension records it for the moderators' reports).
+ANSWER_HOOKS: list[Callable[[ChatSession, str, Answer], None]] = []
 
 
 def command(name: str, help_line: str) -> Callable[[Handler], Handler]:
@@ -105,10 +107,12 @@ class ChatSession:
         self.say("\n".join(lines))
 
     def ask(self, text: str) -> None:
-        text_out, numbered_entries = render(self.engine.answer(text), self.engine.knowledge,
-                                            width=self.width, pick_hint=PICK_HINT)
+        answer = self.engine.answer(text)
+        text_out, numbered_entries = render(answer, self.engine.knowledge, width=self.width, pick_hint=PICK_HINT)
         self.choices = [*numbered_entries]
         self.say(text_out)
+        for hook in ANSWER_HOOKS:
+            hook(self, text, answer)
 
     def pick(self, number: int) -> None:
         if not 1 <= number <= len(self.choices):

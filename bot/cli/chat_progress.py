@@ -14,14 +14,17 @@ from __future__ import annotations
 import asyncio
 import atexit
 import hashlib
+import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.cli.chat import ChatSession, Handler, command
+from bot.cli.chat import ANSWER_HOOKS, ChatSession, Handler, command
 from bot.cli.render import wrap
+from bot.coach import Coach
 from bot.coaching.service import CoachingService
 from bot.knowledge.models import Milestone
+from bot.library import Librarian, Library
 from bot.progress.errors import ProgressError
 from bot.progress.results import (
     CompletionResult,
@@ -33,11 +36,13 @@ from bot.progress.results import (
     UndoResult,
 )
 from bot.progress.service import ProgressService
+from bot.search import Answer
 from bot.settings import load_settings
-from bot.storage import StorageError
+from bot.storage import StorageError, open_storage
 from bot.storage.protocol import CompletionRecord
 
 LOCAL_GUILD_ID = 0
+log = logging.getLogger(__name__)
 STATE_KEY = "progress"
 T = TypeVar("T")
 
@@ -143,43 +148,67 @@ def render_tracks(summary: ProgressSummary) -> str:
 
 @dataclass
 class LocalProgress:
-    """The progress and coaching services for this terminal, on its own event loop."""
+    """The application for this terminal (progress, coaching, the question log) on its own event loop."""
 
     runner: asyncio.Runner
-    service: ProgressService
-    coaching: CoachingService
+    coach: Coach
     member_id: int
 
+    @property
+    def service(self) -> ProgressService:
+        return self.coach.progress
+
+    @property
+    def coaching(self) -> CoachingService:
+        return self.coach.coaching
+
     def run(self, work: Callable[[ProgressService], Coroutine[Any, Any, T]]) -> T:
-        return self.runner.run(work(self.service))
+        return self.runner.run(work(self.coach.progress))
 
     def close(self) -> None:
         atexit.unregister(self.close)
         try:
-            self.runner.run(self.service.close())
+            self.runner.run(self.coach.close())
         finally:
             self.runner.close()
 
 
-async def _open(session: ChatSession) -> tuple[ProgressService, CoachingService]:
-    return await CoachingService.open_with_progress(load_settings().database_url, lambda: session.engine.knowledge)
+async def _open(session: ChatSession) -> Coach:
+    """The same application the bot runs, on the chat's knowledge and the configured database."""
+    engine = session.engine
+    library = Library(engine.knowledge, engine)
+    return Coach(Librarian(load_settings().knowledge_dir, library), await open_storage(load_settings().database_url))
 
 
 def local_progress(session: ChatSession) -> LocalProgress:
-    """The session's progress services, opened on first use (the database is created then)."""
+    """The session's application, opened on first use (the database is created then)."""
     found = session.state.get(STATE_KEY)
     if isinstance(found, LocalProgress):
         return found
     runner = asyncio.Runner()
     try:
-        service, coaching = runner.run(_open(session))
+        coach = runner.run(_open(session))
     except BaseException:
         runner.close()
         raise
-    progress = LocalProgress(runner, service, coaching, local_member_id(session.member_id))
-    atexit.register(progress.close)  # checkpoint and close the database when the chat ends
+    progress = LocalProgress(runner, coach, local_member_id(session.member_id))
+    atexit.register(progress.close)  # write what is pending and close the database when the chat ends
     session.state[STATE_KEY] = progress
     return progress
+
+
+def record_question(session: ChatSession, question: str, answer: Answer) -> None:
+    """Questions asked in the terminal count for ``stats`` and ``kb gaps`` under the terminal's
+    server (id 0), as Discord's do under theirs; best effort: a database problem never stops a chat."""
+    try:
+        progress = local_progress(session)
+        progress.runner.run(progress.coach.record_question(LOCAL_GUILD_ID, question, answer,
+                                                          member_id=progress.member_id))
+    except (StorageError, OSError) as exc:
+        log.debug("chat question not recorded: %s", exc)
+
+
+ANSWER_HOOKS.append(record_question)
 
 
 def guarded(handler: Callable[[ChatSession, LocalProgress, str], None]) -> Handler:

@@ -28,8 +28,6 @@ from bot.knowledge.models import Entry, Knowledge, Milestone
 from bot.progress.errors import ProgressError
 from bot.progress.results import CompletionResult, NextStep, ProgressSummary
 from bot.progress.service import ProgressService, resolve_milestone
-from bot.settings import DatabaseURL
-from bot.storage import open_storage
 from bot.storage.coaching import (
     BuddyPair,
     BuddyRequest,
@@ -111,15 +109,6 @@ class BuddyOutcome:
 
 class CoachingService:
     """One per process, over the process's ``Storage`` and progress services."""
-
-    @classmethod
-    async def open_with_progress(cls, database_url: DatabaseURL,
-                                 knowledge: Callable[[], Knowledge]) -> tuple[ProgressService, CoachingService]:
-        """Both services on one new connection, for a terminal without a ``Coach``; closing the
-        progress service closes it."""
-        storage = await open_storage(database_url)
-        progress = ProgressService(storage, knowledge, owns_storage=True)
-        return progress, cls(storage, knowledge, progress)
 
     def __init__(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import sqlite3
 from collections.abc import Iterator
@@ -13,9 +14,11 @@ import pytest
 
 from bot.cli import chat_progress
 from bot.cli.chat import COMMANDS, ChatSession, load_extensions
+from bot.cli.common import open_engine
+from bot.coach import Coach
 from bot.knowledge.loader import load_or_raise
 from bot.knowledge.models import Knowledge
-from bot.settings import DEFAULT_KNOWLEDGE_DIR
+from bot.settings import DEFAULT_KNOWLEDGE_DIR, load_settings
 from tests.factory import sample
 
 
@@ -146,3 +149,25 @@ def test_goal_and_checkin_now_in_the_terminal(session: ChatSession) -> None:
     assert text.startswith("Check-in: Main [main]: 0/4 done (0%)") and "Next: A [a]" in text
     assert "Goal removed." in said(session, "/goal clear 2")
     assert "nothing changed" in said(session, "/goal clear b")
+
+
+def test_chat_questions_reach_the_reports_under_the_terminal_server(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/chat.db")
+    chat = ChatSession(open_engine(None), out=io.StringIO())  # type: ignore[arg-type]
+    said(chat, "how much does the pmp exam cost", "how do i become a nurse")
+    chat_progress.local_progress(chat).close()  # what the batch holds is written on close
+
+    async def read() -> tuple[list[str], int]:
+        coach = await Coach.open(load_settings({"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db"},
+                                               dotenv_path=tmp_path / "none"))
+        try:
+            logged = await coach.unanswered_questions(0, datetime.now(UTC) - timedelta(days=1))
+            report = await coach.guild_report(0)
+            return [q.question for q in logged], sum(n for _, n in report.questions_per_day)
+        finally:
+            await coach.close()
+
+    questions, asked = asyncio.run(read())
+    assert questions == ["how do i become a nurse"] and asked == 2
