@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 import discord
 from discord.ext import commands
@@ -13,9 +13,7 @@ from discord.ext import commands
 from bot.coach import Coach
 from bot.exts import EXTENSIONS
 from bot.settings import Settings
-from bot.ui.entries import PERSISTENT_ITEMS
 from bot.ui.text import NO_PINGS
-from bot.ui.topics import TOPIC_ITEMS
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +31,13 @@ class CoachBot(commands.AutoShardedBot):
                 guild=True, dm_channel=False, private_channel=False
             ),
             shard_count=settings.shard_count,
-            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+            # discord.py takes None for "every shard" though its annotation says list[int]
+            shard_ids=cast("list[int]", list(settings.shard_ids) if settings.shard_ids else None),
         )
         self.settings = settings
         self.coach = coach
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(*PERSISTENT_ITEMS, *TOPIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
@@ -48,18 +46,22 @@ class CoachBot(commands.AutoShardedBot):
         """Sync the command tree only when its definition changed since the last sync.
 
         Discord rate-limits syncs hard; restarts with the same commands should not sync.
+        With several processes (``SHARD_IDS``), only the one running shard 0 syncs.
         """
+        if self.shard_ids is not None and 0 not in self.shard_ids:
+            log.info("slash commands are synced by the process running shard 0")
+            return False
         guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
         payload: list[dict[str, Any]] = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         key = f"command-tree-hash:{guild.id if guild else 'global'}:{self.application_id}"
-        if await self.coach.storage.get_state(key) == digest:
+        if await self.coach.state(key) == digest:
             log.info("slash commands unchanged; not syncing")
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.coach.storage.set_state(key, digest)
+        await self.coach.set_state(key, digest)
         log.info("synced %d slash commands %s", len(synced), f"to guild {guild.id}" if guild else "globally")
         return True
 

@@ -8,15 +8,25 @@ reloads it off the event loop; a failed reload keeps serving the last good versi
 from __future__ import annotations
 
 import asyncio
+import copyreg
+import ctypes
 import gc
+import hashlib
 import logging
 import os
+import pickle
+import platform
+import stat
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
 
 from bot.knowledge.loader import KnowledgeError, LoadResult, load_knowledge
 from bot.knowledge.models import Knowledge
@@ -98,11 +108,22 @@ class Librarian:
         self.last_failure: FailedReload | None = None
 
     @classmethod
-    async def open(cls, directory: Path) -> Librarian:
-        """Load, validate and index ``directory`` in a worker thread; raise on errors."""
-        result, library = await asyncio.to_thread(_load_and_index, directory)
+    async def open(cls, directory: Path, *, cache_dir: Path | None = None) -> Librarian:
+        """Load, validate and index ``directory`` in a worker thread; raise on errors.
+
+        With ``cache_dir``, a library built from exactly the same files by exactly the same
+        code is read from the cache there instead (see ``IndexCache``).
+        """
+        keep_large_blocks_apart()
+        cache = IndexCache(cache_dir) if cache_dir is not None else None
+        library = await asyncio.to_thread(cache.read, directory) if cache is not None else None
         if library is None:
-            raise KnowledgeError(result)
+            result, library = await asyncio.to_thread(_load_and_index, directory)
+            if library is None:
+                raise KnowledgeError(result)
+            if cache is not None:
+                await asyncio.to_thread(cache.write, directory, library)
+        await asyncio.to_thread(return_freed_memory)
         return cls(directory, library)
 
     @property
@@ -141,10 +162,143 @@ class Librarian:
             old = [self._library]
             self._library = library
             old_version = old[0].knowledge.version
-            await asyncio.to_thread(old.clear)  # the last reference, unless a command still holds it
+            await asyncio.to_thread(_release, old)
             log.info("knowledge reloaded: version %s -> %s", old_version, library.knowledge.version)
             first = tuple(result.problems[:REPORTED_PROBLEMS])
             return ReloadOutcome(True, library.knowledge.version, first, len(result.problems), diff)
+
+
+def _release(old: list[Library]) -> None:
+    old.clear()  # the last reference, unless a command still holds it
+    return_freed_memory()
+
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+LARGE_BLOCK = 256 * 1024
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to tune
+        return None
+
+
+def keep_large_blocks_apart() -> None:
+    """Give every block of 256 KB or more (the index's arrays) its own pages.
+
+    glibc otherwise raises that threshold each time such a block is freed, so after a
+    reload the next library's arrays land in the heap among small objects, and the memory
+    of each replaced library can no longer be handed back: RSS ratchets up reload by reload.
+    """
+    libc = _libc()
+    with suppress(AttributeError):
+        if libc is not None:
+            libc.mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
+
+
+def return_freed_memory() -> None:
+    """Hand freed heap pages back to the system (glibc keeps them otherwise)."""
+    libc = _libc()
+    with suppress(AttributeError):
+        if libc is not None:
+            libc.malloc_trim(0)
+
+
+def _mapping_proxy(items: dict[str, object]) -> MappingProxyType[str, object]:
+    return MappingProxyType(items)
+
+
+copyreg.pickle(MappingProxyType, lambda proxy: (_mapping_proxy, (dict(proxy),)))  # Knowledge's maps
+
+#: Bump when a cached library could differ for another reason than the files hashed below.
+CACHE_FORMAT = 1
+#: The code that turns knowledge files into a library: a change to any of it is a new key.
+_BUILDERS = (Path(__file__).parent / "knowledge", Path(__file__).parent / "search", Path(__file__))
+
+
+class IndexCache:
+    """The last library built, kept on disk so that a start with unchanged knowledge skips
+    the load, validation and index build (seconds at 10,000 entries).
+
+    The key is a hash of every file in the knowledge folder (names, contents, links), of
+    the source code that builds a library, and of the Python and numpy versions; anything
+    else (a missing, corrupt, foreign or stale file) is ignored and the library is built.
+    The file is a pickle, and loading a pickle runs code: it lives next to the database,
+    is written atomically by this process with owner-only permissions, and is refused if
+    anyone else could have written it, so it is exactly as trusted as the database itself.
+    """
+
+    NAME = "knowledge-index.pickle"
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / self.NAME
+
+    def read(self, knowledge_dir: Path) -> Library | None:
+        try:
+            info = self.path.stat()
+            if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                log.warning("ignoring %s: it could have been written by another user", self.path)
+                return None
+            key = cache_key(knowledge_dir)
+            with self.path.open("rb") as file:
+                stored_key, library = pickle.load(file)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # any unreadable cache is rebuilt, never fatal
+            log.warning("ignoring the knowledge cache %s: %s", self.path, error)
+            return None
+        if stored_key != key or not isinstance(library, Library):
+            return None
+        log.info("knowledge and index read from the cache (%s)", library.knowledge.version)
+        return library
+
+    def write(self, knowledge_dir: Path, library: Library) -> None:
+        """Best effort: a start-up never fails because the cache cannot be written."""
+        try:
+            key = cache_key(knowledge_dir)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".knowledge-index-", dir=self.path.parent)
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    pickle.dump((key, library), file, protocol=pickle.HIGHEST_PROTOCOL)
+                    file.flush()
+                    os.fsync(file.fileno())
+                os.replace(temporary, self.path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError as error:
+            log.warning("could not write the knowledge cache %s: %s", self.path, error)
+
+
+def cache_key(knowledge_dir: Path) -> str:
+    """What a cached library must have been built from: these files, by this code."""
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update(f"{CACHE_FORMAT}|{platform.python_version()}|{np.__version__}".encode())
+    for root in _BUILDERS:
+        for path in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for folder, dirs, files in os.walk(knowledge_dir):
+        dirs.sort()
+        for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
+            found = os.path.join(folder, name)
+            digest.update(b"\0" + os.path.relpath(found, knowledge_dir).encode(errors="surrogateescape"))
+            info = os.lstat(found)
+            if stat.S_ISREG(info.st_mode):
+                with open(found, "rb") as file:
+                    digest.update(file.read())
+            elif stat.S_ISLNK(info.st_mode):  # the loader decides what to make of it; its target counts
+                try:
+                    target = os.stat(found)
+                    digest.update(
+                        f"{os.readlink(found)}|{target.st_ino}|{target.st_size}|{target.st_mtime_ns}".encode()
+                    )
+                except OSError:
+                    digest.update(b"dangling")
+            else:  # a FIFO or device is never read here
+                digest.update(str(stat.S_IFMT(info.st_mode)).encode())
+    return digest.hexdigest()
 
 
 _pause_lock = threading.Lock()

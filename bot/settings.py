@@ -104,6 +104,7 @@ class Settings:
     dev_guild_id: int | None
     log_level: str
     knowledge_poll_seconds: float
+    checkin_poll_seconds: float
     gap_retention_days: int
     shard_count: int | None
     shard_ids: tuple[int, ...] | None
@@ -151,6 +152,7 @@ def _parse(values: Mapping[str, str]) -> Settings:
         dev_guild_id=env.integer("DEV_GUILD_ID", "a Discord server id (a positive whole number)"),
         log_level=level,
         knowledge_poll_seconds=env.seconds("KNOWLEDGE_POLL_SECONDS", 5.0),
+        checkin_poll_seconds=env.seconds("CHECKIN_POLL_SECONDS", 60.0),
         gap_retention_days=env.integer("GAP_RETENTION_DAYS", "a number of days (a positive whole number)")
         or 90,
         shard_count=env.integer("SHARD_COUNT", "the total number of shards (a positive whole number)"),

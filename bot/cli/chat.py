@@ -33,13 +33,14 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TextIO
 
 import bot.cli
 from bot.cli.common import add_knowledge_option, open_engine, terminal_width, tolerant_stdio
 from bot.cli.render import WIDTH, choice_label, entry_text, fit, numbered, related_entries, render, wrap
 from bot.knowledge.models import Area, Entry
-from bot.search import AnswerEngine
+from bot.search import Answer, AnswerEngine
 
 Handler = Callable[["ChatSession", str], None]
 PICK_HINT = "Type a number to open one of these."
@@ -60,6 +61,8 @@ class ChatCommand:
 
 
 COMMANDS: dict[str, ChatCommand] = {}
+# Called after every answered question (an extension records it for the moderators' reports).
+ANSWER_HOOKS: list[Callable[[ChatSession, str, Answer], None]] = []
 
 
 def command(name: str, help_line: str) -> Callable[[Handler], Handler]:
@@ -98,15 +101,18 @@ class ChatSession:
     def show_entry(self, entry: Entry) -> None:
         lines = entry_text(entry, self.width)
         related = related_entries(entry, self.engine.knowledge)
-        self.choices = list(related)
+        self.choices = [*related]
         if related:
             lines += ["", "Related:", *numbered([choice_label(e) for e in related]), "", PICK_HINT]
         self.say("\n".join(lines))
 
     def ask(self, text: str) -> None:
-        text_out, self.choices = render(self.engine.answer(text), self.engine.knowledge,
-                                        width=self.width, pick_hint=PICK_HINT)
+        answer = self.engine.answer(text)
+        text_out, numbered_entries = render(answer, self.engine.knowledge, width=self.width, pick_hint=PICK_HINT)
+        self.choices = [*numbered_entries]
         self.say(text_out)
+        for hook in ANSWER_HOOKS:
+            hook(self, text, answer)
 
     def pick(self, number: int) -> None:
         if not 1 <= number <= len(self.choices):
@@ -222,6 +228,7 @@ def run_loop(session: ChatSession, lines: Iterable[str]) -> None:
 
 def typed_lines(prompt: str, history: Path) -> Iterator[str]:
     """Lines typed at a terminal, with line editing and history kept between chats (readline)."""
+    readline: ModuleType | None
     try:
         import readline
     except ImportError:  # e.g. Windows without pyreadline: plain input() still works

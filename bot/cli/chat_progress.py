@@ -14,13 +14,17 @@ from __future__ import annotations
 import asyncio
 import atexit
 import hashlib
+import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.cli.chat import ChatSession, Handler, command
+from bot.cli.chat import ANSWER_HOOKS, ChatSession, Handler, command
 from bot.cli.render import wrap
+from bot.coach import Coach
+from bot.coaching.service import CoachingService
 from bot.knowledge.models import Milestone
+from bot.library import Librarian, Library
 from bot.progress.errors import ProgressError
 from bot.progress.results import (
     CompletionResult,
@@ -32,11 +36,13 @@ from bot.progress.results import (
     UndoResult,
 )
 from bot.progress.service import ProgressService
+from bot.search import Answer
 from bot.settings import load_settings
-from bot.storage import Storage, StorageError, open_storage
+from bot.storage import StorageError, open_storage
 from bot.storage.protocol import CompletionRecord
 
 LOCAL_GUILD_ID = 0
+log = logging.getLogger(__name__)
 STATE_KEY = "progress"
 T = TypeVar("T")
 
@@ -142,47 +148,70 @@ def render_tracks(summary: ProgressSummary) -> str:
 
 @dataclass
 class LocalProgress:
-    """The progress service for this terminal, on its own event loop."""
+    """The application for this terminal (progress, coaching, the question log) on its own event loop."""
 
     runner: asyncio.Runner
-    storage: Storage
-    service: ProgressService
+    coach: Coach
     member_id: int
 
+    @property
+    def service(self) -> ProgressService:
+        return self.coach.progress
+
+    @property
+    def coaching(self) -> CoachingService:
+        return self.coach.coaching
+
     def run(self, work: Callable[[ProgressService], Coroutine[Any, Any, T]]) -> T:
-        return self.runner.run(work(self.service))
+        return self.runner.run(work(self.coach.progress))
 
     def close(self) -> None:
         atexit.unregister(self.close)
         try:
-            self.runner.run(self.storage.close())
+            self.runner.run(self.coach.close())
         finally:
             self.runner.close()
 
 
-async def _open(session: ChatSession) -> tuple[Storage, ProgressService]:
-    storage = await open_storage(load_settings().database_url)
-    return storage, ProgressService(storage, lambda: session.engine.knowledge)
+async def _open(session: ChatSession) -> Coach:
+    """The same application the bot runs, on the chat's knowledge and the configured database."""
+    engine = session.engine
+    library = Library(engine.knowledge, engine)
+    return Coach(Librarian(load_settings().knowledge_dir, library), await open_storage(load_settings().database_url))
 
 
 def local_progress(session: ChatSession) -> LocalProgress:
-    """The session's progress services, opened on first use (the database is created then)."""
+    """The session's application, opened on first use (the database is created then)."""
     found = session.state.get(STATE_KEY)
     if isinstance(found, LocalProgress):
         return found
     runner = asyncio.Runner()
     try:
-        storage, service = runner.run(_open(session))
+        coach = runner.run(_open(session))
     except BaseException:
         runner.close()
         raise
-    progress = LocalProgress(runner, storage, service, local_member_id(session.member_id))
-    atexit.register(progress.close)  # checkpoint and close the database when the chat ends
+    progress = LocalProgress(runner, coach, local_member_id(session.member_id))
+    atexit.register(progress.close)  # write what is pending and close the database when the chat ends
     session.state[STATE_KEY] = progress
     return progress
 
 
-def _guarded(handler: Callable[[ChatSession, LocalProgress, str], None]) -> Handler:
+def record_question(session: ChatSession, question: str, answer: Answer) -> None:
+    """Questions asked in the terminal count for ``stats`` and ``kb gaps`` under the terminal's
+    server (id 0), as Discord's do under theirs; best effort: a database problem never stops a chat."""
+    try:
+        progress = local_progress(session)
+        progress.runner.run(progress.coach.record_question(LOCAL_GUILD_ID, question, answer,
+                                                          member_id=progress.member_id))
+    except (StorageError, OSError) as exc:
+        log.debug("chat question not recorded: %s", exc)
+
+
+ANSWER_HOOKS.append(record_question)
+
+
+def guarded(handler: Callable[[ChatSession, LocalProgress, str], None]) -> Handler:
     """Open the services, and turn errors a member can act on into one line instead of a traceback."""
 
     def run(session: ChatSession, args: str) -> None:
@@ -200,7 +229,7 @@ def _guarded(handler: Callable[[ChatSession, LocalProgress, str], None]) -> Hand
 # -- commands ------------------------------------------------------------------------------
 
 @command("/roadmap", "/roadmap - your milestones on your track, and how far you are")
-@_guarded
+@guarded
 def _roadmap(session: ChatSession, progress: LocalProgress, args: str) -> None:
     summary = progress.run(lambda s: s.summary(LOCAL_GUILD_ID, progress.member_id))
     session.say(render_roadmap(summary, session.width))
@@ -222,34 +251,34 @@ def split_milestone(args: str, summary: ProgressSummary) -> tuple[str, str]:
     return first, rest.strip()
 
 
-def _resolved(progress: LocalProgress, args: str) -> tuple[str, str]:
+def milestone_and_rest(progress: LocalProgress, args: str) -> tuple[str, str]:
     return split_milestone(args, progress.run(lambda s: s.summary(LOCAL_GUILD_ID, progress.member_id)))
 
 
 @command("/done", "/done N|ID|TITLE [note] - mark a milestone done (N as /roadmap numbers it), with a note")
-@_guarded
+@guarded
 def _done(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if not args:
         session.say("Usage: /done N [note], for example /done 4 passed on 3 Nov "
                     "(/roadmap numbers the milestones; their ids and titles work too).")
         return
-    milestone_id, note = _resolved(progress, args)
+    milestone_id, note = milestone_and_rest(progress, args)
     session.say(render_completion(progress.run(
         lambda s: s.complete(LOCAL_GUILD_ID, progress.member_id, milestone_id, note or None))))
 
 
 @command("/undo", "/undo N|ID|TITLE - take a milestone back to not done")
-@_guarded
+@guarded
 def _undo(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if not args:
         session.say("Usage: /undo N, for example /undo 4 (/roadmap numbers the milestones)")
         return
-    milestone_id, _ = _resolved(progress, args)
+    milestone_id, _ = milestone_and_rest(progress, args)
     session.say(render_undo(progress.run(lambda s: s.undo(LOCAL_GUILD_ID, progress.member_id, milestone_id))))
 
 
 @command("/next", "/next - the next milestone to work on, and what to read for it")
-@_guarded
+@guarded
 def _next(session: ChatSession, progress: LocalProgress, args: str) -> None:
     step = progress.run(lambda s: s.next_step(LOCAL_GUILD_ID, progress.member_id))
     session.say(render_next(step, session.width))
@@ -258,7 +287,7 @@ def _next(session: ChatSession, progress: LocalProgress, args: str) -> None:
 
 
 @command("/track", "/track [ID] - list the tracks, or switch to another one")
-@_guarded
+@guarded
 def _track(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if args:
         session.say(render_track(progress.run(

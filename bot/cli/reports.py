@@ -72,7 +72,7 @@ async def _stats(args: argparse.Namespace) -> int:
     try:
         guild_id = args.guild
         if guild_id is None:
-            guilds = await coach.storage.guild_ids()
+            guilds = await coach.guild_ids()
             if len(guilds) > 1:
                 print(
                     "error: the database holds several servers; choose one with --guild: "

@@ -7,4 +7,5 @@ EXTENSIONS = (
     "bot.exts.privacy",
     "bot.exts.moderation",
     "bot.exts.knowledge_admin",
+    "bot.exts.coaching",
 )

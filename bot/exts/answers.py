@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from typing import TYPE_CHECKING
+import math
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.knowledge.models import Entry, Knowledge
+from bot.library import Library
+from bot.limits import CHOICE_NAME, MAX_CHOICES, QUESTION_MAX_CHARS
 from bot.ratelimit import RecentPosts, SlidingWindow
-from bot.search import Outcome
-from bot.ui.context import coach_of, guild_id_of
+from bot.search import Answer, AnswerEngine, Outcome
+from bot.ui.context import guild_id_of
 from bot.ui.embeds import notice, suggestions_embed, unknown_embed
-from bot.ui.entries import show_entry, small_talk_reply, suggestion_view
+from bot.ui.entries import PERSISTENT_ITEMS, show_entry, small_talk_reply, suggestion_view
 from bot.ui.text import NO_PINGS, clip, not_a_member, ping_only, quote
-from bot.ui.topics import area_message, areas_message
+from bot.ui.topics import TOPIC_ITEMS, area_message, areas_message
 
 if TYPE_CHECKING:
     from bot.client import CoachBot
@@ -28,7 +36,83 @@ ASK_WINDOW = 60.0  # ...per this many seconds
 PING_BURST = 3  # times one member may be pinged through /topic for:, by anyone...
 PING_WINDOW = 600.0  # ...per this many seconds
 REPOST_WINDOW = 60.0  # an entry posted in a channel this recently is pointed to, not reposted
-MAX_QUESTION = 1000
+DEFER_AFTER = 0.5  # seconds an interaction waited before the bot got to it: acknowledge first
+LATER_SHARE = 8  # when both wait, one turn in this many goes to an answer of an acknowledged question
+# /ask replies in flight at once; the rest wait their turn, first come first served. With all
+# of a burst in flight at once, every request advances in lock-step and all of them reach
+# Discord together, late; in turns, the first are acknowledged at once.
+REPLY_SLOTS = 16
+OFF_LOOP_ABOVE = 200  # characters: longer questions are acknowledged, then answered in a worker thread...
+ENGINE_BUDGET = 2.0  # ...and given up on after this many seconds
+
+
+class Lateness:
+    """How long an interaction waited before the bot got to it, from its snowflake's time.
+
+    Discord's clock and ours may be a little apart, so the shortest wait seen in the last
+    minute or two stands for "no wait at all" (network delay plus the clock offset), and only
+    the time beyond it counts: the queue a burst builds up in front of the bot.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._minute = 0
+        self._shortest = math.inf  # this minute
+        self._shortest_before = math.inf  # the minute before
+
+    def waited(self, created_at: float) -> float:
+        now = self.clock()
+        raw = now - created_at
+        minute = int(now // 60)
+        if minute != self._minute:
+            self._shortest_before = self._shortest if minute == self._minute + 1 else math.inf
+            self._shortest, self._minute = math.inf, minute
+        self._shortest = min(self._shortest, raw)
+        return raw - min(self._shortest, self._shortest_before)
+
+
+class Turns:
+    """At most ``size`` replies in flight; waiting acknowledgements go first.
+
+    Answers to questions already acknowledged ("thinking...") have 15 minutes, the others
+    3 seconds, so the latter get the free turns, except one in ``LATER_SHARE`` while both
+    wait, so that answers keep flowing however long the overload lasts.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.free = size
+        self.waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (deque(), deque())
+        self.handed = 0
+
+    @contextlib.asynccontextmanager
+    async def take(self, *, urgent: bool) -> AsyncIterator[None]:
+        if self.free and not any(self.waiting):
+            self.free -= 1
+        else:
+            turn = asyncio.get_running_loop().create_future()
+            self.waiting[0 if urgent else 1].append(turn)
+            try:
+                await turn
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():
+                    self._hand_on()  # it was handed a turn it will not use
+                raise
+        try:
+            yield
+        finally:
+            self._hand_on()
+
+    def _hand_on(self) -> None:
+        self.handed += 1
+        urgent, later = self.waiting
+        order = (later, urgent) if self.handed % LATER_SHARE == 0 else (urgent, later)
+        for queue in order:
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self.free += 1
 
 
 class Answers(commands.Cog):
@@ -37,6 +121,8 @@ class Answers(commands.Cog):
         self.ask_limit = SlidingWindow(ASK_BURST, ASK_WINDOW)
         self.ping_limit = SlidingWindow(PING_BURST, PING_WINDOW)
         self.recent = RecentPosts[str](REPOST_WINDOW)
+        self.lateness = Lateness()
+        self.turns = Turns(REPLY_SLOTS)
 
     @app_commands.command(
         name="ask", description="Ask the coach anything about getting into IT project management"
@@ -47,37 +133,86 @@ class Answers(commands.Cog):
     )
     async def ask(
         self,
-        interaction: discord.Interaction,
-        question: app_commands.Range[str, 1, MAX_QUESTION],
+        interaction: discord.Interaction[CoachBot],
+        question: app_commands.Range[str, 1, QUESTION_MAX_CHARS],
         private: bool = False,
     ) -> None:
+        async with self.turns.take(urgent=True):
+            if not await self._reply_or_acknowledge(interaction, question, private):
+                return
+        library = interaction.client.coach.library
+        long = len(question) > OFF_LOOP_ABOVE
+        answer = await answer_in_worker(library.engine, question) if long else None  # holding no turn
+        async with self.turns.take(urgent=False):  # after the acknowledgements waiting now
+            if not long:
+                answer = library.engine.answer(question)
+            await self._answer(interaction, question, library, answer, private)
+
+    async def _reply_or_acknowledge(
+        self, interaction: discord.Interaction[CoachBot], question: str, private: bool
+    ) -> bool:
+        """Reply at once, or only acknowledge ("thinking...") when the interaction already
+        waited long or the question is long; True when the answer is still to be sent."""
         if await self._over_budget(interaction):
+            return False
+        library = interaction.client.coach.library  # one version for the whole reply
+        waited = self.lateness.waited(interaction.created_at.timestamp())
+        if waited <= DEFER_AFTER and len(question) <= OFF_LOOP_ABOVE:
+            await self._answer(interaction, question, library, library.engine.answer(question), private)
+            return False
+        # The answer fills the "thinking..." message in once the acknowledgements queued
+        # behind this one went out. The deferral fixes who sees the reply, so on a public
+        # question an "I don't know" is then public too.
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        return True
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction[CoachBot],
+        question: str,
+        library: Library,
+        answer: Answer | None,
+        private: bool,
+    ) -> None:
+        """Send the reply, then count the question (batched, best effort: ``bot.analytics``)."""
+        if answer is None:
+            await self._reply(
+                interaction,
+                ephemeral=True,
+                embed=notice("That question took me too long. Could you ask it in fewer words?", ok=False),
+            )
             return
-        coach = coach_of(interaction)
-        library = coach.library  # one version for the whole reply, even if a reload lands meanwhile
-        answer = library.engine.answer(question)
-        await coach.record_question(guild_id_of(interaction), question, answer)
         if answer.outcome is Outcome.ANSWER and answer.entry is not None:
             await self._post_entry(interaction, answer.entry, library.knowledge, private=private)
         elif answer.outcome is Outcome.SUGGEST:
             entries = [entry for entry, _ in answer.suggestions]
-            await interaction.response.send_message(
+            await self._reply(
+                interaction,
+                ephemeral=private,
                 embed=suggestions_embed(question, entries),
                 view=suggestion_view(interaction.user.id, entries),
-                ephemeral=private,
                 allowed_mentions=NO_PINGS,
             )
         elif answer.small_talk is not None:
             embed, view = small_talk_reply(answer.small_talk)
-            await interaction.response.send_message(
-                embed=embed, view=view, ephemeral=private, allowed_mentions=NO_PINGS
-            )
+            await self._reply(interaction, ephemeral=private, embed=embed, view=view, allowed_mentions=NO_PINGS)
         else:
-            await interaction.response.send_message(
-                embed=unknown_embed(question), ephemeral=True, allowed_mentions=NO_PINGS
+            await self._reply(
+                interaction, ephemeral=True, embed=unknown_embed(question), allowed_mentions=NO_PINGS
             )
+        await interaction.client.coach.record_question(
+            guild_id_of(interaction), question, answer, member_id=interaction.user.id
+        )
 
-    async def _over_budget(self, interaction: discord.Interaction) -> bool:
+    @staticmethod
+    async def _reply(interaction: discord.Interaction[CoachBot], *, ephemeral: bool, **message: Any) -> None:
+        """The reply, as the response or, once acknowledged early, in the deferred message."""
+        if interaction.response.is_done():
+            await interaction.followup.send(ephemeral=ephemeral, **message)
+        else:
+            await interaction.response.send_message(ephemeral=ephemeral, **message)
+
+    async def _over_budget(self, interaction: discord.Interaction[CoachBot]) -> bool:
         """Spend one of the member's questions (shared by /ask and /topic); say so privately when spent."""
         wait = self.ask_limit.hit((guild_id_of(interaction), interaction.user.id))
         if wait:
@@ -93,7 +228,7 @@ class Answers(commands.Cog):
 
     async def _post_entry(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CoachBot],
         entry: Entry,
         knowledge: Knowledge,
         *,
@@ -104,7 +239,8 @@ class Answers(commands.Cog):
         key = f"{interaction.channel_id}:{entry.id}"
         link = None if private or target is not None else self.recent.get(key)
         if link is not None:
-            await interaction.response.send_message(
+            await self._reply(
+                interaction,
                 embed=notice(
                     f"I answered this in this channel a moment ago: {link}\n"
                     f"Open it privately any time with `/topic {entry.id}`.",
@@ -132,7 +268,7 @@ class Answers(commands.Cog):
     @app_commands.rename(for_member="for")
     async def topic(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CoachBot],
         name: app_commands.Range[str, 1, 200],
         for_member: discord.Member | discord.User | None = None,
     ) -> None:
@@ -147,7 +283,7 @@ class Answers(commands.Cog):
                 ephemeral=True,
             )
             return
-        library = coach_of(interaction).library
+        library = interaction.client.coach.library
         entry = library.knowledge.entries.get(name)
         if entry is None:
             matches = library.engine.lookup(name, limit=1)
@@ -177,10 +313,10 @@ class Answers(commands.Cog):
 
     @topic.autocomplete("name")
     async def topic_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CoachBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        entries = coach_of(interaction).library.engine.lookup(current, limit=25)
-        return [app_commands.Choice(name=clip(e.title, 100), value=e.id) for e in entries[:25]]
+        entries = interaction.client.coach.library.engine.lookup(current, limit=MAX_CHOICES)
+        return [app_commands.Choice(name=clip(e.title, CHOICE_NAME), value=e.id) for e in entries]
 
 
 def topics_command(knowledge: Knowledge) -> app_commands.Command:
@@ -193,17 +329,28 @@ def topics_command(knowledge: Knowledge) -> app_commands.Command:
 
     @app_commands.command(name="topics", description="Browse everything the coach knows, area by area")
     @app_commands.describe(area="Jump straight to one area")
-    @app_commands.choices(area=choices[:25])
-    async def topics(interaction: discord.Interaction, area: app_commands.Choice[str] | None = None) -> None:
-        current = coach_of(interaction).library.knowledge
+    @app_commands.choices(area=choices[:MAX_CHOICES])
+    async def topics(interaction: discord.Interaction[CoachBot], area: app_commands.Choice[str] | None = None) -> None:
+        current = interaction.client.coach.library.knowledge
         chosen = area.value if area is not None else None
-        message = area_message(current, chosen, 0) if chosen in current.areas else areas_message(current)
+        message = area_message(current, chosen, 0) if chosen and chosen in current.areas else areas_message(current)
         await interaction.response.send_message(ephemeral=True, **message)
 
     return topics
 
 
+async def answer_in_worker(engine: AnswerEngine, question: str) -> Answer | None:
+    """The engine's answer to a long question, in a worker thread so that no question holds
+    the event loop; None when it takes longer than ``ENGINE_BUDGET``."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(engine.answer, question), ENGINE_BUDGET)
+    except TimeoutError:
+        log.warning("gave up answering a %d-character question after %.1f s", len(question), ENGINE_BUDGET)
+        return None
+
+
 async def setup(bot: CoachBot) -> None:
+    bot.add_dynamic_items(*PERSISTENT_ITEMS, *TOPIC_ITEMS)  # answers' and browsing buttons work after a restart
     await bot.add_cog(Answers(bot))
     bot.tree.add_command(topics_command(bot.coach.library.knowledge))
 

@@ -24,7 +24,7 @@ class ErrorHandler(commands.Cog):
         self.bot.tree.on_error = self._previous  # type: ignore[method-assign]
 
     async def on_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+        self, interaction: discord.Interaction[CoachBot], error: app_commands.AppCommandError
     ) -> None:
         await report_error(interaction, error)
 

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -21,10 +21,11 @@ from bot.gaps import MAX_GROUPED, group_gaps
 from bot.knowledge.preview import check_draft
 from bot.knowledge.problems import Problem, left_out
 from bot.library import ReloadOutcome
-from bot.ui.context import coach_of, guild_id_of, require_moderator
+from bot.limits import EMBED_DESCRIPTION, EMBED_FIELD, EMBED_TOTAL
+from bot.ui.context import guild_id_of, require_moderator
 from bot.ui.embeds import COLOUR, entry_embed, notice
 from bot.ui.entries import entry_view
-from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, EMBED_TOTAL, NO_PINGS, clip
+from bot.ui.text import NO_PINGS, clip
 
 if TYPE_CHECKING:
     from bot.client import CoachBot
@@ -96,8 +97,8 @@ class DraftModal(discord.ui.Modal, title="Preview a knowledge entry"):
         placeholder="id: my-entry\ntitle: ...\narea: certifications\nquestions:\n  - ...",
     )
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        coach = coach_of(interaction)
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        coach = interaction.client.coach
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await asyncio.to_thread(check_draft, coach.librarian.directory, self.draft.value)
         problems = result.problems
@@ -119,7 +120,8 @@ class DraftModal(discord.ui.Modal, title="Preview a knowledge entry"):
             await interaction.followup.send(embed=embeds.pop(0), ephemeral=True)
         await interaction.followup.send(embeds=embeds, view=view, ephemeral=True)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    # discord.py's Modal.on_error has no ``item``, unlike the View's it overrides
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
         from bot.ui.errors import report_error
 
         await report_error(interaction, error)
@@ -141,7 +143,7 @@ class KnowledgeAdmin(
         self.poll.cancel()
         self.prune.cancel()
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         require_moderator(interaction)
         return True
 
@@ -161,14 +163,13 @@ class KnowledgeAdmin(
     @tasks.loop(hours=6)
     async def prune(self) -> None:
         coach = self.bot.coach
-        before = datetime.now(UTC) - timedelta(days=coach.gap_retention_days)
-        removed = await coach.storage.prune_questions(before)
+        removed, before = await coach.prune_gaps()
         if removed:
             log.info("pruned %d unanswered questions older than %s", removed, before.date())
 
     async def _report_to_log_channels(self, outcome: ReloadOutcome) -> None:
         coach = self.bot.coach
-        for guild_id, channel_id in (await coach.storage.log_channels()).items():
+        for guild_id, channel_id in (await coach.log_channels()).items():
             channel = self.bot.get_channel(channel_id)
             if not isinstance(channel, discord.abc.Messageable):
                 continue
@@ -180,23 +181,23 @@ class KnowledgeAdmin(
                 log.warning("could not post the reload report in channel %s: %s", channel_id, exc)
 
     @app_commands.command(name="reload", description="Reload the knowledge base from disk now")
-    async def reload(self, interaction: discord.Interaction) -> None:
+    async def reload(self, interaction: discord.Interaction[CoachBot]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        coach = coach_of(interaction)
+        coach = interaction.client.coach
         outcome = await coach.librarian.reload()
         await interaction.followup.send(
             embed=await reload_report(coach, outcome, guild_id_of(interaction)), ephemeral=True
         )
 
     @app_commands.command(name="preview", description="Validate a draft entry and see it as members would")
-    async def preview(self, interaction: discord.Interaction) -> None:
+    async def preview(self, interaction: discord.Interaction[CoachBot]) -> None:
         await interaction.response.send_modal(DraftModal())
 
     @app_commands.command(
         name="status", description="The knowledge version in service and the last failed reload"
     )
-    async def status(self, interaction: discord.Interaction) -> None:
-        librarian = coach_of(interaction).librarian
+    async def status(self, interaction: discord.Interaction[CoachBot]) -> None:
+        librarian = interaction.client.coach.librarian
         knowledge = librarian.knowledge
         embed = discord.Embed(
             title="Knowledge base status",
@@ -221,11 +222,11 @@ class KnowledgeAdmin(
     @app_commands.command(name="gaps", description="What members asked that the coach could not answer")
     @app_commands.describe(days="How far back to look (default 30)")
     async def gaps(
-        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
+        self, interaction: discord.Interaction[CoachBot], days: app_commands.Range[int, 1, 365] = 30
     ) -> None:
-        coach = coach_of(interaction)
+        coach = interaction.client.coach
         since = datetime.now(UTC) - timedelta(days=days)
-        questions = await coach.storage.logged_questions(guild_id_of(interaction), since)
+        questions = await coach.unanswered_questions(guild_id_of(interaction), since)
         groups = await asyncio.to_thread(group_gaps, questions)
         if not groups:
             text = f"No unanswered questions in the last {days} days. 🎉"
@@ -247,9 +248,9 @@ class KnowledgeAdmin(
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @app_commands.command(name="feedback", description="Entries members found least helpful")
-    async def feedback(self, interaction: discord.Interaction) -> None:
-        coach = coach_of(interaction)
-        tallies = await coach.storage.vote_tallies(guild_id_of(interaction))
+    async def feedback(self, interaction: discord.Interaction[CoachBot]) -> None:
+        coach = interaction.client.coach
+        tallies = await coach.vote_tallies(guild_id_of(interaction))
         ranked = sorted(
             tallies.items(), key=lambda kv: (-(kv[1].down / (kv[1].up + kv[1].down)), -kv[1].down)
         )

@@ -9,20 +9,23 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import io
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.coaching.schedule import WEEKDAYS
+from bot.exts._rewards import RoleChanges, reply_then_reward, role_problem, sync_rewards
+from bot.limits import EMBED_FIELD
 from bot.progress.errors import UnknownMilestone
 from bot.reports import funnel_png, funnel_text, progress_csv, sparkline
-from bot.ui.choices import ranked
-from bot.ui.context import coach_of, guild_id_of, require_moderator
+from bot.ui.choices import milestone_autocomplete
+from bot.ui.coaching import digest_embed
+from bot.ui.context import guild_id_of, require_moderator
 from bot.ui.embeds import COLOUR, notice
-from bot.ui.milestones import RoleChanges, reply_then_reward, role_problem, sync_rewards
 from bot.ui.progress import completion_embed, undo_embed
-from bot.ui.text import EMBED_FIELD, clip, not_a_member
+from bot.ui.text import clip, not_a_member
 
 if TYPE_CHECKING:
     from bot.client import CoachBot
@@ -33,16 +36,40 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
     def __init__(self, bot: CoachBot) -> None:
         self.bot = bot
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    digest = app_commands.Group(name="digest", description="A weekly community digest in a channel")
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         require_moderator(interaction)
         return True
 
-    async def milestone_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        milestones = ranked(current, coach_of(interaction).library.knowledge.milestones.values(),
-                            lambda m: (m.id, m.title))
-        return [app_commands.Choice(name=m.title[:100], value=m.id) for m in milestones[:25]]
+    @digest.command(name="on", description="Post a weekly digest (never pings anyone)")
+    @app_commands.describe(channel="Where to post it", day="Which day (UTC)", hour="Hour of the day, UTC (0-23)")
+    async def digest_on(
+        self,
+        interaction: discord.Interaction[CoachBot],
+        channel: discord.TextChannel,
+        day: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "monday",
+        hour: app_commands.Range[int, 0, 23] = 9,
+    ) -> None:
+        settings = await interaction.client.coach.coaching.digest_on(
+            guild_id_of(interaction), channel.id, WEEKDAYS.index(day), hour
+        )
+        when = discord.utils.format_dt(settings.digest_next_at, "F") if settings.digest_next_at else "soon"
+        await interaction.response.send_message(
+            embed=notice(f"The weekly digest goes to {channel.mention}; the next one: {when}."), ephemeral=True
+        )
+
+    @digest.command(name="off", description="Stop the weekly digest")
+    async def digest_off(self, interaction: discord.Interaction[CoachBot]) -> None:
+        stopped = await interaction.client.coach.coaching.digest_off(guild_id_of(interaction))
+        text = "The weekly digest is off." if stopped else "The weekly digest was already off."
+        await interaction.response.send_message(embed=notice(text), ephemeral=True)
+
+    @digest.command(name="preview", description="See this week's digest now, privately")
+    async def digest_preview(self, interaction: discord.Interaction[CoachBot]) -> None:
+        digest = await interaction.client.coach.coaching.digest(guild_id_of(interaction))
+        names = {member_id: f"<@{member_id}>" for member_id, _ in digest.named}
+        await interaction.response.send_message(embed=digest_embed(digest, names), ephemeral=True)
 
     @app_commands.command(
         name="config", description="Set the announcement and log channels and how rewards work"
@@ -51,41 +78,52 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         announce_channel="Where milestone completions are celebrated",
         log_channel="Where knowledge reload reports go",
         reward_mode="stack: keep every reward role; replace: only the newest",
+        buddy_channel="Where study buddies are introduced in private threads (default: by DM)",
+        help_channel="Where members' 'I'm stuck' questions from check-ins are posted",
     )
     async def config(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CoachBot],
         announce_channel: discord.TextChannel | None = None,
         log_channel: discord.TextChannel | None = None,
         reward_mode: Literal["stack", "replace"] | None = None,
+        buddy_channel: discord.TextChannel | None = None,
+        help_channel: discord.TextChannel | None = None,
     ) -> None:
-        storage = coach_of(interaction).storage
-        settings = await storage.get_guild_settings(guild_id_of(interaction))
-        changes = {}
-        if announce_channel is not None:
-            changes["announce_channel_id"] = announce_channel.id
-        if log_channel is not None:
-            changes["log_channel_id"] = log_channel.id
-        if reward_mode is not None:
-            changes["reward_mode"] = reward_mode
-        if changes:
-            settings = dataclasses.replace(settings, **changes)
-            await storage.save_guild_settings(settings)
+        coach = interaction.client.coach
+        coaching = await coach.coaching.configure(
+            guild_id_of(interaction),
+            buddy_channel_id=buddy_channel.id if buddy_channel else None,
+            help_channel_id=help_channel.id if help_channel else None,
+        )
+        settings = await coach.guild_settings(guild_id_of(interaction))
+        updated = dataclasses.replace(
+            settings,
+            announce_channel_id=announce_channel.id if announce_channel else settings.announce_channel_id,
+            log_channel_id=log_channel.id if log_channel else settings.log_channel_id,
+            reward_mode=reward_mode or settings.reward_mode,
+        )
+        if updated != settings:
+            settings = updated
+            await coach.save_guild_settings(settings)
+        changed = bool(announce_channel or log_channel or reward_mode or buddy_channel or help_channel)
         lines = [
             f"Announcements: {f'<#{settings.announce_channel_id}>' if settings.announce_channel_id else 'off'}",
             f"Log channel: {f'<#{settings.log_channel_id}>' if settings.log_channel_id else 'none'}",
             f"Reward roles: {settings.reward_mode}",
+            f"Buddy introductions: {f'<#{coaching.buddy_channel_id}>' if coaching.buddy_channel_id else 'by DM'}",
+            f"Help channel: {f'<#{coaching.help_channel_id}>' if coaching.help_channel_id else 'none'}",
         ]
         if reward_mode is not None:
             lines.append("Run `/coach sync-roles` to apply the new reward mode to everyone.")
-        title = "Settings saved" if changes else "Current settings"
+        title = "Settings saved" if changed else "Current settings"
         await interaction.response.send_message(embed=notice("\n".join(lines), title=title), ephemeral=True)
 
     @app_commands.command(name="reward", description="Give a role when members complete a milestone")
     @app_commands.describe(milestone="The milestone", role="The role to give (it is removed again on undo)")
-    @app_commands.autocomplete(milestone=milestone_choices)
-    async def reward(self, interaction: discord.Interaction, milestone: str, role: discord.Role) -> None:
-        coach = coach_of(interaction)
+    @app_commands.autocomplete(milestone=milestone_autocomplete)
+    async def reward(self, interaction: discord.Interaction[CoachBot], milestone: str, role: discord.Role) -> None:
+        coach = interaction.client.coach
         if milestone not in coach.library.knowledge.milestones:
             raise UnknownMilestone(milestone, coach.library.knowledge.milestones)
         assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
@@ -93,7 +131,7 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         if problem is not None:
             await interaction.response.send_message(embed=notice(problem, ok=False), ephemeral=True)
             return
-        await coach.storage.set_milestone_role(interaction.guild.id, milestone, role.id)
+        await coach.set_reward_role(interaction.guild.id, milestone, role.id)
         title = coach.library.knowledge.milestones[milestone].title
         await interaction.response.send_message(
             embed=notice(
@@ -106,14 +144,14 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
     @app_commands.command(
         name="sync-roles", description="Re-apply reward roles to every member with progress"
     )
-    async def sync_roles(self, interaction: discord.Interaction) -> None:
+    async def sync_roles(self, interaction: discord.Interaction[CoachBot]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        coach = coach_of(interaction)
+        coach = interaction.client.coach
         guild = interaction.guild
         assert guild is not None
         total = RoleChanges()
         missing = 0
-        for member_id in await coach.storage.member_ids(guild.id):
+        for member_id in await coach.members_with_progress(guild.id):
             try:
                 member = guild.get_member(member_id) or await guild.fetch_member(member_id)
             except discord.NotFound:
@@ -135,10 +173,10 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
 
     @app_commands.command(name="set-progress", description="Set or clear a milestone for a member")
     @app_commands.describe(member="The member", milestone="The milestone", state="done or undo")
-    @app_commands.autocomplete(milestone=milestone_choices)
+    @app_commands.autocomplete(milestone=milestone_autocomplete)
     async def set_progress(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CoachBot],
         member: discord.Member | discord.User,
         milestone: str,
         state: Literal["done", "undo"],
@@ -148,7 +186,7 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
                 embed=notice(not_a_member(member), ok=False), ephemeral=True
             )
             return
-        coach = coach_of(interaction)
+        coach = interaction.client.coach
         guild_id = guild_id_of(interaction)
         if state == "done":
             result = await coach.progress.moderator_set(guild_id, interaction.user.id, member.id, milestone)
@@ -164,9 +202,9 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
     @app_commands.command(
         name="stats", description="Funnel of members per milestone, questions per day, top entries"
     )
-    async def stats(self, interaction: discord.Interaction) -> None:
+    async def stats(self, interaction: discord.Interaction[CoachBot]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        coach = coach_of(interaction)
+        coach = interaction.client.coach
         report = await coach.guild_report(guild_id_of(interaction))
         png = await asyncio.to_thread(funnel_png, report.stats)
         embed = discord.Embed(title="IT PM Coach statistics", colour=COLOUR)
@@ -189,9 +227,9 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         )
 
     @app_commands.command(name="export", description="CSV of every member's progress in this server")
-    async def export(self, interaction: discord.Interaction) -> None:
-        coach = coach_of(interaction)
-        text = progress_csv(await coach.storage.guild_completions(guild_id_of(interaction)))
+    async def export(self, interaction: discord.Interaction[CoachBot]) -> None:
+        coach = interaction.client.coach
+        text = progress_csv(await coach.progress_rows(guild_id_of(interaction)))
         await interaction.response.send_message(
             embed=notice("Progress of every member of this server: member id, track, milestone, date."),
             file=discord.File(io.BytesIO(text.encode()), filename=f"progress-{guild_id_of(interaction)}.csv"),

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.ui.context import coach_of, guild_id_of
+from bot.ui.context import guild_id_of
 from bot.ui.embeds import notice
 from bot.ui.errors import Guarded
 
@@ -38,18 +38,18 @@ class ForgetButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ForgetButton:
         return cls(int(match["member"]), match["scope"])
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
         if interaction.user.id != self.member_id:
             await interaction.response.send_message(
                 embed=notice("This button is not for you.", ok=False), ephemeral=True
             )
             return
         guild_id = guild_id_of(interaction) if self.scope == "here" else None
-        counts = await coach_of(interaction).progress.delete(self.member_id, guild_id)
+        counts = await interaction.client.coach.progress.delete(self.member_id, guild_id)
         where = "in this server" if guild_id is not None else "in every server"
         await interaction.response.edit_message(
             view=None,
@@ -65,8 +65,8 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
         self.bot = bot
 
     @app_commands.command(name="export", description="Download everything the coach stores about you (JSON)")
-    async def export(self, interaction: discord.Interaction) -> None:
-        data = await coach_of(interaction).progress.export(interaction.user.id)
+    async def export(self, interaction: discord.Interaction[CoachBot]) -> None:
+        data = await interaction.client.coach.progress.export(interaction.user.id)
         payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
         await interaction.response.send_message(
             embed=notice("Here is everything I store about you, in every server I share with you."),
@@ -75,7 +75,7 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
         )
 
     @app_commands.command(name="delete", description="Delete everything the coach stores about you")
-    async def delete(self, interaction: discord.Interaction) -> None:
+    async def delete(self, interaction: discord.Interaction[CoachBot]) -> None:
         view = discord.ui.View(timeout=None)
         view.add_item(ForgetButton(interaction.user.id, "here"))
         view.add_item(ForgetButton(interaction.user.id, "all"))

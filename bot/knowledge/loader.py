@@ -426,7 +426,7 @@ class _Loader:
                 Severity.WARNING,
             )
 
-    def _unknown(self, rel: str, line: int, kind: str, value: str, valid: dict[str, object]) -> None:
+    def _unknown(self, rel: str, line: int, kind: str, value: str, valid: Mapping[str, object]) -> None:
         close = closest_names(value, valid)
         if close:
             hint = f"did you mean {', '.join(repr(c) for c in close)}?"

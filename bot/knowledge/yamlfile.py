@@ -24,7 +24,7 @@ from bot.knowledge.problems import Problem, Severity, quote
 if yaml.__with_libyaml__:
     from yaml._yaml import CParser
 
-    class _SafeLoader(Composer, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+    class _SafeLoader(Composer, CParser, SafeConstructor, Resolver):
         """libyaml's scanner and parser (about 10x faster) with PyYAML's own composer.
 
         The Python composer keeps composition subject to Python's recursion limit, and the

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from bot.errors import CoachError
 from bot.knowledge.names import closest_names
+from bot.limits import NOTE_MAX_CHARS
 from bot.storage.errors import StorageError, StorageUnavailable, Unavailable
-from bot.storage.protocol import NOTE_MAX_CHARS
 
 __all__ = [
     "NoteTooLong",

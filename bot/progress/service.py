@@ -8,11 +8,12 @@ call, so a reload swaps it between calls and never in the middle of one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.knowledge.models import Knowledge, Milestone, Track
+from bot.limits import NOTE_MAX_CHARS
 from bot.progress.errors import NoteTooLong, UnknownMilestone, UnknownTrack
 from bot.progress.results import (
     CompletionResult,
@@ -26,14 +27,9 @@ from bot.progress.results import (
     UndoResult,
     WeekCount,
 )
-from bot.storage.protocol import (
-    NOTE_MAX_CHARS,
-    CompletionRecord,
-    DeletedCounts,
-    MemberProgress,
-    Storage,
-    utc_iso,
-)
+from bot.settings import DatabaseURL
+from bot.storage import open_storage
+from bot.storage.protocol import CompletionRecord, DeletedCounts, MemberProgress, Storage, utc_iso
 
 EXPORT_FORMAT = "itpm-coach/member-export/1"
 KnowledgeProvider = Callable[[], Knowledge]
@@ -109,10 +105,22 @@ class ProgressService:
     """One per process, sharing the process's ``Storage``."""
 
     def __init__(self, storage: Storage, knowledge: KnowledgeProvider, *,
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Callable[[], datetime] = _utc_now, owns_storage: bool = False) -> None:
+        """``owns_storage``: ``close()`` closes the storage too (a terminal without a ``Coach``)."""
         self._storage = storage
         self._knowledge = knowledge
         self._clock = clock
+        self._owns_storage = owns_storage
+
+    @classmethod
+    async def open(cls, database_url: DatabaseURL, knowledge: KnowledgeProvider) -> ProgressService:
+        """A service with its own database connection, for a terminal without a ``Coach``;
+        ``close()`` closes it."""
+        return cls(await open_storage(database_url), knowledge, owns_storage=True)
+
+    async def close(self) -> None:
+        if self._owns_storage:
+            await self._storage.close()
 
     # ------------------------------------------------------------------ the member's own actions
 
@@ -222,7 +230,8 @@ class ProgressService:
         knowledge = self._knowledge()
         data = await self._storage.export_member(member_id, guild_id)
         guild_ids = sorted({m.guild_id for m in data.members} | {c.guild_id for c in data.completions}
-                           | {v.guild_id for v in data.votes} | {o.guild_id for o in data.mention_opt_ins})
+                           | {v.guild_id for v in data.votes} | {o.guild_id for o in data.mention_opt_ins}
+                           | {q.guild_id for q in data.questions})
         guilds = []
         for gid in guild_ids:
             member = next((m for m in data.members if m.guild_id == gid), None)
@@ -238,6 +247,8 @@ class ProgressService:
                                    "since": utc_iso(opt_in.opted_in_at) if opt_in else None},
                 "feedback_votes": [{"entry_id": v.entry_id, "vote": v.vote, "voted_at": utc_iso(v.voted_at)}
                                    for v in data.votes if v.guild_id == gid],
+                "unanswered_questions": [{"question": q.question, "asked_at": utc_iso(q.asked_at)}
+                                         for q in data.questions if q.guild_id == gid],
             })
         return {
             "format": EXPORT_FORMAT,
@@ -248,12 +259,17 @@ class ProgressService:
             "recorded_for_other_members": [
                 {"guild_id": str(c.guild_id), "member_id": str(c.member_id), "milestone_id": c.milestone_id,
                  "completed_at": utc_iso(c.completed_at)} for c in data.recorded_for_others],
+            "coaching": {table: [{k: str(v) if k.endswith(("_id", "member_a", "member_b")) and v is not None
+                                  else v for k, v in row.items()} for row in rows]
+                         for table, rows in (await self._storage.export_coaching(member_id, guild_id)).items()},
         }
 
     async def delete(self, member_id: int, guild_id: int | None = None) -> DeletedCounts:
         """Erase the member's data in one guild or everywhere; milestones they recorded for
-        others as a moderator stay, without their id."""
-        return await self._storage.delete_member(member_id, guild_id)
+        others as a moderator stay, without their id. Coaching data (goals, check-ins, buddies,
+        streaks) goes too; a buddy pair is removed for both members."""
+        counts = await self._storage.delete_member(member_id, guild_id)
+        return replace(counts, coaching=await self._storage.delete_coaching(member_id, guild_id))
 
 
 def _week_start(day: date) -> date:

@@ -364,13 +364,13 @@ class AnswerEngine:
                     values.append(np.full(end - start, value * concept.weight, dtype=np.float64))
         if not phrases:
             return np.zeros(0, dtype=np.int64)
-        phrase, concept_of, value = np.concatenate(phrases), np.concatenate(concepts), np.concatenate(values)
+        phrase, concept_of, weight = np.concatenate(phrases), np.concatenate(concepts), np.concatenate(values)
         # a concept counts once per phrase, through its best alternative
         key = phrase * len(query.concepts) + concept_of
         order = np.argsort(key, kind="stable")
         key = key[order]
         starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-        best = np.maximum.reduceat(value[order], starts)
+        best = np.maximum.reduceat(weight[order], starts)
         phrase = key[starts] // len(query.concepts)
         starts = np.flatnonzero(np.concatenate(([True], phrase[1:] != phrase[:-1])))
         recall = np.add.reduceat(best, starts)

@@ -18,14 +18,12 @@ import numpy as np
 from rapidfuzz.distance import OSA
 
 from bot.knowledge.models import Entry
+from bot.limits import FOCUSED_OPTION, MAX_CHOICES
 from bot.search.corpus import Ids
 from bot.search.speller import Speller
 from bot.search.text import clean, text_words, words
 
-MAX_CHOICES = 25  # Discord's limit for autocomplete and select menus
-#: Discord sends at most 100 characters of a focused option; ``AnswerEngine.lookup`` cuts
-#: more, so autocomplete costs the same whatever a client sends.
-MAX_LOOKUP_CHARS = 100
+MAX_LOOKUP_CHARS = FOCUSED_OPTION  # Discord sends at most this much of a focused option
 _EXACT, _STARTS, _WORD, _PREFIX, _FIXED = 100.0, 40.0, 1.0, 0.8, 0.6
 _MAX_PREFIX_WORDS = 64
 _MAX_NAME_PREFIX = 200

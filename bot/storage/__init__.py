@@ -1,7 +1,7 @@
 """Durable storage behind one async interface (``Storage``); no SQL outside this package.
 
 Open it once per process with ``open_storage(settings.database_url)`` and share the
-instance: it owns the database connection.
+instance: it owns the database connection (SQLite) or connection pool (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -34,12 +34,14 @@ def sqlite_path(url: DatabaseURL, base: Path | None = None) -> Path:
     return url.path if url.path.is_absolute() else (base or REPO_ROOT) / url.path
 
 
-async def open_storage(url: DatabaseURL, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-                       base: Path | None = None) -> Storage:
+async def open_storage(
+    url: DatabaseURL, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, base: Path | None = None
+) -> Storage:
     """Open (creating and migrating it if needed) the database the URL names."""
     if url.scheme == "sqlite":
         return await SqliteStorage.open(sqlite_path(url, base), busy_timeout=busy_timeout)
     if url.scheme == "postgresql":
-        raise NotSupported("DATABASE_URL points to PostgreSQL, which is not supported yet: "
-                           "use sqlite:///data/coach.db (the default) for now")
+        from bot.storage.postgres import PostgresStorage  # asyncpg is only imported when used
+
+        return await PostgresStorage.open(url.raw.reveal())
     raise NotSupported(f"DATABASE_URL scheme {url.scheme!r} is not supported")

@@ -19,6 +19,8 @@ class Unavailable(StrEnum):
     CORRUPT = "corrupt"
     CANNOT_OPEN = "cannot-open"
     CLOSED = "closed"
+    GONE = "gone"  # the database file was deleted or replaced while the bot ran
+    UNREACHABLE = "unreachable"  # a database server did not answer
 
 
 class StorageUnavailable(StorageError):

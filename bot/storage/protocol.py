@@ -1,6 +1,6 @@
 """The async storage interface the services use, and the plain records it speaks.
 
-Backends (SQLite now, PostgreSQL later) implement ``Storage``; nothing here knows about a
+Backends (SQLite, PostgreSQL; both in ``bot.storage.sql``) implement ``Storage``; nothing here knows about a
 driver. Ids are Discord snowflakes (64-bit ints), timestamps are timezone-aware UTC
 ``datetime`` objects, days are ``date`` objects (UTC). Every method either completes as a
 whole or raises a ``StorageError`` (usually ``StorageUnavailable``) having written nothing.
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
+
+from bot.storage.coaching import CoachingStore
 
 RewardMode = Literal["stack", "replace"]
 REWARD_MODES: tuple[RewardMode, ...] = ("stack", "replace")
-NOTE_MAX_CHARS = 300
 UTC_ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -82,6 +83,12 @@ class GuildSettings:
     log_channel_id: int | None = None
     reward_mode: RewardMode = "stack"
 
+    def __post_init__(self) -> None:
+        if self.reward_mode not in REWARD_MODES:
+            raise ValueError(
+                f"reward_mode must be one of {', '.join(REWARD_MODES)}, got {self.reward_mode!r}"
+            )
+
 
 @dataclass(frozen=True, slots=True)
 class VoteRecord:
@@ -138,6 +145,15 @@ class LoggedQuestion:
 
 
 @dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    """A logged question the member asked (found through the keyed hash), for their export."""
+
+    guild_id: int
+    question: str
+    asked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class MemberData:
     """Every stored row about one member (one guild or all), for export."""
 
@@ -148,6 +164,7 @@ class MemberData:
     recorded_for_others: tuple[CompletionRecord, ...]
     votes: tuple[VoteRecord, ...]
     mention_opt_ins: tuple[MentionOptIn, ...]
+    questions: tuple[AskedQuestion, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,10 +176,20 @@ class DeletedCounts:
     votes: int = 0
     mention_opt_ins: int = 0
     anonymised: int = 0
+    questions: int = 0  # logged unanswered questions
+    coaching: int = 0  # goals, check-in settings, streak days, buddy requests and pairs
 
     @property
     def total(self) -> int:
-        return self.members + self.completions + self.votes + self.mention_opt_ins + self.anonymised
+        return (
+            self.members
+            + self.completions
+            + self.votes
+            + self.mention_opt_ins
+            + self.anonymised
+            + self.questions
+            + self.coaching
+        )
 
 
 class ProgressStore(Protocol):
@@ -170,8 +197,7 @@ class ProgressStore(Protocol):
         """The member row (None if never seen) and all their completions, oldest first."""
         ...
 
-    async def set_track(self, guild_id: int, member_id: int, track_id: str | None, at: datetime) -> None:
-        ...
+    async def set_track(self, guild_id: int, member_id: int, track_id: str | None, at: datetime) -> None: ...
 
     async def add_completion(self, record: CompletionRecord, aliases: Sequence[str] = ()) -> AddOutcome:
         """Store a completion unless the member already has it under its id or an alias."""
@@ -181,18 +207,19 @@ class ProgressStore(Protocol):
         """Remove the member's records stored under any of these ids; returns how many."""
         ...
 
-    async def import_records(self, members: Iterable[MemberRecord],
-                             completions: Iterable[CompletionRecord]) -> None:
+    async def import_records(
+        self, members: Iterable[MemberRecord], completions: Iterable[CompletionRecord]
+    ) -> None:
         """Bulk insert (existing rows are kept): moving data between backends, seeding benchmarks."""
         ...
 
 
 class StatsStore(Protocol):
-    async def count_members(self, guild_id: int) -> int:
-        ...
+    async def count_members(self, guild_id: int) -> int: ...
 
-    async def count_members_by_milestone(self, guild_id: int,
-                                         aliases: Mapping[str, str] | None = None) -> dict[str, int]:
+    async def count_members_by_milestone(
+        self, guild_id: int, aliases: Mapping[str, str] | None = None
+    ) -> dict[str, int]:
         """Distinct members per milestone id; ids in ``aliases`` are counted under their target."""
         ...
 
@@ -202,8 +229,7 @@ class StatsStore(Protocol):
 
 
 class PrivacyStore(Protocol):
-    async def export_member(self, member_id: int, guild_id: int | None = None) -> MemberData:
-        ...
+    async def export_member(self, member_id: int, guild_id: int | None = None) -> MemberData: ...
 
     async def delete_member(self, member_id: int, guild_id: int | None = None) -> DeletedCounts:
         """Delete everything about the member; records they made for others lose their name."""
@@ -215,21 +241,19 @@ class GuildStore(Protocol):
         """The stored settings, or the defaults for a guild that never set any."""
         ...
 
-    async def save_guild_settings(self, settings: GuildSettings) -> None:
-        ...
+    async def save_guild_settings(self, settings: GuildSettings) -> None: ...
 
     async def set_milestone_role(self, guild_id: int, milestone_id: str, role_id: int | None) -> None:
         """Reward ``milestone_id`` with ``role_id``; None removes the reward."""
         ...
 
-    async def milestone_roles(self, guild_id: int) -> dict[str, int]:
-        ...
+    async def milestone_roles(self, guild_id: int) -> dict[str, int]: ...
 
-    async def set_mention_opt_in(self, guild_id: int, member_id: int, enabled: bool, at: datetime) -> None:
-        ...
+    async def set_mention_opt_in(
+        self, guild_id: int, member_id: int, enabled: bool, at: datetime
+    ) -> None: ...
 
-    async def mention_opt_in(self, guild_id: int, member_id: int) -> bool:
-        ...
+    async def mention_opt_in(self, guild_id: int, member_id: int) -> bool: ...
 
     async def log_channels(self) -> dict[int, int]:
         """Guild id -> log channel id, for every guild that set one."""
@@ -253,33 +277,38 @@ class FeedbackStore(Protocol):
         """Record +1 or -1, replacing the member's earlier vote on the entry."""
         ...
 
-    async def clear_vote(self, guild_id: int, entry_id: str, member_id: int) -> bool:
+    async def vote_tallies(self, guild_id: int) -> dict[str, VoteTally]: ...
+
+    async def count_entry_open(self, guild_id: int, entry_id: str, day: date, n: int = 1) -> None:
+        """Add ``n`` (at least 1) opens of the entry on that day."""
         ...
 
-    async def get_vote(self, guild_id: int, entry_id: str, member_id: int) -> int | None:
-        ...
-
-    async def vote_tallies(self, guild_id: int) -> dict[str, VoteTally]:
-        ...
-
-    async def count_entry_open(self, guild_id: int, entry_id: str, day: date, opens: int = 1) -> None:
-        ...
-
-    async def entry_opens(self, guild_id: int, since: date) -> list[EntryOpens]:
-        ...
+    async def entry_opens(self, guild_id: int, since: date) -> list[EntryOpens]: ...
 
 
 class QuestionStore(Protocol):
-    async def count_question(self, guild_id: int, day: date) -> None:
+    async def count_question(self, guild_id: int, day: date, n: int = 1) -> None:
+        """Add ``n`` (at least 1) questions asked on that day."""
         ...
 
     async def questions_per_day(self, guild_id: int, since: date) -> dict[date, int]:
         """Questions asked on each UTC day from ``since`` on (days without any are absent)."""
         ...
 
-    async def log_question(self, guild_id: int, question: str, outcome: str, best_entry_id: str | None,
-                           confidence: float, at: datetime) -> None:
-        """Keep an unanswered question's text (at most 1,000 characters) for moderators."""
+    async def log_question(
+        self,
+        guild_id: int,
+        question: str,
+        outcome: str,
+        best_entry_id: str | None,
+        confidence: float,
+        at: datetime,
+        *,
+        member_id: int,
+    ) -> None:
+        """Keep an unanswered question's text (at most 1,000 characters) for moderators, with a
+        keyed hash of ``member_id`` (never the id) so the member's deletion can remove it; the
+        newest ``QUESTION_LOG_CAP`` per guild are kept."""
         ...
 
     async def logged_questions(self, guild_id: int, since: datetime) -> list[LoggedQuestion]:
@@ -291,9 +320,26 @@ class QuestionStore(Protocol):
         ...
 
 
-class StateStore(Protocol):
-    async def get_state(self, key: str) -> str | None:
+class JobStore(Protocol):
+    """Runs of work that must happen once across all processes sharing the database
+    (pruning now; scheduled check-ins and digests later)."""
+
+    async def claim_job_run(self, job: str, slot: str, holder: str, at: datetime, lease: timedelta) -> bool:
+        """True if ``holder`` now owns ``job``'s run for ``slot`` (a time window, or e.g. a guild
+        and a week): nobody claimed it, or its holder's lease ended before it finished."""
         ...
+
+    async def finish_job_run(self, job: str, slot: str, holder: str, at: datetime) -> bool:
+        """Mark the run done, so it is never taken over; False if ``holder`` lost the claim."""
+        ...
+
+    async def forget_job_runs(self, before: datetime) -> int:
+        """Delete records of runs claimed before ``before``; returns how many."""
+        ...
+
+
+class StateStore(Protocol):
+    async def get_state(self, key: str) -> str | None: ...
 
     async def set_state(self, key: str, value: str | None) -> None:
         """Store a value; None deletes the key."""
@@ -301,12 +347,20 @@ class StateStore(Protocol):
 
 
 @runtime_checkable
-class Storage(ProgressStore, StatsStore, PrivacyStore, GuildStore, FeedbackStore, QuestionStore, StateStore,
-              Protocol):
+class Storage(
+    ProgressStore,
+    StatsStore,
+    PrivacyStore,
+    GuildStore,
+    FeedbackStore,
+    QuestionStore,
+    JobStore,
+    StateStore,
+    CoachingStore,
+    Protocol,
+):
     """Everything the bot stores. One instance per process owns the database connection."""
 
-    async def close(self) -> None:
-        ...
+    async def close(self) -> None: ...
 
-    async def schema_version(self) -> int:
-        ...
+    async def schema_version(self) -> int: ...

@@ -5,7 +5,8 @@ from __future__ import annotations
 import discord
 
 from bot.knowledge.models import Area, Entry, Knowledge
-from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, EMBED_TITLE, clip, fit, quote
+from bot.limits import EMBED_DESCRIPTION, EMBED_FIELD, EMBED_TITLE
+from bot.ui.text import clip, fit, quote
 
 COLOUR = discord.Colour(0x2B7A78)
 MUTED = discord.Colour(0x8A8F98)

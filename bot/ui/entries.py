@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.knowledge.models import Entry, Knowledge
+from bot.limits import BUTTON_LABEL, SELECT_OPTION
 from bot.search.small_talk import SmallTalk
-from bot.ui.context import coach_of, guild_id_of, is_moderator
+from bot.ui.context import guild_id_of, is_moderator, picked
 from bot.ui.embeds import COLOUR, entry_embed, notice
 from bot.ui.errors import Guarded
-from bot.ui.text import BUTTON_LABEL, NO_PINGS, SELECT_OPTION, clip
+from bot.ui.text import NO_PINGS, clip
+
+if TYPE_CHECKING:
+    from bot.client import CoachBot
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +31,21 @@ ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 MAX_RELATED = 3
 
 
+def untracked_view() -> discord.ui.View:
+    """An empty view that discord.py will not keep once sent.
+
+    Every control here is a ``DynamicItem`` registered at start-up and routed by its custom
+    id, so tracking the view would only cost a store entry per public post and a 15-minute
+    timer task per private one (thousands in a busy hour) for nothing.
+    """
+    view = discord.ui.View(timeout=None)
+    view.stop()
+    return view
+
+
 def entry_view(entry: Entry, knowledge: Knowledge, *, owner_id: int | None) -> discord.ui.View:
     """Controls under an entry; ``owner_id`` (public posts only) may delete the post."""
-    view = discord.ui.View(timeout=None)
+    view = untracked_view()
     for related_id in [r for r in entry.related if r in knowledge.entries][:MAX_RELATED]:
         view.add_item(OpenEntryButton(related_id, knowledge.entries[related_id].title))
     view.add_item(VoteButton(entry.id, up=True))
@@ -43,7 +59,7 @@ def entry_view(entry: Entry, knowledge: Knowledge, *, owner_id: int | None) -> d
 
 
 async def show_entry(
-    interaction: discord.Interaction,
+    interaction: discord.Interaction[CoachBot],
     entry: Entry,
     *,
     ephemeral: bool,
@@ -56,7 +72,7 @@ async def show_entry(
     ``knowledge`` is the version ``entry`` came from, so a reload in between never mixes two
     versions in one reply.
     """
-    knowledge = knowledge or coach_of(interaction).library.knowledge
+    knowledge = knowledge or interaction.client.coach.library.knowledge
     owner = None if ephemeral else interaction.user.id
     kwargs: dict[str, Any] = {
         "content": content,
@@ -64,7 +80,7 @@ async def show_entry(
         "view": entry_view(entry, knowledge, owner_id=owner),
         "allowed_mentions": allowed_mentions,
     }
-    await coach_of(interaction).record_open(guild_id_of(interaction), entry.id)
+    await interaction.client.coach.record_open(guild_id_of(interaction), entry.id)
     if interaction.response.is_done():
         return await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
     response = await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
@@ -72,9 +88,9 @@ async def show_entry(
     return message if isinstance(message, discord.Message) else None
 
 
-async def open_entry_by_id(interaction: discord.Interaction, entry_id: str) -> None:
+async def open_entry_by_id(interaction: discord.Interaction[CoachBot], entry_id: str) -> None:
     """Open an entry privately for whoever clicked; entries can vanish after a reload."""
-    entry = coach_of(interaction).library.knowledge.entries.get(entry_id)
+    entry = interaction.client.coach.library.knowledge.entries.get(entry_id)
     if entry is None:
         await interaction.response.send_message(
             embed=notice(
@@ -118,11 +134,11 @@ class OpenEntryButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> OpenEntryButton:
         return cls(match["entry"])
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
         await open_entry_by_id(interaction, self.entry_id)
 
 
@@ -145,12 +161,12 @@ class VoteButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> VoteButton:
         return cls(match["entry"], up=match["v"] == "up")
 
-    async def run(self, interaction: discord.Interaction) -> None:
-        await coach_of(interaction).record_vote(
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
+        await interaction.client.coach.record_vote(
             guild_id_of(interaction), self.entry_id, interaction.user.id, self.up
         )
         text = (
@@ -178,12 +194,12 @@ class MarkDoneButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> MarkDoneButton:
         return cls(match["milestone"])
 
-    async def run(self, interaction: discord.Interaction) -> None:
-        from bot.ui.milestones import complete_and_reply
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
+        from bot.exts._rewards import complete_and_reply
 
         await complete_and_reply(interaction, self.milestone_id, note=None)
 
@@ -199,12 +215,12 @@ class SendToDMButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], templat
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> SendToDMButton:
         return cls(match["entry"])
 
-    async def run(self, interaction: discord.Interaction) -> None:
-        knowledge = coach_of(interaction).library.knowledge
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
+        knowledge = interaction.client.coach.library.knowledge
         entry = knowledge.entries.get(self.entry_id)
         if entry is None:
             await open_entry_by_id(interaction, self.entry_id)
@@ -234,11 +250,11 @@ class DeleteButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> DeleteButton:
         return cls(int(match["owner"]))
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
         if interaction.user.id != self.owner_id and not is_moderator(interaction):
             await interaction.response.send_message(
                 embed=notice("Only the member who asked, or a moderator, can delete this answer.", ok=False),
@@ -269,14 +285,13 @@ class PickSuggestion(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PickSuggestion:
         return cls(int(match["owner"]))
 
-    async def run(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values") or []
-        entry_id = str(values[0]) if values else ""
-        coach = coach_of(interaction)
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
+        entry_id = picked(interaction)
+        coach = interaction.client.coach
         entry = coach.library.knowledge.entries.get(entry_id)
         if entry is None or interaction.user.id != self.owner_id:
             await open_entry_by_id(interaction, entry_id)
@@ -293,7 +308,7 @@ class PickSuggestion(
 
 
 def suggestion_view(owner_id: int, entries: list[Entry]) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = untracked_view()
     view.add_item(PickSuggestion(owner_id, entries))
     return view
 

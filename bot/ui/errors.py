@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -17,6 +17,9 @@ from discord import app_commands
 from bot.errors import CoachError
 from bot.storage.errors import StorageUnavailable
 from bot.ui.embeds import notice
+
+if TYPE_CHECKING:
+    from bot.client import CoachBot
 
 log = logging.getLogger("bot.errors")
 
@@ -49,7 +52,7 @@ def explain(error: BaseException) -> str | None:
     return None
 
 
-async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+async def report_error(interaction: discord.Interaction[CoachBot], error: BaseException) -> None:
     """Reply privately with what went wrong; log bugs with an id the member can quote."""
     message = explain(error)
     if message is None:
@@ -84,11 +87,11 @@ class Guarded:
     "interaction failed". Subclasses implement ``run`` instead of ``callback``.
     """
 
-    async def callback(self, interaction: discord.Interaction) -> Any:
+    async def callback(self, interaction: discord.Interaction[Any]) -> Any:
         try:
             await self.run(interaction)
         except Exception as error:
             await report_error(interaction, error)
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
         raise NotImplementedError

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import discord
 
+from bot.limits import EMBED_DESCRIPTION, EMBED_FIELD
 from bot.progress.results import CompletionResult, NextStep, ProgressSummary, TrackProgress, UndoResult
 from bot.ui.embeds import COLOUR, MUTED
-from bot.ui.text import EMBED_DESCRIPTION, EMBED_FIELD, clip, fit, quote
+from bot.ui.text import clip, fit, quote
 
 BAR_WIDTH = 10
 
@@ -20,12 +23,15 @@ def progress_line(track: TrackProgress) -> str:
     return f"{bar(track.done, track.total)} {track.done}/{track.total} ({track.percent}%)"
 
 
-def roadmap_embed(track: TrackProgress, step: NextStep | None, *, who: str = "Your") -> discord.Embed:
+def roadmap_embed(track: TrackProgress, step: NextStep | None, *, who: str = "Your",
+                  goals: Mapping[str, str] | None = None) -> discord.Embed:
+    """``goals``: milestone id -> how its goal date stands, shown beside the milestone."""
     lines = []
     for number, status in enumerate(track.milestones, 1):
         mark = "✅" if status.done else "⬜"
         title = f"**{status.milestone.title}**" if status.done else status.milestone.title
-        lines.append(f"{mark} {number}. {title}")
+        goal = (goals or {}).get(status.milestone.id)
+        lines.append(f"{mark} {number}. {title}" + (f" · {goal}" if goal else ""))
     embed = discord.Embed(
         title=f"🗺️ {who} roadmap: {track.track.title}",
         description=clip(f"{track.track.description}\n\n" + "\n".join(lines), EMBED_DESCRIPTION),
@@ -46,7 +52,7 @@ def next_step_line(step: NextStep) -> str:
     return clip(text + "\nSee the checklist with `/next`.", EMBED_FIELD)
 
 
-def next_embed(step: NextStep) -> discord.Embed:
+def next_embed(step: NextStep, goal: str | None = None) -> discord.Embed:
     if step.milestone is None:
         return discord.Embed(
             title="🎉 Track complete",
@@ -63,6 +69,8 @@ def next_embed(step: NextStep) -> discord.Embed:
         colour=COLOUR,
         description=clip(f"{milestone.description}\n\n{checklist}", EMBED_DESCRIPTION),
     )
+    if goal:
+        embed.add_field(name="Your goal", value=goal, inline=False)
     if step.open_prerequisites:
         embed.add_field(
             name="Do these first",
@@ -79,8 +87,9 @@ def next_embed(step: NextStep) -> discord.Embed:
     return fit(embed)
 
 
-def summary_embed(summary: ProgressSummary, who: str) -> discord.Embed:
-    embed = discord.Embed(title=f"📈 Progress of {who}", colour=COLOUR)
+def summary_embed(summary: ProgressSummary, who: str, *, goals: str = "", streak: str = "") -> discord.Embed:
+    """``goals`` and ``streak``: the coaching lines to show, already written."""
+    embed = discord.Embed(title=f"📈 Progress of {who}", colour=COLOUR, description=streak or None)
     for track in summary.tracks:
         current = " (current track)" if track.track.id == summary.track.id else ""
         done = [s for s in track.milestones if s.done]
@@ -95,6 +104,8 @@ def summary_embed(summary: ProgressSummary, who: str) -> discord.Embed:
             inline=False,
             value=clip(f"{progress_line(track)}\n{detail}".strip(), EMBED_FIELD),
         )
+    if goals:
+        embed.add_field(name="Goals", value=goals, inline=False)
     if summary.retired:
         embed.add_field(
             name="Retired milestones (kept, not counted)",

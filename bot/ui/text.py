@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import discord
 
+from bot.limits import EMBED_TOTAL
+
 # Every message that may carry member text is sent with this: nobody is pinged.
 NO_PINGS = discord.AllowedMentions.none()
 
-EMBED_TITLE = 256
-EMBED_DESCRIPTION = 4096
-EMBED_FIELD = 1024
-EMBED_TOTAL = 6000
-BUTTON_LABEL = 80
-SELECT_OPTION = 100
 
 
 def ping_only(user: discord.abc.Snowflake) -> discord.AllowedMentions:

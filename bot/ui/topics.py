@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.knowledge.models import Knowledge
-from bot.ui.context import coach_of
+from bot.limits import MAX_CHOICES, SELECT_OPTION
+from bot.ui.context import picked
 from bot.ui.embeds import area_embed, areas_embed, notice
 from bot.ui.entries import ID, open_entry_by_id
 from bot.ui.errors import Guarded
-from bot.ui.text import SELECT_OPTION, clip
+from bot.ui.text import clip
 
-PAGE = 25
+if TYPE_CHECKING:
+    from bot.client import CoachBot
+
+PAGE = MAX_CHOICES  # a select menu's options
 
 
 def areas_message(knowledge: Knowledge) -> dict[str, Any]:
@@ -61,13 +65,12 @@ class AreaSelect(Guarded, discord.ui.DynamicItem[discord.ui.Select], template=r"
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> AreaSelect:
         return cls()
 
-    async def run(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values") or [""]
-        await _show_area(interaction, str(values[0]), 0)
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
+        await _show_area(interaction, picked(interaction), 0)
 
 
 class EntrySelect(
@@ -88,13 +91,12 @@ class EntrySelect(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> EntrySelect:
         return cls(match["area"], int(match["page"]))
 
-    async def run(self, interaction: discord.Interaction) -> None:
-        values = (interaction.data or {}).get("values") or [""]
-        await open_entry_by_id(interaction, str(values[0]))
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
+        await open_entry_by_id(interaction, picked(interaction))
 
 
 class PageButton(
@@ -114,17 +116,17 @@ class PageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PageButton:
         return cls(match["area"], int(match["page"]))
 
-    async def run(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction[CoachBot]) -> None:
         await _show_area(interaction, self.area_id, self.page)
 
 
-async def _show_area(interaction: discord.Interaction, area_id: str, page: int) -> None:
+async def _show_area(interaction: discord.Interaction[CoachBot], area_id: str, page: int) -> None:
     """Edit the browsing message in place (it is private to the member browsing)."""
-    knowledge = coach_of(interaction).library.knowledge
+    knowledge = interaction.client.coach.library.knowledge
     if area_id == "all":
         await interaction.response.edit_message(**areas_message(knowledge))
     elif area_id in knowledge.areas:

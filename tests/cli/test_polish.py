@@ -7,6 +7,7 @@ import pty
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,8 +66,10 @@ def test_one_member_is_singular() -> None:
 
 
 def test_chart_counts_members_in_whole_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
-    drawn = []
-    monkeypatch.setattr(reports.plt, "close", drawn.append)  # keep the figure to look at its axis
+    from matplotlib import pyplot
+
+    drawn: list[Any] = []
+    monkeypatch.setattr(pyplot, "close", drawn.append)  # keep the figure to look at its axis
     reports.funnel_png(_stats([1, 0]))
     ax = drawn[0].axes[0]
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]

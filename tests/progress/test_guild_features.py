@@ -6,13 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.storage.protocol import CompletionRecord, GuildSettings, VoteTally
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.askers import QUESTION_LOG_CAP, TRIM_EVERY
+from bot.storage.errors import StorageError
+from bot.storage.protocol import CompletionRecord, GuildSettings, Storage, VoteTally
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
 
-async def test_guild_settings_default_then_saved(storage: SqliteStorage) -> None:
+async def test_guild_settings_default_then_saved(storage: Storage) -> None:
     assert await storage.get_guild_settings(1) == GuildSettings(1, None, None, "stack")
     await storage.save_guild_settings(
         GuildSettings(1, announce_channel_id=10, log_channel_id=20, reward_mode="replace")
@@ -21,10 +22,10 @@ async def test_guild_settings_default_then_saved(storage: SqliteStorage) -> None
     assert await storage.get_guild_settings(1) == GuildSettings(1, 10, 20, "replace")
     assert await storage.get_guild_settings(2) == GuildSettings(2, None, 30, "stack")
     with pytest.raises(ValueError, match="reward_mode"):
-        await storage.save_guild_settings(GuildSettings(1, reward_mode="merge"))  # type: ignore[arg-type]
+        GuildSettings(1, reward_mode="merge")  # type: ignore[arg-type]
 
 
-async def test_milestone_roles(storage: SqliteStorage) -> None:
+async def test_milestone_roles(storage: Storage) -> None:
     await storage.set_milestone_role(1, "earn-pmp", 555)
     await storage.set_milestone_role(1, "earn-pmp", 556)  # replaced
     await storage.set_milestone_role(1, "understand-the-role", 557)
@@ -35,7 +36,7 @@ async def test_milestone_roles(storage: SqliteStorage) -> None:
     assert await storage.milestone_roles(3) == {}
 
 
-async def test_mention_opt_in_defaults_off(storage: SqliteStorage) -> None:
+async def test_mention_opt_in_defaults_off(storage: Storage) -> None:
     assert not await storage.mention_opt_in(1, 7)
     await storage.set_mention_opt_in(1, 7, True, NOW)
     await storage.set_mention_opt_in(1, 7, True, NOW)
@@ -45,27 +46,24 @@ async def test_mention_opt_in_defaults_off(storage: SqliteStorage) -> None:
     assert not await storage.mention_opt_in(1, 7)
 
 
-async def test_one_vote_per_member_per_entry(storage: SqliteStorage) -> None:
+async def test_one_vote_per_member_per_entry(storage: Storage) -> None:
     await storage.set_vote(1, "pmp-fees", 7, 1, NOW)
     await storage.set_vote(1, "pmp-fees", 7, -1, NOW)  # changing the vote replaces it
     await storage.set_vote(1, "pmp-fees", 8, 1, NOW)
     await storage.set_vote(1, "capm", 8, 1, NOW)
     await storage.set_vote(2, "pmp-fees", 7, 1, NOW)
-    assert await storage.get_vote(1, "pmp-fees", 7) == -1
     assert await storage.vote_tallies(1) == {"capm": VoteTally(1, 0), "pmp-fees": VoteTally(1, 1)}
     assert (await storage.vote_tallies(2))["pmp-fees"].score == 1
-    assert await storage.clear_vote(1, "pmp-fees", 7)
-    assert not await storage.clear_vote(1, "pmp-fees", 7)
-    assert await storage.get_vote(1, "pmp-fees", 7) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(StorageError):  # the schema refuses anything but +1 and -1
         await storage.set_vote(1, "pmp-fees", 7, 2, NOW)
+    assert await storage.vote_tallies(1) == {"capm": VoteTally(1, 0), "pmp-fees": VoteTally(1, 1)}
 
 
-async def test_entry_open_counters_per_guild_per_day(storage: SqliteStorage) -> None:
+async def test_entry_open_counters_per_guild_per_day(storage: Storage) -> None:
     day1, day2 = date(2026, 11, 25), date(2026, 11, 26)
     for _ in range(3):
         await storage.count_entry_open(1, "pmp-fees", day1)
-    await storage.count_entry_open(1, "pmp-fees", day2, opens=5)
+    await storage.count_entry_open(1, "pmp-fees", day2, n=5)
     await storage.count_entry_open(1, "capm", day2)
     await storage.count_entry_open(2, "capm", day2)
     opens = await storage.entry_opens(1, day1)
@@ -76,10 +74,10 @@ async def test_entry_open_counters_per_guild_per_day(storage: SqliteStorage) -> 
     ]
     assert [o.entry_id for o in await storage.entry_opens(1, day2)] == ["capm", "pmp-fees"]
     with pytest.raises(ValueError):
-        await storage.count_entry_open(1, "capm", day2, opens=0)
+        await storage.count_entry_open(1, "capm", day2, n=0)
 
 
-async def test_bot_state(storage: SqliteStorage) -> None:
+async def test_bot_state(storage: Storage) -> None:
     assert await storage.get_state("command-tree-hash") is None
     await storage.set_state("command-tree-hash", "abc")
     await storage.set_state("command-tree-hash", "def")
@@ -89,7 +87,7 @@ async def test_bot_state(storage: SqliteStorage) -> None:
 
 
 
-async def test_guild_listings(storage: SqliteStorage) -> None:
+async def test_guild_listings(storage: Storage) -> None:
     await storage.set_track(1, 30, "main", NOW)
     await storage.add_completion(CompletionRecord(1, 20, "b", NOW, None, 20))
     await storage.add_completion(CompletionRecord(1, 20, "a", NOW - timedelta(days=1), None, 20))
@@ -105,16 +103,20 @@ async def test_guild_listings(storage: SqliteStorage) -> None:
     assert rows[1].completed_at == "2026-11-26T12:00:00.000000Z"
 
 
-async def test_questions_are_counted_and_unanswered_ones_logged(storage: SqliteStorage) -> None:
+async def test_questions_are_counted_and_unanswered_ones_logged(storage: Storage) -> None:
     for _ in range(3):
         await storage.count_question(1, date(2026, 11, 26))
     await storage.count_question(1, date(2026, 11, 20))
     await storage.count_question(2, date(2026, 11, 26))
+    await storage.count_question(2, date(2026, 11, 26), n=40)  # a batch of counted questions
+    assert await storage.questions_per_day(2, date(2026, 11, 26)) == {date(2026, 11, 26): 41}
+    with pytest.raises(ValueError):
+        await storage.count_question(2, date(2026, 11, 26), n=0)
     assert await storage.questions_per_day(1, date(2026, 11, 21)) == {date(2026, 11, 26): 3}
     old, new = NOW - timedelta(days=100), NOW
-    await storage.log_question(1, "pmp for nurses?", "unknown", None, 0.1, old)
-    await storage.log_question(1, "x" * 1500, "suggest", "pmp-fees", 0.4, new)
-    await storage.log_question(2, "other guild", "unknown", None, 0.0, new)
+    await storage.log_question(1, "pmp for nurses?", "unknown", None, 0.1, old, member_id=7)
+    await storage.log_question(1, "x" * 1000, "suggest", "pmp-fees", 0.4, new, member_id=7)
+    await storage.log_question(2, "other guild", "unknown", None, 0.0, new, member_id=8)
     logged = await storage.logged_questions(1, old)
     assert [(q.outcome, q.best_entry_id, len(q.question)) for q in logged] == [
         ("unknown", None, 15), ("suggest", "pmp-fees", 1000)]
@@ -122,3 +124,19 @@ async def test_questions_are_counted_and_unanswered_ones_logged(storage: SqliteS
     assert len(await storage.logged_questions(1, new)) == 1
     assert await storage.prune_questions(NOW - timedelta(days=90)) == 1
     assert [q.question for q in await storage.logged_questions(1, old)] == ["x" * 1000]
+    with pytest.raises(StorageError):  # the schema refuses longer ones; Coach cuts them first
+        await storage.log_question(1, "x" * 1001, "unknown", None, 0.0, new, member_id=7)
+
+
+async def test_the_question_log_keeps_the_newest_questions_per_guild(storage: Storage) -> None:
+    """Members fill this log: past the cap the oldest go, and other guilds are untouched."""
+    await storage.log_question(2, "elsewhere", "unknown", None, 0.0, NOW, member_id=1)
+    total = QUESTION_LOG_CAP + 250
+    for i in range(total):
+        await storage.log_question(1, f"q{i}", "unknown", None, 0.0, NOW + timedelta(seconds=i),
+                                   member_id=i)
+    kept = [q.question for q in await storage.logged_questions(1, NOW)]
+    assert QUESTION_LOG_CAP <= len(kept) < QUESTION_LOG_CAP + TRIM_EVERY
+    assert kept[-1] == f"q{total - 1}" and "q0" not in kept and "q200" not in kept
+    assert kept == [f"q{i}" for i in range(total - len(kept), total)]  # exactly the newest
+    assert [q.question for q in await storage.logged_questions(2, NOW)] == ["elsewhere"]

@@ -10,10 +10,9 @@ from hypothesis import strategies as st
 
 from bot.progress.errors import NoteTooLong, UnknownMilestone, UnknownTrack
 from bot.progress.service import ProgressService
-from bot.storage.protocol import CompletionRecord
-from bot.storage.sqlite import SqliteStorage
-from tests.progress.conftest import Clock, KnowledgeBox
-from tests.progress.factory import knowledge, milestone, sample
+from bot.storage.protocol import CompletionRecord, Storage
+from tests.conftest import Clock, KnowledgeBox
+from tests.factory import knowledge, milestone, sample
 
 G, OTHER_G, M, MOD = 10, 11, 100, 900
 
@@ -59,7 +58,7 @@ async def test_unknown_milestone_names_the_closest_or_lists_valid_ids(
 
 
 async def test_complete_is_idempotent_and_keeps_the_first_record(
-    service: ProgressService, storage: SqliteStorage
+    service: ProgressService, storage: Storage
 ) -> None:
     first = await service.complete(G, M, "a", "passed CAPM on 3 Nov")
     assert first.created and not first.already_done
@@ -85,7 +84,7 @@ async def test_ids_are_forgiving_about_case_and_spaces(service: ProgressService)
     assert (await service.complete(G, M, "  Earn PMP ")).milestone.id == "earn-pmp"
 
 
-async def test_note_limit(service: ProgressService, storage: SqliteStorage) -> None:
+async def test_note_limit(service: ProgressService, storage: Storage) -> None:
     with pytest.raises(NoteTooLong) as err:
         await service.complete(G, M, "a", "x" * 301)
     assert err.value.length == 301
@@ -118,7 +117,7 @@ async def test_progress_counts_against_current_knowledge(service: ProgressServic
 
 
 async def test_retired_milestone_keeps_its_record_but_does_not_count(
-    service: ProgressService, kb: KnowledgeBox, storage: SqliteStorage
+    service: ProgressService, kb: KnowledgeBox, storage: Storage
 ) -> None:
     await service.complete(G, M, "a")
     await service.complete(G, M, "c", "kept")
@@ -137,7 +136,7 @@ async def test_retired_milestone_keeps_its_record_but_does_not_count(
 
 
 async def test_renamed_milestone_records_follow_formerly(
-    service: ProgressService, kb: KnowledgeBox, storage: SqliteStorage, clock: Clock
+    service: ProgressService, kb: KnowledgeBox, storage: Storage, clock: Clock
 ) -> None:
     # Stored under the old id before the rename.
     await storage.add_completion(CompletionRecord(G, M, "old-d", clock(), "before rename", M))
@@ -224,7 +223,7 @@ async def test_next_step_falls_back_to_first_not_done_when_all_are_blocked(
 )
 @given(done=st.sets(st.sampled_from("abcde")))
 async def test_next_step_matches_the_rule_for_any_progress(
-    storage: SqliteStorage, done: set[str]
+    storage: Storage, done: set[str]
 ) -> None:
     """Reference implementation of the issue's sentence, against the service."""
     member = hash(frozenset(done)) & 0xFFFFFFF  # fresh member per example
@@ -244,7 +243,7 @@ async def test_next_step_matches_the_rule_for_any_progress(
         await service.undo(G, member, mid)
 
 
-async def test_guild_stats(service: ProgressService, storage: SqliteStorage, clock: Clock) -> None:
+async def test_guild_stats(service: ProgressService, storage: Storage, clock: Clock) -> None:
     await service.complete(G, 1, "a")
     await service.complete(G, 2, "a")
     await service.complete(G, 2, "d")
