@@ -37,10 +37,17 @@ from types import ModuleType
 from typing import TextIO
 
 import bot.cli
-from bot.cli.common import add_knowledge_option, open_engine, terminal_width, tolerant_stdio
+from bot.cli.common import (
+    add_knowledge_option,
+    describe_database,
+    open_engine,
+    terminal_width,
+    tolerant_stdio,
+)
 from bot.cli.render import WIDTH, choice_label, entry_text, fit, numbered, related_entries, render, wrap
 from bot.knowledge.models import Area, Entry
 from bot.search import Answer, AnswerEngine
+from bot.settings import load_settings
 
 Handler = Callable[["ChatSession", str], None]
 PICK_HINT = "Type a number to open one of these."
@@ -211,7 +218,8 @@ def welcome(session: ChatSession) -> str:
     return wrap(
         f"IT PM Coach, offline. {len(knowledge.entries)} entries in {len(knowledge.areas)} topics.\n"
         "Ask a question in your own words, type a number to open a numbered entry, /topics to "
-        "browse, /open ID to open an entry, /help for all commands. Ctrl-D or /quit to leave.",
+        "browse, /open ID to open an entry, /help for all commands. Ctrl-D or /quit to leave.\n"
+        f"Your progress and questions are kept in the {describe_database(load_settings().database_url)}.",
         session.width)
 
 

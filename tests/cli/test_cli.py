@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ EVAL = REPO / "tests" / "eval" / "questions.yaml"
 
 def run(*args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("KNOWLEDGE_DIR", "DISCORD_TOKEN")}
+    env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/chat.db"  # chat records its questions there
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, input=stdin, capture_output=True,
                           text=True, timeout=timeout, env=env, encoding="utf-8")
 
