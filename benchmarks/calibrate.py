@@ -45,8 +45,11 @@ from bot.search.evaluation import EvalItem, load_items  # noqa: E402
 from bot.search.index import FIELDS  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 
-DEFAULT_FILES = (REPO / "tests/eval/questions.yaml", REPO.parent / "shared/eval/dev_questions.yaml",
-                 REPO / "tests/eval/real_questions.yaml")
+DEFAULT_FILES = (
+    REPO / "tests/eval/questions.yaml",
+    REPO.parent / "shared/eval/dev_questions.yaml",
+    REPO / "tests/eval/real_questions.yaml",
+)
 #: Questions of this split are only ever measured (``kb eval``), never fitted on.
 HELD_OUT = "measure"
 OOS_TARGET = 0.95
@@ -61,7 +64,7 @@ class Row:
     source: str
     raw: list[tuple[float, float, float, float, float]]  # (soft, hard, anchor, qsim, similar) per candidate
     right: list[bool]
-    direct: bool                                # served by an exact name match
+    direct: bool  # served by an exact name match
 
 
 def collect(engine: AnswerEngine, items: Sequence[EvalItem], source: str) -> list[Row]:
@@ -69,8 +72,10 @@ def collect(engine: AnswerEngine, items: Sequence[EvalItem], source: str) -> lis
     for item in items:
         query, candidates = engine.rank(item.q, depth=20)
         direct = query.norm in engine._names.exact
-        raw = [(c.features.soft, c.features.hard, c.features.anchor, c.features.qsim, similarity(c))
-               for c in candidates]
+        raw = [
+            (c.features.soft, c.features.hard, c.features.anchor, c.features.qsim, similarity(c))
+            for c in candidates
+        ]
         right = [item.in_scope and item.is_right(c.entry) for c in candidates]
         rows.append(Row(item, source, raw, right, direct))
     return rows
@@ -158,8 +163,13 @@ def choose_thresholds(conf: np.ndarray, y: np.ndarray, rows: Sequence[Row]) -> t
         m = outcomes(conf, y, rows, t)
         penalty = 100.0 if m["oos refused"] < OOS_TARGET else 0.0
         # a wrong answer costs more than sending a right one to the pick-list
-        return penalty + 2.0 * m["wrong answers"] + 3.0 * m["oos answered"] + float(
-            (in_scope & (y == 1)).sum()) - m["right answers"]
+        return (
+            penalty
+            + 2.0 * m["wrong answers"]
+            + 3.0 * m["oos answered"]
+            + float((in_scope & (y == 1)).sum())
+            - m["right answers"]
+        )
 
     smoothed = [(np.mean([cost(t + d) for d in (-0.05, -0.025, 0.0, 0.025, 0.05)]), t) for t in grid]
     answer_at = float(min(smoothed)[1])
@@ -194,15 +204,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.fields:
         print("\n0. BM25F field weights and k1 (top-1 ranking accuracy with the rank weights in use)")
         results = []
-        for title, questions, answer, k1 in itertools.product((2.0, 3.0, 4.0), (1.5, 2.0, 3.0),
-                                                               (0.5, 0.75, 1.0), (0.8, 1.2, 1.6)):
-            fields = dict(FIELDS, title=(title, FIELDS["title"][1]), aliases=(title, FIELDS["aliases"][1]),
-                          questions=(questions, FIELDS["questions"][1]), answer=(answer, FIELDS["answer"][1]))
+        for title, questions, answer, k1 in itertools.product(
+            (2.0, 3.0, 4.0), (1.5, 2.0, 3.0), (0.5, 0.75, 1.0), (0.8, 1.2, 1.6)
+        ):
+            fields = dict(
+                FIELDS,
+                title=(title, FIELDS["title"][1]),
+                aliases=(title, FIELDS["aliases"][1]),
+                questions=(questions, FIELDS["questions"][1]),
+                answer=(answer, FIELDS["answer"][1]),
+            )
             trial = AnswerEngine.build(knowledge, fields=fields, k1=k1)
-            trial_rows = [r for path in files
-                          for r in collect(trial, [i for i in load_items(path) if i.split != HELD_OUT], path.name)]
-            results.append((rank_accuracy(trial_rows, engine_module.QSIM_WEIGHT, engine_module.HARD_WEIGHT),
-                            title, questions, answer, k1))
+            trial_rows = [
+                r
+                for path in files
+                for r in collect(trial, [i for i in load_items(path) if i.split != HELD_OUT], path.name)
+            ]
+            results.append(
+                (
+                    rank_accuracy(trial_rows, engine_module.QSIM_WEIGHT, engine_module.HARD_WEIGHT),
+                    title,
+                    questions,
+                    answer,
+                    k1,
+                )
+            )
         for acc, title, questions, answer, k1 in sorted(results, reverse=True)[:10]:
             print(f"   title/aliases {title} questions {questions} answer {answer} k1 {k1}: {acc:.3f}")
 
@@ -222,8 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     answer_at, suggest_at = choose_thresholds(conf, y, kept)
     print(f"   ANSWER_AT = {answer_at:.2f}   SUGGEST_AT = {suggest_at:.2f}")
     in_scope = np.array([r.item.in_scope for r in kept])
-    print(f"   below SUGGEST_AT: in-scope {(conf[in_scope] < suggest_at).mean():.1%} (false refusals), "
-          f"out-of-scope {(conf[~in_scope] < suggest_at).mean():.1%} (refused)")
+    print(
+        f"   below SUGGEST_AT: in-scope {(conf[in_scope] < suggest_at).mean():.1%} (false refusals), "
+        f"out-of-scope {(conf[~in_scope] < suggest_at).mean():.1%} (refused)"
+    )
     for t in (0.3, 0.4, 0.5, 0.6, 0.7, answer_at):
         print(f"   answer at {t:.2f}: {outcomes(conf, y, kept, t)}")
 
@@ -242,11 +270,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if mask.all() or not mask.any():
             continue
         wt = fit_logistic(x[mask], y[mask])
-        a_t, _ = choose_thresholds(predict(wt, x[mask]), y[mask], [r for r, m in zip(kept, mask, strict=True)
-                                                                    if m])
+        a_t, _ = choose_thresholds(
+            predict(wt, x[mask]), y[mask], [r for r, m in zip(kept, mask, strict=True) if m]
+        )
         test_rows = [r for r, m in zip(kept, mask, strict=True) if not m]
-        print(f"   fit on {train.name}: answer_at {a_t:.2f}; on the other file: "
-              f"{outcomes(predict(wt, x[~mask]), y[~mask], test_rows, a_t)}")
+        print(
+            f"   fit on {train.name}: answer_at {a_t:.2f}; on the other file: "
+            f"{outcomes(predict(wt, x[~mask]), y[~mask], test_rows, a_t)}"
+        )
     return 0
 
 

@@ -45,7 +45,7 @@ def folds(knowledge: Knowledge) -> list[tuple[Knowledge, dict[str, str]]]:
         for entry in entries:
             if len(entry.questions) > k and len(entry.questions) >= MIN_QUESTIONS:
                 held[entry.id] = entry.questions[k]
-                entry = dataclasses.replace(entry, questions=entry.questions[:k] + entry.questions[k + 1:])
+                entry = dataclasses.replace(entry, questions=entry.questions[:k] + entry.questions[k + 1 :])
             kept[entry.id] = entry
         out.append((dataclasses.replace(knowledge, entries=kept), held))
     return out

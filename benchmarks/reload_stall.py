@@ -67,9 +67,11 @@ async def main_async(size: int, runs: int) -> None:
     took = [r[0] for r in results]
     stalls = [r[1] * 1000 for r in results]
     print(f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}")
-    print(f"{size} entries, {runs} reloads: reload median {statistics.median(took):.2f} s; "
-          f"longest event-loop stall median {statistics.median(stalls):.1f} ms, max {max(stalls):.1f} ms "
-          f"(target < 50 ms)")
+    print(
+        f"{size} entries, {runs} reloads: reload median {statistics.median(took):.2f} s; "
+        f"longest event-loop stall median {statistics.median(stalls):.1f} ms, max {max(stalls):.1f} ms "
+        f"(target < 50 ms)"
+    )
 
 
 def main() -> None:

@@ -59,6 +59,7 @@ CLOCK: Callable[[], float] = time.perf_counter
 
 # -- generating knowledge ---------------------------------------------------------------------
 
+
 def codename(i: int) -> str:
     """A pronounceable made-up word, unique per i (so 'project Kalomi' names one entry)."""
     parts = []
@@ -73,8 +74,11 @@ def write_knowledge(source: Knowledge, size: int, root: Path) -> list[tuple[Entr
     """Write ``size`` entries derived from ``source`` under ``root``; returns (seed, codename)."""
     areas = list(source.areas.values())
     (root / "entries").mkdir(parents=True)
-    (root / "areas.yaml").write_text(yaml.safe_dump({"areas": [
-        {"id": a.id, "title": a.title, "description": a.description} for a in areas]}))
+    (root / "areas.yaml").write_text(
+        yaml.safe_dump(
+            {"areas": [{"id": a.id, "title": a.title, "description": a.description} for a in areas]}
+        )
+    )
     (root / "synonyms.yaml").write_text(yaml.safe_dump({"groups": [list(g) for g in source.synonyms]}))
     seeds = list(source.entries.values())
     made: list[tuple[Entry, str]] = []
@@ -96,10 +100,24 @@ def write_knowledge(source: Knowledge, size: int, root: Path) -> list[tuple[Entr
         (folder / f"{entry_id}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
         made.append((seed, name))
     first = f"{made[0][0].id}-{made[0][1]}"
-    (root / "milestones.yaml").write_text(yaml.safe_dump({
-        "milestones": [{"id": "read", "title": "Read", "description": "Read an entry.",
-                        "steps": ["Read it"], "learn": [first]}],
-        "tracks": [{"id": "all", "title": "All", "description": "Everything.", "milestones": ["read"]}]}))
+    (root / "milestones.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "milestones": [
+                    {
+                        "id": "read",
+                        "title": "Read",
+                        "description": "Read an entry.",
+                        "steps": ["Read it"],
+                        "learn": [first],
+                    }
+                ],
+                "tracks": [
+                    {"id": "all", "title": "All", "description": "Everything.", "milestones": ["read"]}
+                ],
+            }
+        )
+    )
     return made
 
 
@@ -107,7 +125,7 @@ def typo(word: str, rng: random.Random) -> str:
     if len(word) < 6:
         return word
     i = rng.randrange(1, len(word) - 2)
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
 def member_question(question: str, name: str | None, rng: random.Random) -> str:
@@ -131,12 +149,13 @@ def autocomplete_inputs(entries: Sequence[Entry], count: int, rng: random.Random
     for _ in range(count):
         entry = rng.choice(entries)
         name = rng.choice([entry.title, entry.id, *entry.aliases])
-        cut = name[:rng.randint(2, min(len(name), 18))]
+        cut = name[: rng.randint(2, min(len(name), 18))]
         out.append(typo(cut, rng) if rng.random() < 0.2 else cut)
     return out
 
 
 # -- peers ------------------------------------------------------------------------------------
+
 
 def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
@@ -151,6 +170,7 @@ class RankBM25Peer:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         from rank_bm25 import BM25Okapi
+
         self.index = BM25Okapi([tokens(entry_text(e)) for e in entries])
 
     def top(self, question: str) -> int:
@@ -163,6 +183,7 @@ class BM25sPeer:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         import bm25s
+
         self.index = bm25s.BM25()
         self.index.index([tokens(entry_text(e)) for e in entries], show_progress=False)
 
@@ -184,6 +205,7 @@ def load_peers(entries: Sequence[Entry]) -> list[tuple[object, float]]:
 
 
 # -- measuring --------------------------------------------------------------------------------
+
 
 @dataclass
 class Latency:
@@ -236,9 +258,10 @@ def bench_size(source: Knowledge, size: int, n_queries: int, rng: random.Random)
     for i in (rng.randrange(size) for _ in range(n_queries)):
         seed, name = made[i]
         if rng.random() < 0.5:  # names the project: exactly that entry is right
-            questions.append((member_question(rng.choice(seed.questions), name, rng),
-                              {position[f"{seed.id}-{name}"]}))
-        else:                   # does not: any entry made from the same seed topic is right
+            questions.append(
+                (member_question(rng.choice(seed.questions), name, rng), {position[f"{seed.id}-{name}"]})
+            )
+        else:  # does not: any entry made from the same seed topic is right
             questions.append((member_question(rng.choice(seed.questions), None, rng), family[seed.id]))
     texts = [q for q, _ in questions]
     ask = Latency.of(engine.answer, texts)
@@ -249,8 +272,10 @@ def bench_size(source: Knowledge, size: int, n_queries: int, rng: random.Random)
         return position[candidates[0].entry.id] if candidates else -1
 
     acc = sum(engine_top(q) in right for q, right in questions) / len(questions)
-    print(f"\n{size} entries: load {load_s:.2f} s (real loader), build {build_s:.2f} s, "
-          f"peak build memory {memory:.1f} MiB")
+    print(
+        f"\n{size} entries: load {load_s:.2f} s (real loader), build {build_s:.2f} s, "
+        f"peak build memory {memory:.1f} MiB"
+    )
     print(f"   {'engine answer()':18s} {ask}   top-1 {acc:.3f}")
     print(f"   {'engine lookup()':18s} {complete}")
     for peer, peer_build in load_peers(entries):
@@ -285,8 +310,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--knowledge", type=Path, default=REPO / "knowledge")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--cpu", action="store_true",
-                        help="time queries in thread CPU time (a shared, loaded machine inflates wall time)")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time queries in thread CPU time (a shared, loaded machine inflates wall time)",
+    )
     args = parser.parse_args(argv)
     global CLOCK
     CLOCK = time.thread_time if args.cpu else time.perf_counter

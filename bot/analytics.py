@@ -110,7 +110,13 @@ class Analytics:
             lost += await self._write(
                 1,
                 self.storage.log_question(
-                    q.guild_id, q.question, q.outcome, q.best_entry_id, q.confidence, q.at, member_id=q.member_id
+                    q.guild_id,
+                    q.question,
+                    q.outcome,
+                    q.best_entry_id,
+                    q.confidence,
+                    q.at,
+                    member_id=q.member_id,
                 ),
             )
         self._lost += lost

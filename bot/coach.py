@@ -110,7 +110,12 @@ class Coach:
             best = answer.entry.id if answer.entry else None
             self.analytics.log_unanswered(
                 UnansweredQuestion(
-                    guild_id, question[:QUESTION_MAX_CHARS], answer.outcome.value, best, answer.confidence, now,
+                    guild_id,
+                    question[:QUESTION_MAX_CHARS],
+                    answer.outcome.value,
+                    best,
+                    answer.confidence,
+                    now,
                     member_id,
                 )
             )
@@ -182,8 +187,9 @@ class Coach:
 
         return await self.run_once("prune-gaps", time_slot(now, PRUNE_WINDOW), prune), before
 
-    async def run_once(self, job: str, slot: str, work: Callable[[], Awaitable[T]], *,
-                       lease: timedelta = timedelta(hours=1)) -> T | None:
+    async def run_once(
+        self, job: str, slot: str, work: Callable[[], Awaitable[T]], *, lease: timedelta = timedelta(hours=1)
+    ) -> T | None:
         """Run ``work`` unless another process sharing the database claimed ``job`` for ``slot``
         (then None). A holder that dies mid-run loses the slot after ``lease``; a run that
         raises is not marked done, so another process may retry it then."""

@@ -77,7 +77,5 @@ def kb() -> KnowledgeBox:
 
 
 @pytest.fixture
-def service(
-    storage: Storage, kb: KnowledgeBox, clock: Callable[[], datetime]
-) -> ProgressService:
+def service(storage: Storage, kb: KnowledgeBox, clock: Callable[[], datetime]) -> ProgressService:
     return ProgressService(storage, kb, clock=clock)

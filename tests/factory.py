@@ -46,10 +46,7 @@ def knowledge(
         areas={"role": Area("role", "The role", "What the job is.")},
         entries={e.id: e for e in entries},
         milestones={m.id: m for m in milestones},
-        tracks={
-            tid: Track(tid, tid.title(), f"The {tid} track.", tuple(ms))
-            for tid, ms in tracks.items()
-        },
+        tracks={tid: Track(tid, tid.title(), f"The {tid} track.", tuple(ms)) for tid, ms in tracks.items()},
         synonyms=(),
         version="test",
         loaded_at=datetime(2026, 11, 26, tzinfo=UTC),

@@ -7,13 +7,26 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-DOMAIN = ("bot.knowledge.loader", "bot.knowledge.preview", "bot.search", "bot.progress", "bot.progress.rewards",
-          "bot.storage", "bot.coach", "bot.library", "bot.gaps", "bot.reports", "bot.ratelimit")
+DOMAIN = (
+    "bot.knowledge.loader",
+    "bot.knowledge.preview",
+    "bot.search",
+    "bot.progress",
+    "bot.progress.rewards",
+    "bot.storage",
+    "bot.coach",
+    "bot.library",
+    "bot.gaps",
+    "bot.reports",
+    "bot.ratelimit",
+)
 
 
 def test_domain_modules_load_without_discord() -> None:
-    code = ("import sys\nimport " + ", ".join(DOMAIN) + "\n"
-            "print(sorted(m for m in sys.modules if m == 'discord' or m.startswith('discord.')))")
+    code = (
+        "import sys\nimport " + ", ".join(DOMAIN) + "\n"
+        "print(sorted(m for m in sys.modules if m == 'discord' or m.startswith('discord.')))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

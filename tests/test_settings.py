@@ -125,8 +125,9 @@ def test_relative_sqlite_path_is_the_project_folder_s_not_the_working_directory(
     assert sqlite_path(url) == REPO_ROOT / "data" / "coach.db"
 
 
-def test_dotenv_is_the_working_directory_s_else_the_project_s(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dotenv_is_the_working_directory_s_else_the_project_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
     project.mkdir()
     elsewhere.mkdir()

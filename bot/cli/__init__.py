@@ -15,7 +15,14 @@ from collections.abc import Sequence
 
 from bot.settings import SettingsError
 
-COMMAND_MODULES = ("bot.cli.run", "bot.cli.kb", "bot.cli.reports", "bot.cli.ask", "bot.cli.chat", "bot.cli.db")
+COMMAND_MODULES = (
+    "bot.cli.run",
+    "bot.cli.kb",
+    "bot.cli.reports",
+    "bot.cli.ask",
+    "bot.cli.chat",
+    "bot.cli.db",
+)
 
 
 def _program_name() -> str:

@@ -20,9 +20,11 @@ from bot.search import AnswerEngine
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     ask = subparsers.add_parser(
-        "ask", help="answer a question from the knowledge base (offline)",
+        "ask",
+        help="answer a question from the knowledge base (offline)",
         description="Answer a question the way the bot would. Without QUESTION, answer each line "
-                    "of standard input.")
+        "of standard input.",
+    )
     ask.add_argument("question", nargs="*", help="the question (quote it); omit to read standard input")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     add_knowledge_option(ask)
@@ -46,8 +48,10 @@ def run_ask(args: argparse.Namespace) -> int:
         print(_reply(engine, " ".join(args.question), args.json))
         return 0
     if sys.stdin.isatty():  # a person at a terminal: say what is expected instead of waiting silently
-        print('Type a question and press Enter (Ctrl-D to finish), or run: python -m bot ask "your question"',
-              file=sys.stderr)
+        print(
+            'Type a question and press Enter (Ctrl-D to finish), or run: python -m bot ask "your question"',
+            file=sys.stderr,
+        )
     first = True
     for line in sys.stdin:
         question = line.rstrip("\r\n")

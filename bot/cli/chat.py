@@ -101,8 +101,9 @@ class ChatSession:
     def offer(self, items: Iterable[Entry | Area], heading: str) -> None:
         """Show numbered choices the member can open by typing their number."""
         self.choices = list(items)
-        labels = [choice_label(i) if isinstance(i, Entry) else f"{i.emoji} {i.title}".strip()
-                  for i in self.choices]
+        labels = [
+            choice_label(i) if isinstance(i, Entry) else f"{i.emoji} {i.title}".strip() for i in self.choices
+        ]
         self.say("\n".join([heading, *numbered(labels), "", PICK_HINT]))
 
     def show_entry(self, entry: Entry) -> None:
@@ -115,7 +116,9 @@ class ChatSession:
 
     def ask(self, text: str) -> None:
         answer = self.engine.answer(text)
-        text_out, numbered_entries = render(answer, self.engine.knowledge, width=self.width, pick_hint=PICK_HINT)
+        text_out, numbered_entries = render(
+            answer, self.engine.knowledge, width=self.width, pick_hint=PICK_HINT
+        )
         self.choices = [*numbered_entries]
         self.say(text_out)
         for hook in ANSWER_HOOKS:
@@ -123,8 +126,11 @@ class ChatSession:
 
     def pick(self, number: int) -> None:
         if not 1 <= number <= len(self.choices):
-            self.say(f"Pick a number from 1 to {len(self.choices)}." if self.choices
-                     else "There is nothing numbered to pick yet: ask a question or type /topics.")
+            self.say(
+                f"Pick a number from 1 to {len(self.choices)}."
+                if self.choices
+                else "There is nothing numbered to pick yet: ask a question or type /topics."
+            )
             return
         chosen = self.choices[number - 1]
         if isinstance(chosen, Area):
@@ -152,11 +158,18 @@ class ChatSession:
 
 # -- built-in commands ---------------------------------------------------------------------
 
+
 @command("/help", "/help - this list")
 def _help(session: ChatSession, args: str) -> None:
-    session.say("\n".join(["Ask any question about getting into IT project management, or:",
-                           *(f"  {c.help}" for c in COMMANDS.values()),
-                           "  a number - open one of the numbered entries"]))
+    session.say(
+        "\n".join(
+            [
+                "Ask any question about getting into IT project management, or:",
+                *(f"  {c.help}" for c in COMMANDS.values()),
+                "  a number - open one of the numbered entries",
+            ]
+        )
+    )
 
 
 @command("/topics", "/topics - browse the areas and their entries")
@@ -213,6 +226,7 @@ def load_extensions() -> list[str]:
 
 # -- the loop ------------------------------------------------------------------------------
 
+
 def welcome(session: ChatSession) -> str:
     knowledge = session.engine.knowledge
     return wrap(
@@ -220,7 +234,8 @@ def welcome(session: ChatSession) -> str:
         "Ask a question in your own words, type a number to open a numbered entry, /topics to "
         "browse, /open ID to open an entry, /help for all commands. Ctrl-D or /quit to leave.\n"
         f"Your progress and questions are kept in the {describe_database(load_settings().database_url)}.",
-        session.width)
+        session.width,
+    )
 
 
 def run_loop(session: ChatSession, lines: Iterable[str]) -> None:
@@ -259,11 +274,17 @@ def typed_lines(prompt: str, history: Path) -> Iterator[str]:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    chat = subparsers.add_parser("chat", help="talk to the coach in the terminal (no Discord needed)",
-                                 description="An offline chat with the coach on the shipped knowledge.")
+    chat = subparsers.add_parser(
+        "chat",
+        help="talk to the coach in the terminal (no Discord needed)",
+        description="An offline chat with the coach on the shipped knowledge.",
+    )
     add_knowledge_option(chat)
-    chat.add_argument("--member", default="terminal",
-                      help="who you are in this chat, for commands that keep progress (default: terminal)")
+    chat.add_argument(
+        "--member",
+        default="terminal",
+        help="who you are in this chat, for commands that keep progress (default: terminal)",
+    )
     chat.set_defaults(handler=run_chat)
 
 

@@ -59,6 +59,7 @@ def local_member_id(name: str) -> int:
 
 # -- rendering -----------------------------------------------------------------------------
 
+
 def _day(record: CompletionRecord) -> str:
     return f"{record.completed_at:%d %b %Y}"
 
@@ -90,10 +91,16 @@ def render_roadmap(summary: ProgressSummary, width: int = 88) -> str:
     if others:
         lines += ["", "Other tracks:", *(f"  - {progress_line(t)}" for t in others)]
     if summary.retired:
-        lines += ["", "Retired milestones (kept, not counted):",
-                  *(f"  - {r.milestone_id}  done {_day(r)}" for r in summary.retired)]
-    lines += ["", "/done N [note] ticks one off (N as numbered above), /undo N takes it back, "
-              "/next shows what to do next."]
+        lines += [
+            "",
+            "Retired milestones (kept, not counted):",
+            *(f"  - {r.milestone_id}  done {_day(r)}" for r in summary.retired),
+        ]
+    lines += [
+        "",
+        "/done N [note] ticks one off (N as numbered above), /undo N takes it back, "
+        "/next shows what to do next.",
+    ]
     return "\n".join(lines)
 
 
@@ -119,11 +126,18 @@ def render_undo(result: UndoResult) -> str:
 
 def render_next(step: NextStep, width: int = 88) -> str:
     if step.milestone is None:
-        return (f"You have completed every milestone of {step.track.title} ({step.done}/{step.total}). "
-                "Congratulations!")
+        return (
+            f"You have completed every milestone of {step.track.title} ({step.done}/{step.total}). "
+            "Congratulations!"
+        )
     m = step.milestone
-    lines = [f"Next on {step.track.title} ({step.done}/{step.total} done): {m.title} [{m.id}]",
-             wrap(m.description, width), "", "Steps:", *(f"  - {s}" for s in m.steps)]
+    lines = [
+        f"Next on {step.track.title} ({step.done}/{step.total} done): {m.title} [{m.id}]",
+        wrap(m.description, width),
+        "",
+        "Steps:",
+        *(f"  - {s}" for s in m.steps),
+    ]
     if step.open_prerequisites:
         lines += ["", f"It builds on: {_titles(step.open_prerequisites)}."]
     lines += ["", f"When it is done: /done {m.id} [note]"]
@@ -145,6 +159,7 @@ def render_tracks(summary: ProgressSummary) -> str:
 
 
 # -- the session's services ----------------------------------------------------------------
+
 
 @dataclass
 class LocalProgress:
@@ -177,7 +192,9 @@ async def _open(session: ChatSession) -> Coach:
     """The same application the bot runs, on the chat's knowledge and the configured database."""
     engine = session.engine
     library = Library(engine.knowledge, engine)
-    return Coach(Librarian(load_settings().knowledge_dir, library), await open_storage(load_settings().database_url))
+    return Coach(
+        Librarian(load_settings().knowledge_dir, library), await open_storage(load_settings().database_url)
+    )
 
 
 def local_progress(session: ChatSession) -> LocalProgress:
@@ -202,8 +219,9 @@ def record_question(session: ChatSession, question: str, answer: Answer) -> None
     server (id 0), as Discord's do under theirs; best effort: a database problem never stops a chat."""
     try:
         progress = local_progress(session)
-        progress.runner.run(progress.coach.record_question(LOCAL_GUILD_ID, question, answer,
-                                                          member_id=progress.member_id))
+        progress.runner.run(
+            progress.coach.record_question(LOCAL_GUILD_ID, question, answer, member_id=progress.member_id)
+        )
     except (StorageError, OSError) as exc:
         log.debug("chat question not recorded: %s", exc)
 
@@ -228,6 +246,7 @@ def guarded(handler: Callable[[ChatSession, LocalProgress, str], None]) -> Handl
 
 # -- commands ------------------------------------------------------------------------------
 
+
 @command("/roadmap", "/roadmap - your milestones on your track, and how far you are")
 @guarded
 def _roadmap(session: ChatSession, progress: LocalProgress, args: str) -> None:
@@ -243,11 +262,15 @@ def split_milestone(args: str, summary: ProgressSummary) -> tuple[str, str]:
     if first.isdigit() and 1 <= int(first) <= len(shown):
         return shown[int(first) - 1].milestone.id, rest.strip()
     folded = args.casefold()
-    titled = [t.milestone for track in summary.tracks for t in track.milestones
-              if folded == t.milestone.title.casefold() or folded.startswith(t.milestone.title.casefold() + " ")]
+    titled = [
+        t.milestone
+        for track in summary.tracks
+        for t in track.milestones
+        if folded == t.milestone.title.casefold() or folded.startswith(t.milestone.title.casefold() + " ")
+    ]
     if titled:
         best = max(titled, key=lambda m: len(m.title))
-        return best.id, args[len(best.title):].strip()
+        return best.id, args[len(best.title) :].strip()
     return first, rest.strip()
 
 
@@ -259,12 +282,17 @@ def milestone_and_rest(progress: LocalProgress, args: str) -> tuple[str, str]:
 @guarded
 def _done(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if not args:
-        session.say("Usage: /done N [note], for example /done 4 passed on 3 Nov "
-                    "(/roadmap numbers the milestones; their ids and titles work too).")
+        session.say(
+            "Usage: /done N [note], for example /done 4 passed on 3 Nov "
+            "(/roadmap numbers the milestones; their ids and titles work too)."
+        )
         return
     milestone_id, note = milestone_and_rest(progress, args)
-    session.say(render_completion(progress.run(
-        lambda s: s.complete(LOCAL_GUILD_ID, progress.member_id, milestone_id, note or None))))
+    session.say(
+        render_completion(
+            progress.run(lambda s: s.complete(LOCAL_GUILD_ID, progress.member_id, milestone_id, note or None))
+        )
+    )
 
 
 @command("/undo", "/undo N|ID|TITLE - take a milestone back to not done")
@@ -290,8 +318,9 @@ def _next(session: ChatSession, progress: LocalProgress, args: str) -> None:
 @guarded
 def _track(session: ChatSession, progress: LocalProgress, args: str) -> None:
     if args:
-        session.say(render_track(progress.run(
-            lambda s: s.choose_track(LOCAL_GUILD_ID, progress.member_id, args))))
+        session.say(
+            render_track(progress.run(lambda s: s.choose_track(LOCAL_GUILD_ID, progress.member_id, args)))
+        )
         return
     summary = progress.run(lambda s: s.summary(LOCAL_GUILD_ID, progress.member_id))
     session.say(render_tracks(summary))

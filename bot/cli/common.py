@@ -16,8 +16,13 @@ MIN_WIDTH, MAX_WIDTH = 40, 100
 
 
 def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--knowledge", type=Path, metavar="DIR", default=None,
-                        help="knowledge directory (default: KNOWLEDGE_DIR, or the repo's knowledge/)")
+    parser.add_argument(
+        "--knowledge",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help="knowledge directory (default: KNOWLEDGE_DIR, or the repo's knowledge/)",
+    )
 
 
 def open_engine(directory: Path | None) -> AnswerEngine | None:
@@ -26,8 +31,10 @@ def open_engine(directory: Path | None) -> AnswerEngine | None:
     try:
         knowledge = load_or_raise(directory)
     except KnowledgeError as exc:
-        print(f"error: the knowledge in {directory} has errors "
-              f"(run `python -m bot kb check {directory}`):", file=sys.stderr)
+        print(
+            f"error: the knowledge in {directory} has errors (run `python -m bot kb check {directory}`):",
+            file=sys.stderr,
+        )
         for problem in exc.result.errors[:20]:
             print(f"  {problem}", file=sys.stderr)
         return None

@@ -35,9 +35,16 @@ def wrap(text: str, width: int = WIDTH, indent: str = "") -> str:
             continue
         bullet = _BULLET.match(line)
         hang = " " * len(bullet.group(0)) if bullet else ""
-        out.append(textwrap.fill(line.strip() if not bullet else line, width=width,
-                                 initial_indent=indent, subsequent_indent=indent + hang,
-                                 break_long_words=False, break_on_hyphens=False))
+        out.append(
+            textwrap.fill(
+                line.strip() if not bullet else line,
+                width=width,
+                initial_indent=indent,
+                subsequent_indent=indent + hang,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
     return "\n".join(out)
 
 
@@ -54,8 +61,11 @@ def fit(text: str, width: int) -> str:
             continue
         marker = _HANG.match(line)
         hang = " " * (marker.end() if marker else 0)
-        out.append(textwrap.fill(line, width=width, subsequent_indent=hang,
-                                 break_long_words=False, break_on_hyphens=False))
+        out.append(
+            textwrap.fill(
+                line, width=width, subsequent_indent=hang, break_long_words=False, break_on_hyphens=False
+            )
+        )
     return "\n".join(out)
 
 
@@ -80,8 +90,9 @@ def choice_label(entry: Entry) -> str:
     return f"{entry.title}  [{entry.id}]"
 
 
-def render(answer: Answer, knowledge: Knowledge, *, width: int = WIDTH, pick_hint: str = "") -> tuple[
-        str, list[Entry]]:
+def render(
+    answer: Answer, knowledge: Knowledge, *, width: int = WIDTH, pick_hint: str = ""
+) -> tuple[str, list[Entry]]:
     """The reply text and the entries it numbers (related and runner-ups, or suggestions)."""
     lines: list[str] = []
     choices: list[Entry] = []
@@ -96,24 +107,38 @@ def render(answer: Answer, knowledge: Knowledge, *, width: int = WIDTH, pick_hin
             choices += related
         asked = [e for e in answer.also_asked if e not in choices]
         if asked:
-            lines += ["", "You also asked about:", *numbered([choice_label(e) for e in asked], start=len(choices) + 1)]
+            lines += [
+                "",
+                "You also asked about:",
+                *numbered([choice_label(e) for e in asked], start=len(choices) + 1),
+            ]
             choices += asked
         others = [e for e, _ in answer.suggestions if e not in choices]
         if others:
-            lines += ["", "Not what you meant?",
-                      *numbered([choice_label(e) for e in others], start=len(choices) + 1)]
+            lines += [
+                "",
+                "Not what you meant?",
+                *numbered([choice_label(e) for e in others], start=len(choices) + 1),
+            ]
             choices += others
     elif answer.outcome is Outcome.SUGGEST:
         choices = [e for e, _ in answer.suggestions]
         lines += ["I'm not sure which of these you mean:", *numbered([choice_label(e) for e in choices])]
     elif answer.small_talk is not None:
         choices = [entry for _, entry in answer.small_talk.examples]
-        lines += [wrap(answer.small_talk.reply, width), "", "Try asking:",
-                  *numbered([question for question, _ in answer.small_talk.examples]),
-                  "", "Or browse everything with /topics."]
+        lines += [
+            wrap(answer.small_talk.reply, width),
+            "",
+            "Try asking:",
+            *numbered([question for question, _ in answer.small_talk.examples]),
+            "",
+            "Or browse everything with /topics.",
+        ]
     else:
-        lines += ["Sorry, I don't know that one: it isn't covered by the knowledge base.",
-                  "I can help with getting into IT project management. Topics:"]
+        lines += [
+            "Sorry, I don't know that one: it isn't covered by the knowledge base.",
+            "I can help with getting into IT project management. Topics:",
+        ]
         lines += [f"  - {area.title}: {area.description}" for area in knowledge.areas.values()]
     if choices and pick_hint:
         lines += ["", pick_hint]

@@ -36,14 +36,16 @@ def run_bot(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(serve(settings, token))
     except KnowledgeError as exc:
-        print(f"error: the knowledge base has errors ({exc.result.summary()}); "
-              "run `python -m bot kb check` to see them", file=sys.stderr)
+        print(
+            f"error: the knowledge base has errors ({exc.result.summary()}); "
+            "run `python -m bot kb check` to see them",
+            file=sys.stderr,
+        )
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
     except (OSError, aiohttp.ClientError, discord.GatewayNotFound, discord.DiscordServerError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"error: cannot reach Discord ({reason}); check the network and start again",
-              file=sys.stderr)
+        print(f"error: cannot reach Discord ({reason}); check the network and start again", file=sys.stderr)
     return 1
 
 
@@ -55,10 +57,14 @@ def setup_logging(level: str) -> None:
     import discord
 
     discord.VoiceClient.warn_nacl = False
-    plain = None if sys.stderr.isatty() else logging.Formatter(
-        "{asctime} {levelname:<8} {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{")
-    discord.utils.setup_logging(level=getattr(logging, level), formatter=plain or discord.utils.MISSING,
-                                root=True)
+    plain = (
+        None
+        if sys.stderr.isatty()
+        else logging.Formatter("{asctime} {levelname:<8} {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{")
+    )
+    discord.utils.setup_logging(
+        level=getattr(logging, level), formatter=plain or discord.utils.MISSING, root=True
+    )
 
 
 async def serve(settings: Settings, token: str) -> int:
@@ -69,7 +75,11 @@ async def serve(settings: Settings, token: str) -> int:
     from bot.coach import Coach
 
     coach = await Coach.open(settings)
-    log.info("knowledge from %s; progress in the %s", settings.knowledge_dir, describe_database(settings.database_url))
+    log.info(
+        "knowledge from %s; progress in the %s",
+        settings.knowledge_dir,
+        describe_database(settings.database_url),
+    )
     bot = CoachBot(settings, coach)
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
@@ -83,8 +93,10 @@ async def serve(settings: Settings, token: str) -> int:
         if runner in done:
             runner.result()  # re-raise why the connection ended (e.g. a rejected token)
     except discord.LoginFailure:
-        print("error: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal",
-              file=sys.stderr)
+        print(
+            "error: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal",
+            file=sys.stderr,
+        )
         return 1
     finally:
         log.info("shutting down")

@@ -175,7 +175,9 @@ async def warn_moderators(
         log.warning("could not warn the log channel %s of guild %s: %s", channel.id, guild.id, exc)
 
 
-async def complete_and_reply(interaction: discord.Interaction[CoachBot], milestone_id: str, note: str | None) -> None:
+async def complete_and_reply(
+    interaction: discord.Interaction[CoachBot], milestone_id: str, note: str | None
+) -> None:
     coach = interaction.client.coach
     guild_id = guild_id_of(interaction)
     result = await coach.progress.complete(guild_id, interaction.user.id, milestone_id, note)
@@ -193,8 +195,9 @@ async def undo_and_reply(interaction: discord.Interaction[CoachBot], milestone_i
     await reply_then_reward(interaction, undo_embed(result, summary.current), interaction.user)
 
 
-async def reply_then_reward(interaction: discord.Interaction[CoachBot], embed: discord.Embed,
-                            member: discord.Member | discord.User) -> None:
+async def reply_then_reward(
+    interaction: discord.Interaction[CoachBot], embed: discord.Embed, member: discord.Member | discord.User
+) -> None:
     """Answer at once (Discord's 3 s rule), then fix the member's reward roles and say what changed."""
     await interaction.response.send_message(embed=embed, ephemeral=True)
     if not isinstance(member, discord.Member) or interaction.guild is None:

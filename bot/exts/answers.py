@@ -195,7 +195,9 @@ class Answers(commands.Cog):
             )
         elif answer.small_talk is not None:
             embed, view = small_talk_reply(answer.small_talk)
-            await self._reply(interaction, ephemeral=private, embed=embed, view=view, allowed_mentions=NO_PINGS)
+            await self._reply(
+                interaction, ephemeral=private, embed=embed, view=view, allowed_mentions=NO_PINGS
+            )
         else:
             await self._reply(
                 interaction, ephemeral=True, embed=unknown_embed(question), allowed_mentions=NO_PINGS
@@ -256,7 +258,12 @@ class Answers(commands.Cog):
             )
             content, mentions = f"{target.mention}, {sender} thought this might help:", ping_only(target)
         message = await show_entry(
-            interaction, entry, ephemeral=private, content=content, allowed_mentions=mentions, knowledge=knowledge
+            interaction,
+            entry,
+            ephemeral=private,
+            content=content,
+            allowed_mentions=mentions,
+            knowledge=knowledge,
         )
         if message is not None and target is None:
             self.recent.put(key, message.jump_url)
@@ -330,10 +337,14 @@ def topics_command(knowledge: Knowledge) -> app_commands.Command:
     @app_commands.command(name="topics", description="Browse everything the coach knows, area by area")
     @app_commands.describe(area="Jump straight to one area")
     @app_commands.choices(area=choices[:MAX_CHOICES])
-    async def topics(interaction: discord.Interaction[CoachBot], area: app_commands.Choice[str] | None = None) -> None:
+    async def topics(
+        interaction: discord.Interaction[CoachBot], area: app_commands.Choice[str] | None = None
+    ) -> None:
         current = interaction.client.coach.library.knowledge
         chosen = area.value if area is not None else None
-        message = area_message(current, chosen, 0) if chosen and chosen in current.areas else areas_message(current)
+        message = (
+            area_message(current, chosen, 0) if chosen and chosen in current.areas else areas_message(current)
+        )
         await interaction.response.send_message(ephemeral=True, **message)
 
     return topics
@@ -350,7 +361,9 @@ async def answer_in_worker(engine: AnswerEngine, question: str) -> Answer | None
 
 
 async def setup(bot: CoachBot) -> None:
-    bot.add_dynamic_items(*PERSISTENT_ITEMS, *TOPIC_ITEMS)  # answers' and browsing buttons work after a restart
+    bot.add_dynamic_items(
+        *PERSISTENT_ITEMS, *TOPIC_ITEMS
+    )  # answers' and browsing buttons work after a restart
     await bot.add_cog(Answers(bot))
     bot.tree.add_command(topics_command(bot.coach.library.knowledge))
 

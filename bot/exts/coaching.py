@@ -301,7 +301,9 @@ class Coaching(commands.Cog):
             log.warning("could not post the digest in guild %s: %s", due.guild_id, exc)
 
     @commands.Cog.listener()
-    async def on_app_command_completion(self, interaction: discord.Interaction[CoachBot], command: Any) -> None:
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[CoachBot], command: Any
+    ) -> None:
         """Tell a member, once, after their next command, why their check-ins stopped."""
         if interaction.user.id not in self.notices:
             return
@@ -521,7 +523,9 @@ class Coaching(commands.Cog):
 
     @buddy.command(name="leave", description="End your study-buddy pairing, or stop waiting for one")
     async def buddy_leave(self, interaction: discord.Interaction[CoachBot]) -> None:
-        left = await interaction.client.coach.coaching.leave_buddy(guild_id_of(interaction), interaction.user.id)
+        left = await interaction.client.coach.coaching.leave_buddy(
+            guild_id_of(interaction), interaction.user.id
+        )
         if isinstance(left, BuddyPair):
             text = "Your study-buddy pairing has ended. `/buddy find` finds a new one whenever you like."
         elif left:

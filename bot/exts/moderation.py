@@ -43,7 +43,9 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         return True
 
     @digest.command(name="on", description="Post a weekly digest (never pings anyone)")
-    @app_commands.describe(channel="Where to post it", day="Which day (UTC)", hour="Hour of the day, UTC (0-23)")
+    @app_commands.describe(
+        channel="Where to post it", day="Which day (UTC)", hour="Hour of the day, UTC (0-23)"
+    )
     async def digest_on(
         self,
         interaction: discord.Interaction[CoachBot],
@@ -56,7 +58,8 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
         )
         when = discord.utils.format_dt(settings.digest_next_at, "F") if settings.digest_next_at else "soon"
         await interaction.response.send_message(
-            embed=notice(f"The weekly digest goes to {channel.mention}; the next one: {when}."), ephemeral=True
+            embed=notice(f"The weekly digest goes to {channel.mention}; the next one: {when}."),
+            ephemeral=True,
         )
 
     @digest.command(name="off", description="Stop the weekly digest")
@@ -122,7 +125,9 @@ class Moderation(commands.GroupCog, group_name="coach", group_description="Moder
     @app_commands.command(name="reward", description="Give a role when members complete a milestone")
     @app_commands.describe(milestone="The milestone", role="The role to give (it is removed again on undo)")
     @app_commands.autocomplete(milestone=milestone_autocomplete)
-    async def reward(self, interaction: discord.Interaction[CoachBot], milestone: str, role: discord.Role) -> None:
+    async def reward(
+        self, interaction: discord.Interaction[CoachBot], milestone: str, role: discord.Role
+    ) -> None:
         coach = interaction.client.coach
         if milestone not in coach.library.knowledge.milestones:
             raise UnknownMilestone(milestone, coach.library.knowledge.milestones)

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from bot.client import CoachBot
 
 
-
 class Roadmap(commands.Cog):
     track = app_commands.Group(name="track", description="Choose the career track you follow")
     milestone = app_commands.Group(name="milestone", description="Mark your milestones done or not done")
@@ -36,8 +35,12 @@ class Roadmap(commands.Cog):
     async def track_choices(
         self, interaction: discord.Interaction[CoachBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        tracks = ranked(current, interaction.client.coach.library.knowledge.tracks.values(), lambda t: (t.id, t.title))
-        return [app_commands.Choice(name=clip(t.title, CHOICE_NAME), value=t.id) for t in tracks[:MAX_CHOICES]]
+        tracks = ranked(
+            current, interaction.client.coach.library.knowledge.tracks.values(), lambda t: (t.id, t.title)
+        )
+        return [
+            app_commands.Choice(name=clip(t.title, CHOICE_NAME), value=t.id) for t in tracks[:MAX_CHOICES]
+        ]
 
     # -- commands ------------------------------------------------------------------------
 
@@ -59,7 +62,9 @@ class Roadmap(commands.Cog):
             if shown is summary.current
             else None
         )
-        goals = {g.milestone.id: goal_label(g) for g in await coach.coaching.goals(guild_id, interaction.user.id)}
+        goals = {
+            g.milestone.id: goal_label(g) for g in await coach.coaching.goals(guild_id, interaction.user.id)
+        }
         await interaction.response.send_message(embed=roadmap_embed(shown, step, goals=goals), ephemeral=True)
 
     @track.command(name="choose", description="Choose the career track you follow")
@@ -113,8 +118,10 @@ class Roadmap(commands.Cog):
     async def next(self, interaction: discord.Interaction[CoachBot]) -> None:
         coach = interaction.client.coach
         step = await coach.progress.next_step(guild_id_of(interaction), interaction.user.id)
-        goals = {g.milestone.id: goal_label(g) for g in await coach.coaching.goals(guild_id_of(interaction),
-                                                                                    interaction.user.id)}
+        goals = {
+            g.milestone.id: goal_label(g)
+            for g in await coach.coaching.goals(guild_id_of(interaction), interaction.user.id)
+        }
         view = discord.ui.View(timeout=None)
         for entry in step.entries[:3]:
             view.add_item(OpenEntryButton(entry.id, entry.title))

@@ -97,15 +97,23 @@ class _State:
 
     def track_progress(self, track: Track) -> TrackProgress:
         milestones = (self.knowledge.milestones[m] for m in track.milestones)
-        return TrackProgress(track, tuple(
-            MilestoneStatus(m, self.records.get(m.id), self.open_prerequisites(m)) for m in milestones))
+        return TrackProgress(
+            track,
+            tuple(MilestoneStatus(m, self.records.get(m.id), self.open_prerequisites(m)) for m in milestones),
+        )
 
 
 class ProgressService:
     """One per process, sharing the process's ``Storage``."""
 
-    def __init__(self, storage: Storage, knowledge: KnowledgeProvider, *,
-                 clock: Callable[[], datetime] = _utc_now, owns_storage: bool = False) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        knowledge: KnowledgeProvider,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        owns_storage: bool = False,
+    ) -> None:
         """``owns_storage``: ``close()`` closes the storage too (a terminal without a ``Coach``)."""
         self._storage = storage
         self._knowledge = knowledge
@@ -132,18 +140,32 @@ class ProgressService:
             await self._storage.set_track(guild_id, member_id, track.id, self._clock())
         return TrackChoice(track, previous, changed=previous != track.id)
 
-    async def complete(self, guild_id: int, member_id: int, milestone_id: str, note: str | None = None,
-                       *, by: int | None = None) -> CompletionResult:
+    async def complete(
+        self,
+        guild_id: int,
+        member_id: int,
+        milestone_id: str,
+        note: str | None = None,
+        *,
+        by: int | None = None,
+    ) -> CompletionResult:
         """Mark done (idempotent); ``by`` is the moderator's id when it is not the member."""
         knowledge = self._knowledge()
         milestone = resolve_milestone(knowledge, milestone_id)
-        record = CompletionRecord(guild_id, member_id, milestone.id, self._clock(), clean_note(note),
-                                  member_id if by is None else by)
+        record = CompletionRecord(
+            guild_id,
+            member_id,
+            milestone.id,
+            self._clock(),
+            clean_note(note),
+            member_id if by is None else by,
+        )
         outcome = await self._storage.add_completion(record, aliases=milestone.formerly)
         state = _State.of(knowledge, outcome.progress)
         open_ids = state.open_prerequisites(milestone)
-        return CompletionResult(milestone, outcome.record, outcome.created,
-                                tuple(knowledge.milestones[m] for m in open_ids))
+        return CompletionResult(
+            milestone, outcome.record, outcome.created, tuple(knowledge.milestones[m] for m in open_ids)
+        )
 
     async def undo(self, guild_id: int, member_id: int, milestone_id: str) -> UndoResult:
         """Back to not done. A retired milestone's record can be removed by its stored id."""
@@ -161,13 +183,15 @@ class ProgressService:
 
     # ------------------------------------------------------------------ moderators
 
-    async def moderator_set(self, guild_id: int, moderator_id: int, member_id: int, milestone_id: str,
-                            note: str | None = None) -> CompletionResult:
+    async def moderator_set(
+        self, guild_id: int, moderator_id: int, member_id: int, milestone_id: str, note: str | None = None
+    ) -> CompletionResult:
         """Recorded as done by the moderator (permissions are checked by the caller)."""
         return await self.complete(guild_id, member_id, milestone_id, note, by=moderator_id)
 
-    async def moderator_clear(self, guild_id: int, moderator_id: int, member_id: int,
-                              milestone_id: str) -> UndoResult:
+    async def moderator_clear(
+        self, guild_id: int, moderator_id: int, member_id: int, milestone_id: str
+    ) -> UndoResult:
         """The member's undo, done for them (``moderator_id`` is for the caller's audit log)."""
         return await self.undo(guild_id, member_id, milestone_id)
 
@@ -175,9 +199,14 @@ class ProgressService:
 
     async def summary(self, guild_id: int, member_id: int) -> ProgressSummary:
         state = await self._state(guild_id, member_id)
-        return ProgressSummary(guild_id, member_id, state.track, state.track_chosen,
-                               tuple(state.track_progress(t) for t in state.knowledge.tracks.values()),
-                               state.retired)
+        return ProgressSummary(
+            guild_id,
+            member_id,
+            state.track,
+            state.track_chosen,
+            tuple(state.track_progress(t) for t in state.knowledge.tracks.values()),
+            state.retired,
+        )
 
     async def next_step(self, guild_id: int, member_id: int) -> NextStep:
         """The first milestone of the track not done whose prerequisites are all done, else the
@@ -213,8 +242,9 @@ class ProgressService:
         return GuildStats(
             guild_id=guild_id,
             members=await self._storage.count_members(guild_id),
-            per_milestone=tuple(MilestoneCount(m, counts.get(m.id, 0))
-                                for m in knowledge.milestones.values()),
+            per_milestone=tuple(
+                MilestoneCount(m, counts.get(m.id, 0)) for m in knowledge.milestones.values()
+            ),
             retired={mid: n for mid, n in sorted(counts.items()) if mid not in knowledge.milestones},
             per_week=tuple(WeekCount(w, n) for w, n in per_week.items()),
         )
@@ -229,27 +259,42 @@ class ProgressService:
         """
         knowledge = self._knowledge()
         data = await self._storage.export_member(member_id, guild_id)
-        guild_ids = sorted({m.guild_id for m in data.members} | {c.guild_id for c in data.completions}
-                           | {v.guild_id for v in data.votes} | {o.guild_id for o in data.mention_opt_ins}
-                           | {q.guild_id for q in data.questions})
+        guild_ids = sorted(
+            {m.guild_id for m in data.members}
+            | {c.guild_id for c in data.completions}
+            | {v.guild_id for v in data.votes}
+            | {o.guild_id for o in data.mention_opt_ins}
+            | {q.guild_id for q in data.questions}
+        )
         guilds = []
         for gid in guild_ids:
             member = next((m for m in data.members if m.guild_id == gid), None)
             opt_in = next((o for o in data.mention_opt_ins if o.guild_id == gid), None)
-            guilds.append({
-                "guild_id": str(gid),
-                "track_id": member.track_id if member else None,
-                "first_seen": utc_iso(member.created_at) if member else None,
-                "track_changed": utc_iso(member.updated_at) if member else None,
-                "completions": [_export_completion(knowledge, c)
-                                for c in data.completions if c.guild_id == gid],
-                "mention_opt_in": {"enabled": opt_in is not None,
-                                   "since": utc_iso(opt_in.opted_in_at) if opt_in else None},
-                "feedback_votes": [{"entry_id": v.entry_id, "vote": v.vote, "voted_at": utc_iso(v.voted_at)}
-                                   for v in data.votes if v.guild_id == gid],
-                "unanswered_questions": [{"question": q.question, "asked_at": utc_iso(q.asked_at)}
-                                         for q in data.questions if q.guild_id == gid],
-            })
+            guilds.append(
+                {
+                    "guild_id": str(gid),
+                    "track_id": member.track_id if member else None,
+                    "first_seen": utc_iso(member.created_at) if member else None,
+                    "track_changed": utc_iso(member.updated_at) if member else None,
+                    "completions": [
+                        _export_completion(knowledge, c) for c in data.completions if c.guild_id == gid
+                    ],
+                    "mention_opt_in": {
+                        "enabled": opt_in is not None,
+                        "since": utc_iso(opt_in.opted_in_at) if opt_in else None,
+                    },
+                    "feedback_votes": [
+                        {"entry_id": v.entry_id, "vote": v.vote, "voted_at": utc_iso(v.voted_at)}
+                        for v in data.votes
+                        if v.guild_id == gid
+                    ],
+                    "unanswered_questions": [
+                        {"question": q.question, "asked_at": utc_iso(q.asked_at)}
+                        for q in data.questions
+                        if q.guild_id == gid
+                    ],
+                }
+            )
         return {
             "format": EXPORT_FORMAT,
             "member_id": str(member_id),
@@ -257,11 +302,24 @@ class ProgressService:
             "exported_at": utc_iso(self._clock()),
             "guilds": guilds,
             "recorded_for_other_members": [
-                {"guild_id": str(c.guild_id), "member_id": str(c.member_id), "milestone_id": c.milestone_id,
-                 "completed_at": utc_iso(c.completed_at)} for c in data.recorded_for_others],
-            "coaching": {table: [{k: str(v) if k.endswith(("_id", "member_a", "member_b")) and v is not None
-                                  else v for k, v in row.items()} for row in rows]
-                         for table, rows in (await self._storage.export_coaching(member_id, guild_id)).items()},
+                {
+                    "guild_id": str(c.guild_id),
+                    "member_id": str(c.member_id),
+                    "milestone_id": c.milestone_id,
+                    "completed_at": utc_iso(c.completed_at),
+                }
+                for c in data.recorded_for_others
+            ],
+            "coaching": {
+                table: [
+                    {
+                        k: str(v) if k.endswith(("_id", "member_a", "member_b")) and v is not None else v
+                        for k, v in row.items()
+                    }
+                    for row in rows
+                ]
+                for table, rows in (await self._storage.export_coaching(member_id, guild_id)).items()
+            },
         }
 
     async def delete(self, member_id: int, guild_id: int | None = None) -> DeletedCounts:
@@ -294,4 +352,3 @@ def _recorder(record: CompletionRecord) -> str:
     if record.recorded_by is None:
         return "a moderator (since deleted)"
     return "moderator" if record.by_moderator else "self"
-

@@ -73,8 +73,9 @@ def _singular_forms(word: str) -> tuple[str, ...]:
 class Analyzer:
     """Stems (cached), stop words and synonym phrase matching, shared by index and queries."""
 
-    def __init__(self, synonyms: Iterable[tuple[str, ...]] = (),
-                 general: Iterable[tuple[str, ...]] = GENERAL_SYNONYMS) -> None:
+    def __init__(
+        self, synonyms: Iterable[tuple[str, ...]] = (), general: Iterable[tuple[str, ...]] = GENERAL_SYNONYMS
+    ) -> None:
         self._word_groups: dict[str, tuple[str, ...]] = {}
         self._single: dict[str, list[str]] = {}
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -164,7 +165,7 @@ class Analyzer:
         for i, first in enumerate(stems):
             pairs: set[str] = set()
             for key, token in self._phrases.get(first, ()):
-                if i + len(key) > n or tuple(stems[i:i + len(key)]) != key:
+                if i + len(key) > n or tuple(stems[i : i + len(key)]) != key:
                     continue
                 if len(key) == 2:
                     if token in pairs:

@@ -43,11 +43,11 @@ NAME_MATCH_CONFIDENCE = 0.97
 class Features:
     """What the ranker knows about one candidate; all in 0..1 except ``margin`` (-1..1)."""
 
-    soft: float     # BM25F score over the query's total importance (field- and tf-aware coverage)
-    hard: float     # share of the query's importance matched anywhere in the entry
-    anchor: float   # share matched in a naming field (title, alias, question) by a subject word
-    qsim: float     # best F1 overlap with the entry's title, an alias or one of its questions
-    margin: float   # this candidate's rank score minus the best other candidate's
+    soft: float  # BM25F score over the query's total importance (field- and tf-aware coverage)
+    hard: float  # share of the query's importance matched anywhere in the entry
+    anchor: float  # share matched in a naming field (title, alias, question) by a subject word
+    qsim: float  # best F1 overlap with the entry's title, an alias or one of its questions
+    margin: float  # this candidate's rank score minus the best other candidate's
 
     def vector(self) -> tuple[float, ...]:
         return (self.soft, self.hard, self.anchor, self.qsim, self.margin)

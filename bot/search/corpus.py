@@ -91,17 +91,17 @@ class Corpus:
     def __init__(self, entries: Sequence[Entry], analyzer: Analyzer) -> None:
         self.size = n = len(entries)
         words = Ids()
-        words[SEPARATOR]                                    # word id 0
+        words[SEPARATOR]  # word id 0
         word_id = words.__getitem__
         tokens = array("i")
         ends = array("q")
-        self.uncased_answers: list[str] = []                # answers whose case was not kept
+        self.uncased_answers: list[str] = []  # answers whose case was not kept
         for entry in entries:
             found, cased = _entry_words((entry.title, *entry.aliases, *entry.questions, entry.answer))
             if not cased:
                 self.uncased_answers.append(entry.answer)
             tokens.extend(map(word_id, found))
-            tokens.append(0)                                # entries are separated too
+            tokens.append(0)  # entries are separated too
             ends.append(len(tokens))
         self.n_aliases = np.fromiter((len(e.aliases) for e in entries), dtype=np.int64, count=n)
         self.n_questions = np.fromiter((len(e.questions) for e in entries), dtype=np.int64, count=n)
@@ -109,8 +109,11 @@ class Corpus:
         self.words: list[str] = list(words)
         self.terms = Ids()
         self._analyse_words(analyzer)
-        self._make_rows(np.frombuffer(tokens, dtype=np.intc) if tokens else np.zeros(0, np.intc),
-                        np.frombuffer(ends, dtype=np.int64) if ends else np.zeros(0, np.int64), analyzer)
+        self._make_rows(
+            np.frombuffer(tokens, dtype=np.intc) if tokens else np.zeros(0, np.intc),
+            np.frombuffer(ends, dtype=np.int64) if ends else np.zeros(0, np.int64),
+            analyzer,
+        )
 
     # -- once per distinct word ------------------------------------------------------------
 
@@ -145,21 +148,30 @@ class Corpus:
         self._full = np.frombuffer(full, dtype=np.int64)
         self._group_count = np.frombuffer(group_count, dtype=np.int64)
         self._group_first = np.cumsum(self._group_count) - self._group_count
-        self._group_terms = np.frombuffer(group_terms, dtype=np.int64) if group_terms else np.zeros(0, np.int64)
+        self._group_terms = (
+            np.frombuffer(group_terms, dtype=np.int64) if group_terms else np.zeros(0, np.int64)
+        )
         self._starts_phrase = np.frombuffer(bytes(starts_phrase), dtype=np.uint8).astype(bool)
         # every synonym phrase of several words whose stems all occur, by its first two stems;
         # as ``Analyzer.terms``, a two-word phrase adds its group once however many of the
         # group's phrases share its stems ("test center", "test centre"), a longer one each time
         options = [(k, t) for opts in analyzer.phrase_options.values() for k, t in opts]
-        options = [*dict.fromkeys(o for o in options if len(o[0]) == 2), *(o for o in options if len(o[0]) > 2)]
+        options = [
+            *dict.fromkeys(o for o in options if len(o[0]) == 2),
+            *(o for o in options if len(o[0]) > 2),
+        ]
         self._pair_span = len(stems) + 1
-        self._phrases = [(stems[k[0]] * self._pair_span + stems[k[1]], [stems[s] for s in k[2:]], terms[t])
-                         for k, t in options if all(s in stems for s in k)]
+        self._phrases = [
+            (stems[k[0]] * self._pair_span + stems[k[1]], [stems[s] for s in k[2:]], terms[t])
+            for k, t in options
+            if all(s in stems for s in k)
+        ]
 
     # -- per occurrence, in numpy ----------------------------------------------------------
 
-    def _make_rows(self, tokens: np.ndarray, ends: np.ndarray, analyzer: Analyzer,
-                   chunk: int = 1 << 18) -> None:
+    def _make_rows(
+        self, tokens: np.ndarray, ends: np.ndarray, analyzer: Analyzer, chunk: int = 1 << 18
+    ) -> None:
         n = self.size
         starts = np.concatenate(([0], ends[:-1])) if n else np.zeros(0, dtype=np.int64)
         # slices of whole entries, about ``chunk`` tokens each
@@ -171,17 +183,28 @@ class Corpus:
         in_answers = np.zeros(len(self.words), dtype=bool)
         for e0, e1 in pairwise(bounds):
             t0, t1 = int(starts[e0]), int(ends[e1 - 1])
-            parts.append(self._rows_of(tokens[t0:t1], np.arange(e0, e1), ends[e0:e1] - starts[e0:e1],
-                                       first_text, in_answers))
-        cat = (lambda i: np.concatenate([p[i] for p in parts])) if parts else (lambda i: np.zeros(0, np.int32))
+            parts.append(
+                self._rows_of(
+                    tokens[t0:t1], np.arange(e0, e1), ends[e0:e1] - starts[e0:e1], first_text, in_answers
+                )
+            )
+        cat = (
+            (lambda i: np.concatenate([p[i] for p in parts])) if parts else (lambda i: np.zeros(0, np.int32))
+        )
         #: per row: term id, entry number, text number within the entry, field
         self.term, self.entry, self.text = cat(0), cat(1), cat(2)
         self.field = cat(3).astype(np.int8)
         in_answers[0] = False
         self._in_answers = in_answers
 
-    def _rows_of(self, tok: np.ndarray, numbers: np.ndarray, lengths: np.ndarray, first_text: np.ndarray,
-                 in_answers: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _rows_of(
+        self,
+        tok: np.ndarray,
+        numbers: np.ndarray,
+        lengths: np.ndarray,
+        first_text: np.ndarray,
+        in_answers: np.ndarray,
+    ) -> tuple[np.ndarray, ...]:
         """The rows of a slice of entries (their tokens, numbers and token counts)."""
         entry_of = repeat(numbers, lengths)
         sep = (tok == 0).astype(np.int64)
@@ -196,7 +219,9 @@ class Corpus:
         where = np.flatnonzero(counts)
         if len(where):
             per = counts[where]
-            pick = repeat(self._group_first[tok[where]] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))
+            pick = repeat(self._group_first[tok[where]] - (np.cumsum(per) - per), per) + np.arange(
+                int(per.sum())
+            )
             at.append(repeat(where, per))
             term.append(self._group_terms[pick])
         # synonym phrases of several words
@@ -223,7 +248,7 @@ class Corpus:
         if not len(cand):
             return empty, empty
         second = full[tok[cand + 1]]
-        keep = second >= 0                                  # the next word is no separator
+        keep = second >= 0  # the next word is no separator
         cand = cand[keep]
         key = full[tok[cand]] * self._pair_span + second[keep]
         order = np.argsort(key, kind="stable")

@@ -97,7 +97,7 @@ class Outcome(StrEnum):
     ANSWER = "answer"
     SUGGEST = "suggest"
     UNKNOWN = "unknown"
-    SMALL_TALK = "small_talk"   # greetings, thanks, "what can you do": a friendly reply, not a gap
+    SMALL_TALK = "small_talk"  # greetings, thanks, "what can you do": a friendly reply, not a gap
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +125,7 @@ class Answer:
     suggestions: list[tuple[Entry, float]] = field(default_factory=list)
     corrections: tuple[tuple[str, str], ...] = ()
     small_talk: SmallTalk | None = None
-    also_asked: tuple[Entry, ...] = ()     # a long post's other questions, each answered by an entry
+    also_asked: tuple[Entry, ...] = ()  # a long post's other questions, each answered by an entry
 
     @property
     def is_gap(self) -> bool:
@@ -138,22 +138,28 @@ class Answer:
         ``also_asked`` (``[{id, title}]``); the other keys keep their meaning."""
         entry = None
         if self.entry is not None:
-            entry = {"id": self.entry.id, "title": self.entry.title, "answer": self.entry.answer,
-                     "links": [{"title": link.title, "url": link.url} for link in self.entry.links]}
+            entry = {
+                "id": self.entry.id,
+                "title": self.entry.title,
+                "answer": self.entry.answer,
+                "links": [{"title": link.title, "url": link.url} for link in self.entry.links],
+            }
         payload = {
             "question": question,
             "outcome": str(self.outcome),
             "confidence": round(self.confidence, 4),
             "entry": entry,
-            "suggestions": [{"id": e.id, "title": e.title, "confidence": round(c, 4)}
-                            for e, c in self.suggestions],
+            "suggestions": [
+                {"id": e.id, "title": e.title, "confidence": round(c, 4)} for e, c in self.suggestions
+            ],
         }
         if self.also_asked:
             payload["also_asked"] = [{"id": e.id, "title": e.title} for e in self.also_asked]
         if self.small_talk is not None:
             payload["reply"] = self.small_talk.reply
-            payload["examples"] = [{"question": q, "id": e.id, "title": e.title}
-                                   for q, e in self.small_talk.examples]
+            payload["examples"] = [
+                {"question": q, "id": e.id, "title": e.title} for q, e in self.small_talk.examples
+            ]
         return payload
 
 
@@ -163,25 +169,40 @@ def decide(candidates: Sequence[Candidate], corrections: tuple[tuple[str, str], 
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
     if best.confidence >= calibration.ANSWER_AT:
-        others = [(c.entry, c.confidence) for c in candidates[1:1 + calibration.MAX_ALTERNATIVES]
-                  if c.confidence >= calibration.SUGGEST_AT]
+        others = [
+            (c.entry, c.confidence)
+            for c in candidates[1 : 1 + calibration.MAX_ALTERNATIVES]
+            if c.confidence >= calibration.SUGGEST_AT
+        ]
         return Answer(Outcome.ANSWER, best.confidence, best.entry, others, corrections)
     if best.confidence >= calibration.SUGGEST_AT and len(candidates) > 1:
         floor = best.confidence * calibration.SUGGEST_SHARE
-        picks = [c for c in candidates if c.confidence >= floor][:calibration.MAX_SUGGESTIONS]
+        picks = [c for c in candidates if c.confidence >= floor][: calibration.MAX_SUGGESTIONS]
         if len(picks) < 2:
             picks = list(candidates[:2])
-        return Answer(Outcome.SUGGEST, best.confidence, best.entry,
-                      [(c.entry, c.confidence) for c in picks], corrections)
+        return Answer(
+            Outcome.SUGGEST,
+            best.confidence,
+            best.entry,
+            [(c.entry, c.confidence) for c in picks],
+            corrections,
+        )
     return Answer(Outcome.UNKNOWN, best.confidence, corrections=corrections)
 
 
 class AnswerEngine:
     """Built once per knowledge load with ``AnswerEngine.build``; read-only afterwards."""
 
-    def __init__(self, knowledge: Knowledge, analyzer: Analyzer, index: FieldIndex,
-                 phrases: PhraseIndex, parser: QueryParser,
-                 names: NameIndex, jargon: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        analyzer: Analyzer,
+        index: FieldIndex,
+        phrases: PhraseIndex,
+        parser: QueryParser,
+        names: NameIndex,
+        jargon: frozenset[str] = frozenset(),
+    ) -> None:
         self.knowledge = knowledge
         self.entries: list[Entry] = list(knowledge.entries.values())
         self._analyzer = analyzer
@@ -193,8 +214,9 @@ class AnswerEngine:
         self._examples = example_questions(knowledge)
 
     @classmethod
-    def build(cls, knowledge: Knowledge, *, fields: Mapping[str, tuple[float, float]] = FIELDS,
-              k1: float = K1) -> AnswerEngine:
+    def build(
+        cls, knowledge: Knowledge, *, fields: Mapping[str, tuple[float, float]] = FIELDS, k1: float = K1
+    ) -> AnswerEngine:
         """Index a knowledge snapshot. Pure and CPU-bound: call it off the event loop.
 
         ``fields`` and ``k1`` exist for benchmarks/calibrate.py, which tunes them. Tokens are
@@ -221,8 +243,10 @@ class AnswerEngine:
         for answer in corpus.uncased_answers:
             written.extend(_ACRONYM.findall(answer))
         jargon = frozenset(
-            stem for word in dict.fromkeys(written)
-            if (stem := analyzer.stem(base_word(word.lower()))) in index and stem not in parser.everyday)
+            stem
+            for word in dict.fromkeys(written)
+            if (stem := analyzer.stem(base_word(word.lower()))) in index and stem not in parser.everyday
+        )
         return cls(knowledge, analyzer, index, phrases, parser, NameIndex(entries), jargon)
 
     # -- ranking -------------------------------------------------------------------------
@@ -286,7 +310,7 @@ class AnswerEngine:
         importance (a concept counts once, through its best alternative), precision over the
         phrase's idf."""
         index = self._phrases
-        wanted: list[tuple[int, int, float]] = []          # (term id, concept, value)
+        wanted: list[tuple[int, int, float]] = []  # (term id, concept, value)
         for ci, concept in enumerate(query.concepts):
             for term, value in concept.alternatives:
                 tid = index.vocab.get(term)
@@ -322,10 +346,10 @@ class AnswerEngine:
             local_of, at = local, left
         best = np.zeros((len(phrases), len(query.concepts)), dtype=np.float32)
         values = q_value[at]
-        order = values.argsort(kind="stable")              # assigning in ascending order keeps the max
+        order = values.argsort(kind="stable")  # assigning in ascending order keeps the max
         best[local_of[order], q_concept[at[order]]] = values[order]
         weights = np.array([c.weight for c in query.concepts], dtype=np.float32)
-        recall = (best * weights).sum(axis=1) / query.mass   # not BLAS: its float flags are noisy
+        recall = (best * weights).sum(axis=1) / query.mass  # not BLAS: its float flags are noisy
         precision = np.bincount(local, weights=index.idf[rows], minlength=len(phrases)) / index.total[phrases]
         # F-beta and F1 per phrase, then the best phrase of each entry (phrases come entry by entry)
         b2 = np.array([[QSIM_BETA * QSIM_BETA], [1.0]])
@@ -381,14 +405,17 @@ class AnswerEngine:
         entries = dict.fromkeys(index.owner[phrase[top]].tolist())
         return np.fromiter(entries, dtype=np.int64, count=len(entries))[:k]
 
-    def rank(self, text: str, depth: int = RERANK_DEPTH,
-             spelling_budget: int = SPELLING_BUDGET) -> tuple[Query, list[Candidate]]:
+    def rank(
+        self, text: str, depth: int = RERANK_DEPTH, spelling_budget: int = SPELLING_BUDGET
+    ) -> tuple[Query, list[Candidate]]:
         """The query and its best ``depth`` candidates, best first, with features and confidence."""
         query = self._parser.parse(text, spelling_budget)
         if not query.known or query.mass <= 0 or depth <= 0:
             return query, []
         soft = self._soft(query)
-        first = soft if HARD_WEIGHT == 0 else soft + HARD_WEIGHT * self._matched(query, np.arange(len(soft)))[0]
+        first = (
+            soft if HARD_WEIGHT == 0 else soft + HARD_WEIGHT * self._matched(query, np.arange(len(soft)))[0]
+        )
         k = min(max(depth + 1, QSIM_DEPTH), int(np.count_nonzero(first)))
         if k == 0:
             return query, []
@@ -400,7 +427,7 @@ class AnswerEngine:
         qsim = np.zeros(len(first), dtype=np.float32)
         similar[pool], qsim[pool] = self._qsim(query, pool)
         score = first + QSIM_WEIGHT * similar
-        order = pool[np.lexsort((pool, -score[pool]))[:depth + 1]].tolist()   # best first, then by number
+        order = pool[np.lexsort((pool, -score[pool]))[: depth + 1]].tolist()  # best first, then by number
         shown = sorted(order[:depth])
         hard, anchor = self._matched(query, np.array(shown, dtype=np.int64))
         slot = {number: i for i, number in enumerate(shown)}
@@ -408,10 +435,18 @@ class AnswerEngine:
         for position, number in enumerate(order[:depth]):
             rival = order[1] if position == 0 and len(order) > 1 else order[0]
             margin = float(score[number] - (score[rival] if rival != number else 0.0))
-            features = Features(float(soft[number]), float(hard[slot[number]]), float(anchor[slot[number]]),
-                                float(qsim[number]), margin)
-            candidates.append(Candidate(self.entries[number], float(score[number]), features,
-                                        calibration.confidence(features)))
+            features = Features(
+                float(soft[number]),
+                float(hard[slot[number]]),
+                float(anchor[slot[number]]),
+                float(qsim[number]),
+                margin,
+            )
+            candidates.append(
+                Candidate(
+                    self.entries[number], float(score[number]), features, calibration.confidence(features)
+                )
+            )
         return query, candidates
 
     # -- public API ----------------------------------------------------------------------
@@ -422,8 +457,12 @@ class AnswerEngine:
         corrections = tuple(query.corrections)
         direct = self._names.exact.get(query.norm)
         if direct is not None:
-            return Answer(Outcome.ANSWER, calibration.NAME_MATCH_CONFIDENCE, self.entries[direct],
-                          corrections=corrections)
+            return Answer(
+                Outcome.ANSWER,
+                calibration.NAME_MATCH_CONFIDENCE,
+                self.entries[direct],
+                corrections=corrections,
+            )
         kind = small_talk_kind(text)
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
@@ -438,13 +477,16 @@ class AnswerEngine:
             if alone.outcome is not Outcome.ANSWER or alone.entry is None:
                 continue
             confident.append(alone)
-            if alone.entry.id in leading and (best.outcome is not Outcome.ANSWER
-                                              or alone.confidence > best.confidence):
+            if alone.entry.id in leading and (
+                best.outcome is not Outcome.ANSWER or alone.confidence > best.confidence
+            ):
                 best = alone
         if best.outcome is not Outcome.ANSWER:
             return best
-        also = tuple(dict.fromkeys(a.entry for a in confident if a.entry is not None and a.entry != best.entry))
-        return replace(best, also_asked=also[:MAX_QUESTIONS - 1])
+        also = tuple(
+            dict.fromkeys(a.entry for a in confident if a.entry is not None and a.entry != best.entry)
+        )
+        return replace(best, also_asked=also[: MAX_QUESTIONS - 1])
 
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[Entry]:
         """Autocomplete: entries by id, title or alias (fuzzy, prefix, typo-tolerant), at most 25,
@@ -486,8 +528,13 @@ class AnswerEngine:
         if len(close) == 1:
             return self.entries[close[0]]
         typed = normalise_name(text)
-        spelled = sorted(((max(fuzz.ratio(typed, normalise_name(n)) for n in _names_of(self.entries[i])), i)
-                          for i in close), reverse=True)
+        spelled = sorted(
+            (
+                (max(fuzz.ratio(typed, normalise_name(n)) for n in _names_of(self.entries[i])), i)
+                for i in close
+            ),
+            reverse=True,
+        )
         if spelled[0][0] >= CLEAR_SPELLING_FLOOR and spelled[0][0] - spelled[1][0] >= CLEAR_SPELLING_MARGIN:
             return self.entries[spelled[0][1]]
         return None

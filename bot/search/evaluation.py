@@ -89,10 +89,19 @@ def _item(raw: object, where: str) -> EvalItem:
     if "expect" in raw or "gap" in raw or "off_topic" in raw:
         expect, gap, off = raw.get("expect", []), raw.get("gap", False), raw.get("off_topic", False)
         split = raw.get("split", "")
-        if not _texts(expect) or not isinstance(gap, bool) or not isinstance(off, bool) or not isinstance(split, str):
-            raise EvalFileError(f"{where}: 'expect' must be a list of entry ids, 'gap' and 'off_topic' true or false")
+        if (
+            not _texts(expect)
+            or not isinstance(gap, bool)
+            or not isinstance(off, bool)
+            or not isinstance(split, str)
+        ):
+            raise EvalFileError(
+                f"{where}: 'expect' must be a list of entry ids, 'gap' and 'off_topic' true or false"
+            )
         if (bool(expect) + gap + off) != 1:
-            raise EvalFileError(f"{where}: give exactly one of 'expect' (entry ids), 'gap: true', 'off_topic: true'")
+            raise EvalFileError(
+                f"{where}: give exactly one of 'expect' (entry ids), 'gap: true', 'off_topic: true'"
+            )
         topic = OUT_OF_SCOPE if off else str(raw.get("topic", ""))
         return EvalItem(raw["q"], topic, expect_ids=tuple(expect), gap=gap, split=split)
     topic, expect = raw.get("topic", ""), raw.get("expect_any", [])
@@ -205,8 +214,13 @@ class Report:
 
     def subset(self, split: str = "", kind: str = "") -> Report:
         """The results of one split (tune, measure) and/or one kind (short, long)."""
-        return Report([r for r in self.results
-                       if (not split or r.item.split == split) and (not kind or r.item.kind == kind)])
+        return Report(
+            [
+                r
+                for r in self.results
+                if (not split or r.item.split == split) and (not kind or r.item.kind == kind)
+            ]
+        )
 
 
 def evaluate(answer: Callable[[str], Answer], items: Sequence[EvalItem]) -> Report:
@@ -227,14 +241,17 @@ def _table(report: Report) -> list[str]:
     for split in ["", *splits]:
         groups.append((split or "all", report.subset(split)))
         groups += [(f"{split or 'all'} {kind}", report.subset(split, kind)) for kind in ("short", "long")]
-    lines = [f"  {'':14s} {'answerable':>10s} {'top-1':>6s} {'top-3':>6s} {'refused':>7s}"
-             f" {'off-topic':>9s} {'declined':>8s} {'gaps':>5s} {'honest':>6s}"]
+    lines = [
+        f"  {'':14s} {'answerable':>10s} {'top-1':>6s} {'top-3':>6s} {'refused':>7s}"
+        f" {'off-topic':>9s} {'declined':>8s} {'gaps':>5s} {'honest':>6s}"
+    ]
     for name, part in groups:
         if not part.results:
             continue
         lines.append(
             f"  {name:14s} {len(part.in_scope):10d} {part.top1:6.1%} {part.top3:6.1%} {part.false_refusal:7.1%}"
-            f" {len(part.out_of_scope):9d} {part.oos_refusal:8.1%} {len(part.gaps):5d} {part.gap_honesty:6.1%}")
+            f" {len(part.out_of_scope):9d} {part.oos_refusal:8.1%} {len(part.gaps):5d} {part.gap_honesty:6.1%}"
+        )
     return lines
 
 
@@ -259,12 +276,18 @@ def format_report(report: Report, name: str = "") -> list[str]:
         if r.item.in_scope:
             why = "refused" if r.refused else ("right entry among top 3" if r.top3 else "wrong entry")
             expected = list(r.item.expect_ids or r.item.expect_any)
-            lines.append(f"  {label}[{r.item.topic or 'answerable'}] {r.item.q[:300]!r}\n      -> "
-                         f"{_describe(r.answer)} ({why}); expected one of {expected}")
+            lines.append(
+                f"  {label}[{r.item.topic or 'answerable'}] {r.item.q[:300]!r}\n      -> "
+                f"{_describe(r.answer)} ({why}); expected one of {expected}"
+            )
         elif r.item.gap:
-            lines.append(f"  {label}[gap: {r.item.topic}] {r.item.q[:300]!r}\n      -> {_describe(r.answer)} "
-                         "(should be unknown or a menu)")
+            lines.append(
+                f"  {label}[gap: {r.item.topic}] {r.item.q[:300]!r}\n      -> {_describe(r.answer)} "
+                "(should be unknown or a menu)"
+            )
         else:
-            lines.append(f"  {label}[out-of-scope] {r.item.q[:300]!r}\n      -> {_describe(r.answer)} "
-                         "(should be unknown)")
+            lines.append(
+                f"  {label}[out-of-scope] {r.item.q[:300]!r}\n      -> {_describe(r.answer)} "
+                "(should be unknown)"
+            )
     return lines

@@ -40,13 +40,17 @@ NAMING_FIELDS = ("title", "aliases", "questions")
 
 @dataclass(frozen=True, slots=True)
 class Postings:
-    docs: np.ndarray      # int32 entry numbers, ascending
-    sat: np.ndarray       # float32 BM25F saturation tf~/(k1+tf~) in (0, 1)
-    strong: np.ndarray    # float32 1.0 where the term is in a naming field (title, alias, question)
+    docs: np.ndarray  # int32 entry numbers, ascending
+    sat: np.ndarray  # float32 BM25F saturation tf~/(k1+tf~) in (0, 1)
+    strong: np.ndarray  # float32 1.0 where the term is in a naming field (title, alias, question)
 
 
-def _group(key: np.ndarray, weights: np.ndarray | None = None, slot: np.ndarray | None = None,
-           flag: np.ndarray | None = None) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+def _group(
+    key: np.ndarray,
+    weights: np.ndarray | None = None,
+    slot: np.ndarray | None = None,
+    flag: np.ndarray | None = None,
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """The distinct keys (ascending); per key, the sum of ``weights[slot]`` and whether any
     row has ``flag``. Sorting is numpy's, which lets other threads run meanwhile."""
     if not len(key):
@@ -57,7 +61,9 @@ def _group(key: np.ndarray, weights: np.ndarray | None = None, slot: np.ndarray 
     first[0] = True
     np.not_equal(key[1:], key[:-1], out=first[1:])
     starts = np.flatnonzero(first)
-    sums = np.add.reduceat(weights[slot[order]], starts) if weights is not None and slot is not None else starts
+    sums = (
+        np.add.reduceat(weights[slot[order]], starts) if weights is not None and slot is not None else starts
+    )
     flags = np.maximum.reduceat(flag[order], starts) if flag is not None else first[starts]
     return key[starts], (sums, flags)
 
@@ -65,8 +71,14 @@ def _group(key: np.ndarray, weights: np.ndarray | None = None, slot: np.ndarray 
 class _PostingsView(Mapping[str, Postings]):
     """term -> ``Postings``: slices of three arrays (no Python object per term is kept)."""
 
-    def __init__(self, ids: Mapping[str, int], offsets: list[int], docs: np.ndarray, sat: np.ndarray,
-                 strong: np.ndarray) -> None:
+    def __init__(
+        self,
+        ids: Mapping[str, int],
+        offsets: list[int],
+        docs: np.ndarray,
+        sat: np.ndarray,
+        strong: np.ndarray,
+    ) -> None:
         self._ids, self._offsets = ids, offsets
         self._docs, self._sat, self._strong = docs, sat, strong
 
@@ -93,8 +105,9 @@ class FieldIndex:
     saturated once.
     """
 
-    def __init__(self, corpus: Corpus, fields: Mapping[str, tuple[float, float]] = FIELDS,
-                 k1: float = K1) -> None:
+    def __init__(
+        self, corpus: Corpus, fields: Mapping[str, tuple[float, float]] = FIELDS, k1: float = K1
+    ) -> None:
         self.size = n = corpus.size
         m = max(1, n)
         term, entry, field = corpus.term, corpus.entry, corpus.field
@@ -105,11 +118,15 @@ class FieldIndex:
                 weight, b = fields[name]
                 avg = max(1.0, float(lengths[:, number].sum()) / m)
                 norm[:, number] = weight / (1.0 - b + b * lengths[:, number] / avg)
-        if not all(name in fields for name in FIELD_NAMES):      # a field left out is not indexed
+        if not all(name in fields for name in FIELD_NAMES):  # a field left out is not indexed
             keep = np.isin(field, [i for i, name in enumerate(FIELD_NAMES) if name in fields])
             term, entry, field = term[keep], entry[keep], field[keep]
-        key, (tf, strong) = _group(term.astype(np.int64) * m + entry, norm.reshape(-1),
-                                   entry.astype(np.int64) * 4 + field, field < ANSWER)
+        key, (tf, strong) = _group(
+            term.astype(np.int64) * m + entry,
+            norm.reshape(-1),
+            entry.astype(np.int64) * 4 + field,
+            field < ANSWER,
+        )
         n_terms = len(corpus.terms)
         term_of = key // m
         offsets = np.searchsorted(term_of, np.arange(n_terms + 1))
@@ -122,7 +139,8 @@ class FieldIndex:
         docs = (key % m).astype(np.int32)
         sat = (tf / (k1 + tf)).astype(np.float32)
         self.postings: Mapping[str, Postings] = _PostingsView(
-            self.terms, offsets.tolist(), docs, sat, (strong > 0).astype(np.float32))
+            self.terms, offsets.tolist(), docs, sat, (strong > 0).astype(np.float32)
+        )
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         self.idf: dict[str, float] = dict(zip(self.terms, idf[present].tolist(), strict=True))
         #: idf by term id, for the phrase index
@@ -160,11 +178,13 @@ class PhraseIndex:
         key, _ = _group(phrase * n_terms + corpus.term[naming].astype(np.int64))
         self.vocab: Mapping[str, int] = index.terms
         self.size = int(per_entry.sum())
-        self.owner = repeat(np.arange(n, dtype=np.int64), per_entry)   # the entry of each phrase
+        self.owner = repeat(np.arange(n, dtype=np.int64), per_entry)  # the entry of each phrase
         #: per row: the term id, the phrase, and the term's idf
         self.term = key % n_terms
         self.phrase = key // n_terms
-        self.idf = index.idf_by_id[self.term].astype(np.float32) if len(self.term) else np.zeros(0, np.float32)
+        self.idf = (
+            index.idf_by_id[self.term].astype(np.float32) if len(self.term) else np.zeros(0, np.float32)
+        )
         totals = np.bincount(self.phrase, weights=self.idf, minlength=self.size)
         self.total = np.maximum(totals.astype(np.float32), 1e-6)
         #: each entry's rows are self.term[row_start[e]:row_start[e + 1]]

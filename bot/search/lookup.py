@@ -69,8 +69,10 @@ class NameIndex:
         words = list(word_ids)
         key = np.zeros(0, dtype=np.int64)
         if occurrences:
-            key = np.sort(np.frombuffer(occurrences, dtype=np.int64) * n
-                          + np.frombuffer(occurrence_owners, dtype=np.int64))
+            key = np.sort(
+                np.frombuffer(occurrences, dtype=np.int64) * n
+                + np.frombuffer(occurrence_owners, dtype=np.int64)
+            )
             key = key[np.concatenate(([True], key[1:] != key[:-1]))]
         self._word_ids: dict[str, int] = dict(word_ids)
         self._entries_of = (key % n).astype(np.int64)
@@ -84,12 +86,12 @@ class NameIndex:
     def _postings(self, word: str) -> np.ndarray:
         """The entries whose names have ``word``, ascending."""
         i = self._word_ids[word]
-        return self._entries_of[self._offsets[i]:self._offsets[i + 1]]
+        return self._entries_of[self._offsets[i] : self._offsets[i + 1]]
 
     def _prefix_words(self, prefix: str, limit: int) -> list[str]:
         start = bisect.bisect_left(self._vocab, prefix)
         out: list[str] = []
-        for word in self._vocab[start:start + limit]:
+        for word in self._vocab[start : start + limit]:
             if not word.startswith(prefix):
                 break
             out.append(word)
@@ -98,7 +100,7 @@ class NameIndex:
     def _near_prefix_words(self, prefix: str) -> list[str]:
         """Vocabulary words whose start is one edit away from a (misspelt) prefix."""
         block = self._prefix_words(prefix[:2], _MAX_PREFIX_WORDS * 4)
-        return [w for w in block if OSA.distance(prefix, w[:len(prefix)], score_cutoff=1) <= 1]
+        return [w for w in block if OSA.distance(prefix, w[: len(prefix)], score_cutoff=1) <= 1]
 
     def _word_matches(self, word: str, last: bool) -> list[tuple[str, float]]:
         if last and len(word) >= 2:
@@ -132,8 +134,11 @@ class NameIndex:
             scores[self.exact[query]] = _EXACT
         start = bisect.bisect_left(self._names, query)
         end = start + _MAX_NAME_PREFIX
-        starting = [number for name, number in zip(self._names[start:end], self._owners[start:end], strict=True)
-                    if name.startswith(query)]
+        starting = [
+            number
+            for name, number in zip(self._names[start:end], self._owners[start:end], strict=True)
+            if name.startswith(query)
+        ]
         if starting:
             ids = np.array(starting, dtype=np.int64)
             scores[ids] = np.maximum(scores[ids], _STARTS)

@@ -53,17 +53,44 @@ EVERYDAY_DF_SHARE = 0.2
 #: Unknown numbers and one- or two-letter tokens say less than unknown words.
 WEAK_UNKNOWN = 0.3
 
-_QUESTION_OPENERS = frozenset((
-    "how", "what", "which", "when", "where", "why", "who", "whats", "hows", "is", "are", "am", "do", "does",
-    "did", "can", "could", "should", "would", "will", "any", "anyone", "anybody", "tips", "advice", "help"))
+_QUESTION_OPENERS = frozenset(
+    (
+        "how",
+        "what",
+        "which",
+        "when",
+        "where",
+        "why",
+        "who",
+        "whats",
+        "hows",
+        "is",
+        "are",
+        "am",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "any",
+        "anyone",
+        "anybody",
+        "tips",
+        "advice",
+        "help",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Concept:
-    weight: float                          # how much the member stressed it
-    importance: float                      # idf: how specific it is
+    weight: float  # how much the member stressed it
+    importance: float  # idf: how specific it is
     alternatives: tuple[tuple[str, float], ...]  # (index term, value <= importance)
-    context: bool = False                  # from the story around the question, not the question
+    context: bool = False  # from the story around the question, not the question
 
 
 @dataclass(slots=True)
@@ -71,8 +98,8 @@ class Query:
     concepts: list[Concept] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
-    norm: str = ""                         # the cleaned text, words joined by single spaces
-    mass: float = 0.0                      # the most an entry can score: every concept fully matched
+    norm: str = ""  # the cleaned text, words joined by single spaces
+    mass: float = 0.0  # the most an entry can score: every concept fully matched
     spelling_budget: int = SPELLING_BUDGET  # probes the corrector may still look up for this message
     questions: list[str] = field(default_factory=list)  # a long message's question sentences, corrected
 
@@ -109,7 +136,8 @@ class QueryParser:
         self._stems = sorted(t for t in index.terms if not t.startswith("_"))
         #: Stems of everyday English words and the general synonym groups: not subject words.
         self.everyday = frozenset(analyzer.stem(base_word(w)) for w in COMMON_WORDS) | {
-            t for t in index.terms if t.startswith("__")}
+            t for t in index.terms if t.startswith("__")
+        }
         self._everyday_cap = index.idf_for(max(1, round(index.size * EVERYDAY_DF_SHARE)))
 
     def _known(self, word: str) -> bool:
@@ -121,7 +149,7 @@ class QueryParser:
             return []
         start = bisect.bisect_left(self._stems, stem)
         found: list[str] = []
-        for term in self._stems[start:start + 32]:
+        for term in self._stems[start : start + 32]:
             if not term.startswith(stem):
                 break
             found.append(term)
@@ -133,8 +161,9 @@ class QueryParser:
         asking = [(ws, q) for ws, q in parts if small_talk_words(ws) is None]
         if asking:  # "Hi all!" and "Thanks in advance." around a question are not part of it
             parts = asking
-        parts = [([base_word(w, remember=False) for w in ws if w not in COURTESY], q)
-                 for ws, q in _capped(parts)]
+        parts = [
+            ([base_word(w, remember=False) for w in ws if w not in COURTESY], q) for ws, q in _capped(parts)
+        ]
         parts = [(ws, q) for ws, q in parts if ws]
         content = sum(1 for ws, _ in parts for w in ws if w not in STOPWORDS)
         if len(parts) < 2 or content <= LONG_MESSAGE:
@@ -159,8 +188,9 @@ class QueryParser:
                     raw[i], corrected[i] = fix, True
         return corrected
 
-    def _concept(self, word: str, stem: str, groups: list[tuple[str, int]], corrected: bool,
-                 context: bool) -> Concept:
+    def _concept(
+        self, word: str, stem: str, groups: list[tuple[str, int]], corrected: bool, context: bool
+    ) -> Concept:
         idf = self.index.idf
         if groups:
             importance = max(idf[g] for g, _ in groups)
@@ -211,8 +241,11 @@ class QueryParser:
                 concept = self._concept(word, stems[p], covering[p], corrected[p], context)
                 key = concept.alternatives or word
                 old = best.get(key)
-                if old is None or (old.context and not concept.context) or (
-                        old.context == concept.context and old.weight < concept.weight):
+                if (
+                    old is None
+                    or (old.context and not concept.context)
+                    or (old.context == concept.context and old.weight < concept.weight)
+                ):
                     best[key] = concept
         concepts = list(best.values())
         focus_mass = sum(c.weight * c.importance for c in concepts if not c.context)

@@ -33,7 +33,7 @@ MAX_LENGTH = 24
 
 
 def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def probes(word: str) -> set[str]:
@@ -82,8 +82,7 @@ class Speller:
         keys_np = np.frombuffer(keys, dtype=np.int64) if keys else np.zeros(0, dtype=np.int64)
         order = np.argsort(keys_np)
         self._keys = keys_np[order]
-        self._owners = (np.frombuffer(owners, dtype=np.int64)[order] if owners
-                        else np.zeros(0, dtype=np.int64))
+        self._owners = np.frombuffer(owners, dtype=np.int64)[order] if owners else np.zeros(0, dtype=np.int64)
 
     def __contains__(self, word: str) -> bool:
         return word in self._freq

@@ -18,13 +18,13 @@ MAX_CHARS = 6000
 _HEAD = 1500
 
 _DISCORD_MARKUP = re.compile(
-    r"<a?:\w{1,64}:\d+>"             # custom emoji <:name:id>, <a:name:id>
-    r"|</[^<>:]{1,64}:\d+>"          # slash-command mention </name:id>
-    r"|<(?:@[!&]?|#)\d+>"            # user, role and channel mentions
-    r"|<t:-?\d+(?::\w)?>"            # timestamps
+    r"<a?:\w{1,64}:\d+>"  # custom emoji <:name:id>, <a:name:id>
+    r"|</[^<>:]{1,64}:\d+>"  # slash-command mention </name:id>
+    r"|<(?:@[!&]?|#)\d+>"  # user, role and channel mentions
+    r"|<t:-?\d+(?::\w)?>"  # timestamps
     r"|@(?:everyone|here)\b"
 )
-_SHORTCODE = re.compile(r":[a-zA-Z0-9_+-]{1,32}:")   # emoji shortcodes :smile:
+_SHORTCODE = re.compile(r":[a-zA-Z0-9_+-]{1,32}:")  # emoji shortcodes :smile:
 _URL = re.compile(r"https?://\S+|www\.\S+")
 # Patterns start with their literal character so the regex engine can skip ahead to it.
 _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
@@ -32,8 +32,16 @@ _PLUS = re.compile(r"\+(?<=[^\W_]\+)")
 #: Apostrophes go ("what's" -> "whats"); elsewhere they would split words just the same.
 #: "&" and "%" become words, "_" a space (``\w`` would otherwise keep it inside words).
 #: Plain ``str.replace`` calls: far faster than ``str.translate`` on non-ASCII text.
-_SYMBOLS = (("'", ""), ("\u2019", ""), ("\u2018", ""), ("`", ""), ("\u00b4", ""), ("&", " and "),
-            ("%", " percent "), ("_", " "))
+_SYMBOLS = (
+    ("'", ""),
+    ("\u2019", ""),
+    ("\u2018", ""),
+    ("`", ""),
+    ("\u00b4", ""),
+    ("&", " and "),
+    ("%", " percent "),
+    ("_", " "),
+)
 _NOT_TEXT = re.compile(r"[^\w.!?\n]+")
 _SENTENCE = re.compile(r"[.!?]+(?=\s|$)|\n+")
 #: A word is cut to its first ``MAX_WORD`` characters (the rest of the run is dropped): no
@@ -52,7 +60,8 @@ _ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() and c < 128 else 0x20 for c in r
 _NOISE = re.compile(
     "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
     "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-    "\U000e0000-\U000e007f]")
+    "\U000e0000-\U000e007f]"
+)
 
 
 def _strip_unicode_noise(text: str) -> str:
@@ -96,7 +105,7 @@ def clean(text: str) -> str:
     becomes ``whats``, the way members also type them.
     """
     if len(text) > MAX_CHARS:
-        text = text[:_HEAD] + "\n" + text[-(MAX_CHARS - _HEAD - 1):]
+        text = text[:_HEAD] + "\n" + text[-(MAX_CHARS - _HEAD - 1) :]
     return _NOT_TEXT.sub(" ", _prepare(text)).strip()
 
 
@@ -138,7 +147,7 @@ def sentences(text: str) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     pos = 0
     for match in _SENTENCE.finditer(text):
-        part = text[pos:match.start()].strip()
+        part = text[pos : match.start()].strip()
         if part:
             out.append((part, "?" in match.group()))
         pos = match.end()

@@ -204,12 +204,16 @@ class MarkDoneButton(
         await complete_and_reply(interaction, self.milestone_id, note=None)
 
 
-class SendToDMButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:dm:(?P<entry>{ID})"):
+class SendToDMButton(
+    Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:dm:(?P<entry>{ID})"
+):
     """📩 Keep an answer for later: the bot sends it to the member's DMs."""
 
     def __init__(self, entry_id: str) -> None:
         super().__init__(
-            discord.ui.Button(emoji="📩", style=discord.ButtonStyle.secondary, custom_id=f"coach:dm:{entry_id}", row=1)
+            discord.ui.Button(
+                emoji="📩", style=discord.ButtonStyle.secondary, custom_id=f"coach:dm:{entry_id}", row=1
+            )
         )
         self.entry_id = entry_id
 
@@ -228,8 +232,10 @@ class SendToDMButton(Guarded, discord.ui.DynamicItem[discord.ui.Button], templat
         try:
             await interaction.user.send(embed=entry_embed(entry, knowledge), allowed_mentions=NO_PINGS)
         except discord.Forbidden:
-            text = ("I can't send you a direct message: your DMs are closed for this server. "
-                    "Allow them in the server's Privacy Settings, or use the 🔒 `private` option of `/ask`.")
+            text = (
+                "I can't send you a direct message: your DMs are closed for this server. "
+                "Allow them in the server's Privacy Settings, or use the 🔒 `private` option of `/ask`."
+            )
             await interaction.response.send_message(embed=notice(text, ok=False), ephemeral=True)
             return
         await interaction.response.send_message(embed=notice("Sent to your DMs. 📩"), ephemeral=True)

@@ -23,8 +23,9 @@ def progress_line(track: TrackProgress) -> str:
     return f"{bar(track.done, track.total)} {track.done}/{track.total} ({track.percent}%)"
 
 
-def roadmap_embed(track: TrackProgress, step: NextStep | None, *, who: str = "Your",
-                  goals: Mapping[str, str] | None = None) -> discord.Embed:
+def roadmap_embed(
+    track: TrackProgress, step: NextStep | None, *, who: str = "Your", goals: Mapping[str, str] | None = None
+) -> discord.Embed:
     """``goals``: milestone id -> how its goal date stands, shown beside the milestone."""
     lines = []
     for number, status in enumerate(track.milestones, 1):

@@ -10,7 +10,6 @@ from bot.limits import EMBED_TOTAL
 NO_PINGS = discord.AllowedMentions.none()
 
 
-
 def ping_only(user: discord.abc.Snowflake) -> discord.AllowedMentions:
     """Allowed mentions that ping exactly one member and nobody else."""
     return discord.AllowedMentions(everyone=False, roles=False, users=[user], replied_user=False)

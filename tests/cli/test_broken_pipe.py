@@ -10,8 +10,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_ask_survives_a_closed_pipe() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "ask"], cwd=REPO, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask"],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     proc.stdin.write(b"how much is the pmp exam\n" * 500)
     proc.stdin.close()

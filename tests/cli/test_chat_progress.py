@@ -80,9 +80,7 @@ def test_roadmap_done_undo_next_track(session: ChatSession, tmp_path: Path) -> N
     assert "The note has 301 characters; keep it to 300" in said(session, "/done a " + "x" * 301)
 
     with sqlite3.connect(tmp_path / "chat.db") as conn:  # the same database the bot would use
-        assert conn.execute("SELECT guild_id, member_id, track_id FROM members").fetchall() == [
-            (0, 0, "alt")
-        ]
+        assert conn.execute("SELECT guild_id, member_id, track_id FROM members").fetchall() == [(0, 0, "alt")]
 
 
 def test_members_named_in_the_terminal_keep_separate_progress(
@@ -124,8 +122,9 @@ def test_done_and_undo_take_the_roadmap_number_or_the_title(session: ChatSession
     assert "Unknown milestone '9'" in said(session, "/done 9")  # past the list: not a silent pick
 
 
-def test_done_takes_a_multi_word_title_on_the_shipped_knowledge(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_done_takes_a_multi_word_title_on_the_shipped_knowledge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/chat.db")
     knowledge = load_or_raise(DEFAULT_KNOWLEDGE_DIR)
@@ -151,8 +150,9 @@ def test_goal_and_checkin_now_in_the_terminal(session: ChatSession) -> None:
     assert "nothing changed" in said(session, "/goal clear b")
 
 
-def test_chat_questions_reach_the_reports_under_the_terminal_server(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chat_questions_reach_the_reports_under_the_terminal_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/chat.db")
     chat = ChatSession(open_engine(None), out=io.StringIO())  # type: ignore[arg-type]
@@ -160,8 +160,9 @@ def test_chat_questions_reach_the_reports_under_the_terminal_server(tmp_path: Pa
     chat_progress.local_progress(chat).close()  # what the batch holds is written on close
 
     async def read() -> tuple[list[str], int]:
-        coach = await Coach.open(load_settings({"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db"},
-                                               dotenv_path=tmp_path / "none"))
+        coach = await Coach.open(
+            load_settings({"DATABASE_URL": f"sqlite:///{tmp_path}/chat.db"}, dotenv_path=tmp_path / "none")
+        )
         try:
             logged = await coach.unanswered_questions(0, datetime.now(UTC) - timedelta(days=1))
             report = await coach.guild_report(0)

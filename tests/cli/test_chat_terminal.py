@@ -20,10 +20,24 @@ class Terminal:
 
     def __init__(self, home: Path, columns: int) -> None:
         self.master, slave = pty.openpty()
-        env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(REPO), "HOME": str(home), "TERM": "xterm",
-               "COLUMNS": str(columns), "LINES": "40", "DATABASE_URL": f"sqlite:///{home / 'c.db'}"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "chat"], stdin=slave, stdout=slave,
-                                     stderr=slave, env=env, cwd=home, close_fds=True)
+        env = {
+            "PATH": os.environ["PATH"],
+            "PYTHONPATH": str(REPO),
+            "HOME": str(home),
+            "TERM": "xterm",
+            "COLUMNS": str(columns),
+            "LINES": "40",
+            "DATABASE_URL": f"sqlite:///{home / 'c.db'}",
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "chat"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=home,
+            close_fds=True,
+        )
         os.close(slave)
         self.seen = ""
 
@@ -66,6 +80,8 @@ def test_chat_wraps_to_the_terminal_and_recalls_history_with_the_arrow_key(tmp_p
     assert text.count("how much does the pmp exam cost") == 2  # typed once, recalled once
     assert text.count("Sources:") == 2  # answered both times
     # a line may only run past the terminal for a word that cannot be broken (a URL, a path)
-    long_lines = [line for line in text.splitlines() if len(line) > 60 and all(len(w) < 40 for w in line.split())]
+    long_lines = [
+        line for line in text.splitlines() if len(line) > 60 and all(len(w) < 40 for w in line.split())
+    ]
     assert long_lines == []
     assert (tmp_path / ".local" / "state" / "itpm-coach" / "chat_history").read_text().count("pmp exam") == 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,16 @@ EVAL = REPO / "tests" / "eval" / "questions.yaml"
 def run(*args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("KNOWLEDGE_DIR", "DISCORD_TOKEN")}
     env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/chat.db"  # chat records its questions there
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, input=stdin, capture_output=True,
-                          text=True, timeout=timeout, env=env, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        encoding="utf-8",
+    )
 
 
 def test_ask_json_contract() -> None:
@@ -89,14 +97,29 @@ def test_broken_knowledge_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_chat_with_piped_input() -> None:
-    script = "\n".join(["/help", "how much is the pmp exam", "1", "/topics", "1", "/open pmp-fees",
-                        "/open pmp feez", "/nonsense", "what's the weather", "7"]) + "\n"
+    script = (
+        "\n".join(
+            [
+                "/help",
+                "how much is the pmp exam",
+                "1",
+                "/topics",
+                "1",
+                "/open pmp-fees",
+                "/open pmp feez",
+                "/nonsense",
+                "what's the weather",
+                "7",
+            ]
+        )
+        + "\n"
+    )
     result = run("chat", stdin=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "IT PM Coach" in out and "/topics" in out              # the short help on start
-    assert "PMP exam cost" in out                                 # the answer
-    assert "Topics:" in out and "The IT PM role" in out           # browsing
+    assert "IT PM Coach" in out and "/topics" in out  # the short help on start
+    assert "PMP exam cost" in out  # the answer
+    assert "Topics:" in out and "The IT PM role" in out  # browsing
     assert "Unknown command /nonsense" in out
     assert "don't know" in out
     assert out.rstrip().endswith("Bye!")

@@ -20,16 +20,18 @@ from bot.settings import DEFAULT_KNOWLEDGE_DIR
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_help_names_the_console_script_when_run_as_itpm_coach(monkeypatch: pytest.MonkeyPatch,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_names_the_console_script_when_run_as_itpm_coach(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "argv", ["/venv/bin/itpm-coach", "--help"])
     with pytest.raises(SystemExit):
         main(["--help"])
     assert capsys.readouterr().out.startswith("usage: itpm-coach ")
 
 
-def test_help_names_python_m_bot_otherwise(monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_names_python_m_bot_otherwise(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "argv", ["/repo/bot/__main__.py", "--help"])
     with pytest.raises(SystemExit):
         main(["--help"])
@@ -39,8 +41,15 @@ def test_help_names_python_m_bot_otherwise(monkeypatch: pytest.MonkeyPatch,
 def test_ask_without_a_question_on_a_terminal_says_what_to_do(tmp_path: Path) -> None:
     master, slave = pty.openpty()
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(REPO), "HOME": str(tmp_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "ask"], stdin=slave, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, cwd=tmp_path, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask"],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+        text=True,
+    )
     os.close(slave)
     try:
         os.write(master, b"how much is the pmp exam\n\x04")
@@ -55,8 +64,13 @@ def test_ask_without_a_question_on_a_terminal_says_what_to_do(tmp_path: Path) ->
 def _stats(counts: list[int]) -> GuildStats:
     knowledge = load_or_raise(DEFAULT_KNOWLEDGE_DIR)
     milestones = list(knowledge.milestones.values())[: len(counts)]
-    return GuildStats(guild_id=1, members=max(counts), per_milestone=tuple(
-        MilestoneCount(m, n) for m, n in zip(milestones, counts, strict=True)), retired={}, per_week=())
+    return GuildStats(
+        guild_id=1,
+        members=max(counts),
+        per_milestone=tuple(MilestoneCount(m, n) for m, n in zip(milestones, counts, strict=True)),
+        retired={},
+        per_week=(),
+    )
 
 
 def test_one_member_is_singular() -> None:

@@ -24,8 +24,9 @@ def test_unreachable_discord_is_one_line_without_traceback_or_colour(tmp_path: P
         "DATABASE_URL": f"sqlite:///{tmp_path / 'coach.db'}",
         "KNOWLEDGE_POLL_SECONDS": "0",
     }
-    proc = subprocess.run([sys.executable, "-c", UNREACHABLE], capture_output=True, text=True,
-                          cwd=tmp_path, env=env, timeout=90)
+    proc = subprocess.run(
+        [sys.executable, "-c", UNREACHABLE], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=90
+    )
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert lines[-1].startswith("error: cannot reach Discord (")

@@ -179,9 +179,7 @@ async def test_two_processes_never_send_the_same_check_in(tmp_path: Path, clock:
         for member in range(1, 201):
             await a.checkin_on(G, member, "weekly", 2, 13)
         clock.now = datetime(2026, 3, 18, 13, 30, tzinfo=UTC)
-        got_a, got_b = await asyncio.gather(
-            a.claim_due(limit=1000), b.claim_due(limit=1000)
-        )
+        got_a, got_b = await asyncio.gather(a.claim_due(limit=1000), b.claim_due(limit=1000))
         members = [m.member_id for m in got_a + got_b]
         assert sorted(members) == list(range(1, 201))
     finally:
@@ -189,7 +187,9 @@ async def test_two_processes_never_send_the_same_check_in(tmp_path: Path, clock:
         await second.close()
 
 
-async def test_a_process_only_claims_the_servers_of_its_shards(coaching: CoachingService, clock: Clock) -> None:
+async def test_a_process_only_claims_the_servers_of_its_shards(
+    coaching: CoachingService, clock: Clock
+) -> None:
     on_shard_0, on_shard_1 = 2 << 22, (3 << 22) + 12345  # Discord: shard = (guild_id >> 22) % count
     await coaching.checkin_on(on_shard_0, ME, "weekly", 2, 13)
     await coaching.checkin_on(on_shard_1, YOU, "weekly", 2, 13)

@@ -182,7 +182,8 @@ async def test_topics_browse_areas_and_open_entry(
         ).final_message()
         assert opened.embeds[0]["title"] == bot.coach.library.knowledge.entries["pmp-fees"].title
         assert [c["value"] for c in fake_discord.command("topics")["options"][0]["choices"]] == list(
-            bot.coach.library.knowledge.areas)
+            bot.coach.library.knowledge.areas
+        )
         direct = await (await fake_discord.slash(guild, alice, "topics", area="skills")).final_message()
         assert direct.embeds[0]["title"].endswith("Skills")
 
@@ -216,8 +217,9 @@ async def test_200_simultaneous_asks_are_acknowledged_in_time(
     assert visible_in_time >= 198
 
 
-async def test_send_to_dms_and_closed_dms(fake_discord: FakeDiscord, run_coach: RunBot,
-                                          guild: FakeGuild, alice: FakeMember) -> None:
+async def test_send_to_dms_and_closed_dms(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     bob = fake_discord.create_member(guild, "bob")
     fake_discord.close_dms(bob)
     async with run_coach():
@@ -233,7 +235,8 @@ VAGUE = ("is it worth it", "how long does it take", "which one is better", "how 
 
 
 async def test_vague_question_offers_a_menu_and_the_askers_pick_becomes_the_answer(
-        fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember) -> None:
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
     bob = fake_discord.create_member(guild, "bob")
     async with run_coach() as bot:
         engine = bot.coach.library.engine

@@ -277,11 +277,15 @@ async def test_im_stuck_posts_the_question_in_the_help_channel_pinging_nobody(
         await (await fake_discord.slash(guild, mod, "coach config", help_channel=help_desk)).final_message()
         await (await fake_discord.slash(guild, alice, "checkin on")).final_message()
         now = await (await fake_discord.slash(guild, alice, "checkin now")).final_message()
-        stuck = await (await fake_discord.click(alice, now, f"coach:checkin:stuck:{guild.id}")).final_message()
+        stuck = await (
+            await fake_discord.click(alice, now, f"coach:checkin:stuck:{guild.id}")
+        ).final_message()
         assert f"coach:checkin:ask:{guild.id}" in stuck.custom_ids
         asked = await fake_discord.click(alice, stuck, f"coach:checkin:ask:{guild.id}")
         hostile = "@everyone how do I [log hours](https://evil.example) <@&1> " + "x" * 600
-        done = await (await fake_discord.submit_modal(asked, {"Your question": hostile[:500]})).final_message()
+        done = await (
+            await fake_discord.submit_modal(asked, {"Your question": hostile[:500]})
+        ).final_message()
         assert "Posted in the help channel" in done.embeds[0]["description"]
         (post,) = fake_discord.messages_in(help_desk)
         assert post.pings == set()  # not @everyone, not the role, not even the member

@@ -68,9 +68,13 @@ async def test_synced_commands_match_the_contract(fake_discord: FakeDiscord, run
         assert root.get("contexts") == [0], name  # guild only
         moderator_only = name.split()[0] in MODERATOR_GROUPS
         assert (str(root.get("default_member_permissions")) == str(1 << 5)) is moderator_only, name
-    autocompleted = {n: [o["name"] for o in c.get("options", []) if o.get("autocomplete")] for n, c in commands.items()}
+    autocompleted = {
+        n: [o["name"] for o in c.get("options", []) if o.get("autocomplete")] for n, c in commands.items()
+    }
     assert autocompleted["topic"] == ["name"]
     assert autocompleted["milestone done"] == autocompleted["milestone undo"] == ["milestone"]
-    assert autocompleted["goal set"] == ["milestone", "date"] and autocompleted["checkin timezone"] == ["zone"]
+    assert autocompleted["goal set"] == ["milestone", "date"] and autocompleted["checkin timezone"] == [
+        "zone"
+    ]
     assert autocompleted["roadmap"] == autocompleted["track choose"] == ["track"]
     assert autocompleted["coach reward"] == autocompleted["coach set-progress"] == ["milestone"]

@@ -217,8 +217,12 @@ async def test_old_unanswered_questions_are_pruned(run_coach: RunBot, guild: Fak
     async with run_coach() as bot:
         storage = bot.coach.storage
         now = datetime.now(UTC)
-        await storage.log_question(guild.id, "old one", "unknown", None, 0.1, now - timedelta(days=91), member_id=1)
-        await storage.log_question(guild.id, "new one", "unknown", None, 0.1, now - timedelta(days=1), member_id=1)
+        await storage.log_question(
+            guild.id, "old one", "unknown", None, 0.1, now - timedelta(days=91), member_id=1
+        )
+        await storage.log_question(
+            guild.id, "new one", "unknown", None, 0.1, now - timedelta(days=1), member_id=1
+        )
         cog = bot.get_cog("KnowledgeAdmin")
         await storage.forget_job_runs(now + timedelta(days=1))  # the start-up run's claim: as in a new window
         await cog.prune()  # type: ignore[union-attr]

@@ -19,9 +19,13 @@ from bot.ui.text import clip, fit, quote
 def test_largest_possible_entry_fits_one_embed() -> None:
     knowledge = load_or_raise(DEFAULT_KNOWLEDGE_DIR)
     entry = next(iter(knowledge.entries.values()))
-    huge = dataclasses.replace(entry, title="T" * 256, answer="word " * 800,
-                               links=tuple(Link("L" * 100, "https://example.org/" + "x" * 400) for _ in range(5)),
-                               reviewed=date(2026, 11, 1))
+    huge = dataclasses.replace(
+        entry,
+        title="T" * 256,
+        answer="word " * 800,
+        links=tuple(Link("L" * 100, "https://example.org/" + "x" * 400) for _ in range(5)),
+        reviewed=date(2026, 11, 1),
+    )
     embed = entry_embed(huge, knowledge)
     assert len(embed) <= EMBED_TOTAL
     assert len(embed.title or "") <= 256 and len(embed.description or "") <= 4096

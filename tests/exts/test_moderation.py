@@ -61,7 +61,11 @@ async def test_config_shows_and_saves_settings(
 
 
 async def test_reward_roles_follow_completions(
-    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember,
+    fake_discord: FakeDiscord,
+    run_coach: RunBot,
+    guild: FakeGuild,
+    alice: FakeMember,
+    mod: FakeMember,
     owner: FakeMember,
 ) -> None:
     first, second = guild.add_role("Explorer"), guild.add_role("PMP")
@@ -97,7 +101,9 @@ async def test_reward_refuses_roles_the_bot_cannot_give(
     role = weak.add_role("Learner")
     async with run_coach():
         reply = await (
-            await fake_discord.slash(weak, weak.member(weak.owner_id), "coach reward", milestone="earn-pmp", role=role)
+            await fake_discord.slash(
+                weak, weak.member(weak.owner_id), "coach reward", milestone="earn-pmp", role=role
+            )
         ).final_message()
         assert "Manage Roles" in reply.embeds[0]["description"]
 
@@ -183,19 +189,27 @@ async def test_stats_chart_and_csv_export(
 
 
 async def test_completion_works_when_the_bot_cannot_post_the_celebration(
-        fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember, mod: FakeMember,
-        caplog: pytest.LogCaptureFixture) -> None:
+    fake_discord: FakeDiscord,
+    run_coach: RunBot,
+    guild: FakeGuild,
+    alice: FakeMember,
+    mod: FakeMember,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     locked = guild.add_channel("locked", overwrites=[Overwrite(guild.id, deny=int(Permission.SEND_MESSAGES))])
     async with run_coach():
         await (await fake_discord.slash(guild, mod, "coach config", announce_channel=locked)).response()
-        reply = await (await fake_discord.slash(guild, alice, "milestone done",
-                                                milestone="understand-the-role")).final_message()
+        reply = await (
+            await fake_discord.slash(guild, alice, "milestone done", milestone="understand-the-role")
+        ).final_message()
         assert "done" in reply.embeds[0]["description"]
         await fake_discord.wait_for(lambda: "could not announce" in caplog.text, timeout=3)
         assert [m for m in fake_discord.messages_in(locked) if not m.ephemeral] == []
 
 
-async def test_only_the_process_running_shard_0_syncs_commands(run_coach: RunBot, fake_discord: FakeDiscord) -> None:
+async def test_only_the_process_running_shard_0_syncs_commands(
+    run_coach: RunBot, fake_discord: FakeDiscord
+) -> None:
     async with run_coach(SHARD_COUNT="2", SHARD_IDS="1") as bot:
         assert bot.shard_ids == [1]
     assert fake_discord.commands[None] == []  # the other process (shard 0) syncs

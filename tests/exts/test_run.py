@@ -20,17 +20,23 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_run_without_token_is_one_line_pointing_to_chat(tmp_path: Path) -> None:
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(REPO), "HOME": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-m", "bot", "run"], capture_output=True, text=True, cwd=tmp_path,
-                          env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1
     assert proc.stderr.startswith("error: DISCORD_TOKEN is not set") and "python -m bot chat" in proc.stderr
 
 
-async def test_sigterm_closes_bot_and_database_with_status_0(fake_discord: FakeDiscord,
-                                                             make_settings: Callable[..., Settings],
-                                                             guild: FakeGuild, alice: FakeMember) -> None:
+async def test_sigterm_closes_bot_and_database_with_status_0(
+    fake_discord: FakeDiscord, make_settings: Callable[..., Settings], guild: FakeGuild, alice: FakeMember
+) -> None:
     settings = make_settings()
     task = asyncio.create_task(serve(settings, fake_discord.token))
     await fake_discord.wait_ready(timeout=20)

@@ -86,7 +86,6 @@ async def test_bot_state(storage: Storage) -> None:
     assert await storage.get_state("command-tree-hash") is None
 
 
-
 async def test_guild_listings(storage: Storage) -> None:
     await storage.set_track(1, 30, "main", NOW)
     await storage.add_completion(CompletionRecord(1, 20, "b", NOW, None, 20))
@@ -119,7 +118,9 @@ async def test_questions_are_counted_and_unanswered_ones_logged(storage: Storage
     await storage.log_question(2, "other guild", "unknown", None, 0.0, new, member_id=8)
     logged = await storage.logged_questions(1, old)
     assert [(q.outcome, q.best_entry_id, len(q.question)) for q in logged] == [
-        ("unknown", None, 15), ("suggest", "pmp-fees", 1000)]
+        ("unknown", None, 15),
+        ("suggest", "pmp-fees", 1000),
+    ]
     assert logged[1].asked_at == new
     assert len(await storage.logged_questions(1, new)) == 1
     assert await storage.prune_questions(NOW - timedelta(days=90)) == 1
@@ -133,8 +134,7 @@ async def test_the_question_log_keeps_the_newest_questions_per_guild(storage: St
     await storage.log_question(2, "elsewhere", "unknown", None, 0.0, NOW, member_id=1)
     total = QUESTION_LOG_CAP + 250
     for i in range(total):
-        await storage.log_question(1, f"q{i}", "unknown", None, 0.0, NOW + timedelta(seconds=i),
-                                   member_id=i)
+        await storage.log_question(1, f"q{i}", "unknown", None, 0.0, NOW + timedelta(seconds=i), member_id=i)
     kept = [q.question for q in await storage.logged_questions(1, NOW)]
     assert QUESTION_LOG_CAP <= len(kept) < QUESTION_LOG_CAP + TRIM_EVERY
     assert kept[-1] == f"q{total - 1}" and "q0" not in kept and "q200" not in kept

@@ -30,10 +30,10 @@ async def populate(service: ProgressService, storage: Storage, clock: Clock) -> 
         await storage.set_vote(guild, "learn-a", OTHER, -1, clock())
         await storage.set_mention_opt_in(guild, ME, True, clock())
         await storage.count_entry_open(guild, "learn-a", date(2026, 11, 26))
-        await storage.log_question(guild, f"my question in {guild}", "unknown", None, 0.1, clock(),
-                                   member_id=ME)
-        await storage.log_question(guild, "their question", "unknown", None, 0.1, clock(),
-                                   member_id=OTHER)
+        await storage.log_question(
+            guild, f"my question in {guild}", "unknown", None, 0.1, clock(), member_id=ME
+        )
+        await storage.log_question(guild, "their question", "unknown", None, 0.1, clock(), member_id=OTHER)
     await storage.add_completion(CompletionRecord(G1, ME, "retired-one", clock(), "old", ME))
     await service.moderator_set(G1, ME, OTHER, "b")  # ME acting as a moderator
     await service.moderator_set(G3, ME, OTHER, "b")
@@ -56,9 +56,13 @@ async def populate(service: ProgressService, storage: Storage, clock: Clock) -> 
 
 async def rows_about(database: TestDatabase, member: int, guild: int | None = None) -> list[dict[str, Any]]:
     """Every row of every table that names the member, found generically (new tables included)."""
-    return [{"table": table, **row} for table, rows in (await database.tables()).items() for row in rows
-            if any(row.get(c) == member for c in PERSON_COLUMNS)
-            and (guild is None or row.get("guild_id") == guild)]
+    return [
+        {"table": table, **row}
+        for table, rows in (await database.tables()).items()
+        for row in rows
+        if any(row.get(c) == member for c in PERSON_COLUMNS)
+        and (guild is None or row.get("guild_id") == guild)
+    ]
 
 
 async def still_here(member_id: int) -> bool:
@@ -99,9 +103,7 @@ async def test_export_contains_everything_stored_about_the_member(
         "buddy_requests",
     }
     for row in rows:
-        missing = {
-            k: v for k, v in row.items() if k != "table" and v is not None and str(v) not in values
-        }
+        missing = {k: v for k, v in row.items() if k != "table" and v is not None and str(v) not in values}
         assert not missing, (row, missing)
     assert [g["guild_id"] for g in export["guilds"]] == [str(G1), str(G2)]
     g1 = export["guilds"][0]
@@ -118,11 +120,7 @@ async def test_export_contains_everything_stored_about_the_member(
         (str(G3), str(OTHER)),
     }
     # Nothing about anyone else leaks in (OTHER appears only as the person ME recorded for).
-    assert all(
-        c["recorded_by_id"] in (str(ME), str(MOD))
-        for g in export["guilds"]
-        for c in g["completions"]
-    )
+    assert all(c["recorded_by_id"] in (str(ME), str(MOD)) for g in export["guilds"] for c in g["completions"])
 
 
 async def test_export_of_one_guild(

@@ -218,13 +218,9 @@ async def test_next_step_falls_back_to_first_not_done_when_all_are_blocked(
     assert [m.id for m in step.open_prerequisites] == ["y"]
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(done=st.sets(st.sampled_from("abcde")))
-async def test_next_step_matches_the_rule_for_any_progress(
-    storage: Storage, done: set[str]
-) -> None:
+async def test_next_step_matches_the_rule_for_any_progress(storage: Storage, done: set[str]) -> None:
     """Reference implementation of the issue's sentence, against the service."""
     member = hash(frozenset(done)) & 0xFFFFFFF  # fresh member per example
     k = sample()
@@ -250,9 +246,7 @@ async def test_guild_stats(service: ProgressService, storage: Storage, clock: Cl
     # A member with records under both the old and the new id counts once.
     await storage.add_completion(CompletionRecord(G, 3, "old-d", clock(), None, 3))
     await storage.add_completion(CompletionRecord(G, 3, "d", clock(), None, 3))
-    await storage.add_completion(
-        CompletionRecord(G, 3, "gone", clock() - timedelta(weeks=3), None, 3)
-    )
+    await storage.add_completion(CompletionRecord(G, 3, "gone", clock() - timedelta(weeks=3), None, 3))
     await service.choose_track(G, 4, "alt")
     await service.complete(OTHER_G, 1, "b")  # another guild: not counted
     stats = await service.guild_stats(G, weeks=4)

@@ -28,7 +28,9 @@ REPO = Path(__file__).resolve().parents[2]
 def corpus_terms(corpus: Corpus) -> dict[tuple[int, int], Counter[str]]:
     names = list(corpus.terms)
     found: dict[tuple[int, int], Counter[str]] = {}
-    for term, entry, text in zip(corpus.term.tolist(), corpus.entry.tolist(), corpus.text.tolist(), strict=True):
+    for term, entry, text in zip(
+        corpus.term.tolist(), corpus.entry.tolist(), corpus.text.tolist(), strict=True
+    ):
         found.setdefault((entry, text), Counter())[names[term]] += 1
     return found
 
@@ -51,8 +53,13 @@ def test_corpus_handles_odd_texts(engine: AnswerEngine) -> None:
     base = next(iter(engine.knowledge.entries.values()))
     odd = [
         dataclasses.replace(base, id="a", title=f"the {SEPARATOR} project manager", aliases=("pm",)),
-        dataclasses.replace(base, id="b", title="Ελληνικά and Straße for the PMP", aliases=(),
-                            questions=("what is the project management professional?", "ß?", "ok")),
+        dataclasses.replace(
+            base,
+            id="b",
+            title="Ελληνικά and Straße for the PMP",
+            aliases=(),
+            questions=("what is the project management professional?", "ß?", "ok"),
+        ),
         dataclasses.replace(base, id="c", answer="IT PM: job postings, CV and résumé tips — PgMP"),
     ]
     assert_same_terms(odd, Analyzer(engine.knowledge.synonyms))
@@ -76,8 +83,10 @@ def test_fast_word_split_is_the_regex_split(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet="abcdefgh", min_size=4, max_size=9), min_size=1, max_size=30),
-       st.text(alphabet="abcdefgh", min_size=5, max_size=10))
+@given(
+    st.lists(st.text(alphabet="abcdefgh", min_size=4, max_size=9), min_size=1, max_size=30),
+    st.text(alphabet="abcdefgh", min_size=5, max_size=10),
+)
 def test_speller_table_finds_what_a_dict_of_deletes_finds(vocabulary: list[str], word: str) -> None:
     speller = Speller(dict.fromkeys(vocabulary, 1))
     table: dict[str, set[str]] = {}

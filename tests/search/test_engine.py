@@ -29,13 +29,16 @@ def check_shape(answer) -> None:
         assert 0.0 <= confidence <= 1.0
 
 
-@pytest.mark.parametrize(("question", "entry_id"), [
-    ("how much does the pmp cost for non members", "pmp-fees"),
-    ("PMP requirements without a degree?", "pm-without-a-degree"),
-    ("what is pmief", "pmi-chapter-volunteering"),
-    ("scrum master vs project manager??", "pm-vs-scrum-master"),
-    ("<@123> **capm** exam how many questions 🙏", "capm-exam-format"),
-])
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("how much does the pmp cost for non members", "pmp-fees"),
+        ("PMP requirements without a degree?", "pm-without-a-degree"),
+        ("what is pmief", "pmi-chapter-volunteering"),
+        ("scrum master vs project manager??", "pm-vs-scrum-master"),
+        ("<@123> **capm** exam how many questions 🙏", "capm-exam-format"),
+    ],
+)
 def test_clear_questions_are_answered(engine: AnswerEngine, question: str, entry_id: str) -> None:
     answer = engine.answer(question)
     assert answer.outcome is Outcome.ANSWER
@@ -43,10 +46,18 @@ def test_clear_questions_are_answered(engine: AnswerEngine, question: str, entry
     check_shape(answer)
 
 
-@pytest.mark.parametrize("question", [
-    "how do I become a nurse", "what's the weather", "should i buy bitcoin", "best lasagna recipe",
-    "how do i become a dentist", "how do i mute someone on discord server", "qwertyuiop??",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I become a nurse",
+        "what's the weather",
+        "should i buy bitcoin",
+        "best lasagna recipe",
+        "how do i become a dentist",
+        "how do i mute someone on discord server",
+        "qwertyuiop??",
+    ],
+)
 def test_out_of_scope_is_unknown(engine: AnswerEngine, question: str) -> None:
     answer = engine.answer(question)
     assert answer.outcome is Outcome.UNKNOWN
@@ -83,11 +94,14 @@ def test_decide_thresholds(engine: AnswerEngine) -> None:
 
 
 def test_long_rambling_message_answers_the_final_question(engine: AnswerEngine) -> None:
-    story = ("I've worked in retail for seven years, I run a store with 25 staff, do the rotas, the "
-             "budget, the suppliers and the corporate calls, and I'm tired of weekends. A friend at a "
-             "software company thinks I'd be great at project management because I organise "
-             "everything. Every job ad I find wants a certification. " * 3
-             + "Which certification should I get first?")
+    story = (
+        "I've worked in retail for seven years, I run a store with 25 staff, do the rotas, the "
+        "budget, the suppliers and the corporate calls, and I'm tired of weekends. A friend at a "
+        "software company thinks I'd be great at project management because I organise "
+        "everything. Every job ad I find wants a certification. "
+        * 3
+        + "Which certification should I get first?"
+    )
     answer = engine.answer(story)
     assert answer.outcome is Outcome.ANSWER
     assert answer.entry is not None and answer.entry.id == "which-pm-certification-first"
@@ -109,10 +123,25 @@ def test_to_json_contract(engine: AnswerEngine) -> None:
 
 
 BAD_INPUT = [
-    "", "   \t\n ", "x" * 100_000, "pmp " * 25_000, "pmp\x00fees\x00", "\ud800\udfff\ud83d lone",
-    "\u202e\u200f\u200b\u2066", "pmp AND OR NOT NEAR * \" ( ) : ' ; --", "'; DROP TABLE entries; --",
-    'NEAR(pmp capm, 2) "unterminated', "<@123456789>", "<@&42> <#7>", "🎉", "🙏🙏🙏", ":smile:",
-    "\x00" * 50, "a" * 5000, "?" * 300, "👩‍💻 pmp?",
+    "",
+    "   \t\n ",
+    "x" * 100_000,
+    "pmp " * 25_000,
+    "pmp\x00fees\x00",
+    "\ud800\udfff\ud83d lone",
+    "\u202e\u200f\u200b\u2066",
+    "pmp AND OR NOT NEAR * \" ( ) : ' ; --",
+    "'; DROP TABLE entries; --",
+    'NEAR(pmp capm, 2) "unterminated',
+    "<@123456789>",
+    "<@&42> <#7>",
+    "🎉",
+    "🙏🙏🙏",
+    ":smile:",
+    "\x00" * 50,
+    "a" * 5000,
+    "?" * 300,
+    "👩‍💻 pmp?",
 ]
 
 
@@ -131,15 +160,40 @@ def test_any_string_gets_an_outcome(engine: AnswerEngine, text: str) -> None:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(["pmp", "capm", "exam", "<@1>", "😀", "AND", "*", "\x00", "cost", "?",
-                                 "certifcation", "scrum", "\u200b", "NEAR", "'", '"']), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "pmp",
+                "capm",
+                "exam",
+                "<@1>",
+                "😀",
+                "AND",
+                "*",
+                "\x00",
+                "cost",
+                "?",
+                "certifcation",
+                "scrum",
+                "\u200b",
+                "NEAR",
+                "'",
+                '"',
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_token_soup_gets_an_outcome(engine: AnswerEngine, parts: list[str]) -> None:
     check_shape(engine.answer(" ".join(parts)))
 
 
-TWO_QUESTIONS = ("I work in retail and have been reading about project management for a year. I have a degree "
-                 "in history and lead a small team at the store. How much does the PMP exam cost? And how many "
-                 "questions are on the CAPM exam?")
+TWO_QUESTIONS = (
+    "I work in retail and have been reading about project management for a year. I have a degree "
+    "in history and lead a small team at the store. How much does the PMP exam cost? And how many "
+    "questions are on the CAPM exam?"
+)
 
 
 def test_a_post_asking_two_things_offers_the_second(engine: AnswerEngine) -> None:
@@ -148,7 +202,9 @@ def test_a_post_asking_two_things_offers_the_second(engine: AnswerEngine) -> Non
     second = engine.answer("how many questions are on the CAPM exam?")
     assert answer.outcome is Outcome.ANSWER and answer.entry == first.entry
     assert answer.also_asked == (second.entry,)
-    assert answer.to_json(TWO_QUESTIONS)["also_asked"] == [{"id": second.entry.id, "title": second.entry.title}]
+    assert answer.to_json(TWO_QUESTIONS)["also_asked"] == [
+        {"id": second.entry.id, "title": second.entry.title}
+    ]
     assert "also_asked" not in first.to_json("q")
 
 
@@ -164,17 +220,22 @@ def test_terminal_reply_offers_what_else_a_post_asked(engine: AnswerEngine) -> N
 
 
 def test_a_vague_question_after_an_off_topic_paste_is_not_answered(engine: AnswerEngine) -> None:
-    post = ("1. What causes this webpack error or babel loader failure? 2. What do you do to solve it? 3. Why does "
-            "this error keep happening? webpack ERR! code ELIFECYCLE cannot find module babel-loader in node_modules")
+    post = (
+        "1. What causes this webpack error or babel loader failure? 2. What do you do to solve it? 3. Why does "
+        "this error keep happening? webpack ERR! code ELIFECYCLE cannot find module babel-loader in node_modules"
+    )
     assert engine.answer(post).outcome is Outcome.UNKNOWN
 
 
-@pytest.mark.parametrize(("question", "entry_id"), [
-    ("certification for beginners", "which-pm-certification-first"),
-    ("certifcation for begginers", "which-pm-certification-first"),
-    ("how do I become an IT project manager with no experience", "no-experience-no-job-loop"),
-    ("how to become a PM without a degree", "pm-without-a-degree"),
-])
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("certification for beginners", "which-pm-certification-first"),
+        ("certifcation for begginers", "which-pm-certification-first"),
+        ("how do I become an IT project manager with no experience", "no-experience-no-job-loop"),
+        ("how to become a PM without a degree", "pm-without-a-degree"),
+    ],
+)
 def test_what_a_new_member_tried_first(engine: AnswerEngine, question: str, entry_id: str) -> None:
     """Issue 11: these opened the networking-events and the degree entries."""
     answer = engine.answer(question)

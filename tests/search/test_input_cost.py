@@ -162,7 +162,6 @@ def test_a_message_full_of_typos_has_a_spelling_budget(
     assert 0 < sum(probes_hashed) <= SPELLING_BUDGET
 
 
-
 def test_a_spent_budget_looks_nothing_up(engine: AnswerEngine, probes_hashed: list[int]) -> None:
     """``answer`` ranks a long post's question sentences again with no budget of their own
     (their words were corrected with the whole message)."""

@@ -27,8 +27,11 @@ def test_prefix_of_the_last_word(engine: AnswerEngine) -> None:
 
 def test_typos(engine: AnswerEngine) -> None:
     assert "prince2-exams" in ids(engine, "prnce2", 5) or "prince2-exams" in ids(engine, "princ2", 5)
-    assert ids(engine, "scrum mastr")[0] in ("pm-vs-scrum-master", "psm-i-professional-scrum-master",
-                                             "csm-certified-scrummaster")
+    assert ids(engine, "scrum mastr")[0] in (
+        "pm-vs-scrum-master",
+        "psm-i-professional-scrum-master",
+        "csm-certified-scrummaster",
+    )
 
 
 def test_limit_is_capped_at_25(engine: AnswerEngine) -> None:

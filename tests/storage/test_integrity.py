@@ -179,9 +179,7 @@ async def test_full_disk_gives_a_typed_error_and_writes_nothing(storage: SqliteS
             written.append(member)
     assert err.value.reason is Unavailable.FULL and "full" in str(err.value)
     failed = len(written)
-    assert (
-        await storage.get_progress(GUILD, failed)
-    ).member is None  # neither row of the failed call
+    assert (await storage.get_progress(GUILD, failed)).member is None  # neither row of the failed call
     assert len(await state(storage, range(failed))) == failed
     await conn.execute("PRAGMA max_page_count = 1073741823")  # space freed: it works again
     assert (await service.complete(GUILD, failed, "m1")).created
@@ -205,9 +203,7 @@ async def test_failure_in_the_middle_of_a_call_rolls_it_back(storage: SqliteStor
         await storage.add_completion(CompletionRecord(GUILD, 1, "m1", datetime.now(UTC), None, 1))
     await conn.set_authorizer(None)
     assert (await storage.get_progress(GUILD, 1)).member is None
-    retry = await storage.add_completion(
-        CompletionRecord(GUILD, 1, "m1", datetime.now(UTC), None, 1)
-    )
+    retry = await storage.add_completion(CompletionRecord(GUILD, 1, "m1", datetime.now(UTC), None, 1))
     assert retry.created
 
 
@@ -234,19 +230,12 @@ async def test_database_locked_by_another_process(db_path: Path) -> None:
                 *(service.complete(GUILD, m, "m2") for m in range(1, 6)), return_exceptions=True
             )
             elapsed = time.monotonic() - start
-            assert all(
-                isinstance(r, StorageUnavailable) and r.reason is Unavailable.LOCKED
-                for r in results
-            )
+            assert all(isinstance(r, StorageUnavailable) and r.reason is Unavailable.LOCKED for r in results)
             assert "locked by another process" in str(results[0])
             assert elapsed < 5 * 0.5 + 1.5  # bounded, never a hang
             # WAL: reading still works while another process writes.
-            assert [c.milestone_id for c in (await storage.get_progress(GUILD, 1)).completions] == [
-                "m1"
-            ]
-        assert [c.milestone_id for c in (await storage.get_progress(GUILD, 1)).completions] == [
-            "m1"
-        ]
+            assert [c.milestone_id for c in (await storage.get_progress(GUILD, 1)).completions] == ["m1"]
+        assert [c.milestone_id for c in (await storage.get_progress(GUILD, 1)).completions] == ["m1"]
         assert (await storage.get_progress(GUILD, 2)).member is None
         assert (await service.complete(GUILD, 2, "m2")).created  # lock released: works again
     finally:

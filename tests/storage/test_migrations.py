@@ -23,9 +23,7 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     with sqlite3.connect(path) as conn:
         query = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
         tables = [r[0] for r in conn.execute(query)]
-        return {
-            t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables
-        }
+        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
 
 
 def test_shipped_migrations_are_numbered_without_gaps() -> None:
@@ -44,9 +42,7 @@ async def test_upgrade_from_first_migration_keeps_every_row(db_path: Path) -> No
         for member in range(20):
             await service.choose_track(guild, member, ["main", "alt"][member % 2])
             for mid in "abcde"[: member % 6]:
-                await service.complete(
-                    guild, member, mid, f"note {guild}/{member}/{mid}", by=member + 1000
-                )
+                await service.complete(guild, member, mid, f"note {guild}/{member}/{mid}", by=member + 1000)
     await old.close()
     before = dump(db_path)
     assert len(before["completions"]) == 2 * sum(m % 6 for m in range(20))
@@ -62,9 +58,7 @@ async def test_upgrade_from_first_migration_keeps_every_row(db_path: Path) -> No
     for table, rows in before.items():
         if table != "schema_version":
             assert after[table] == rows, table
-    assert [r[:2] for r in after["schema_version"]] == [
-        (m.version, m.name) for m in load_migrations()
-    ]
+    assert [r[:2] for r in after["schema_version"]] == [(m.version, m.name) for m in load_migrations()]
 
 
 async def test_running_migrations_twice_is_a_no_op(db_path: Path) -> None:
@@ -96,9 +90,7 @@ async def test_newer_schema_is_refused_untouched(db_path: Path) -> None:
     await (await SqliteStorage.open(db_path)).close()
     future = latest_version() + 5
     with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "INSERT INTO schema_version VALUES (?, 'from_the_future', ?)", (future, "2030-01-01")
-        )
+        conn.execute("INSERT INTO schema_version VALUES (?, 'from_the_future', ?)", (future, "2030-01-01"))
     before = dump(db_path)
     with pytest.raises(SchemaError) as err:
         await SqliteStorage.open(db_path)
