@@ -74,12 +74,14 @@ class FakeDiscord(FakeDiscordServer):
         callback_deadline: float | None = 3.0,
         require_registered_commands: bool = False,
         internet_guard: bool = True,
+        shard_count: int = 1,
     ) -> None:
         super().__init__(
             token=token,
             bot_name=bot_name,
             heartbeat_interval=heartbeat_interval,
             callback_deadline=callback_deadline,
+            shard_count=shard_count,
         )
         self.require_registered_commands = require_registered_commands
         """Refuse to invoke commands the bot never synced (off by default: many bots only
@@ -158,13 +160,16 @@ class FakeDiscord(FakeDiscordServer):
         bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
         everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS,
         channels: Sequence[str] = ("general",),
+        shard: int | None = None,
     ) -> FakeGuild:
         """A guild with an owner, the bot (in a managed role at the top) and text channels.
 
+        ``shard`` picks its id so Discord routes it to that shard of :attr:`shard_count`.
         If a client is already connected it receives GUILD_CREATE, as when a bot is invited.
         """
         owner = owner or self.create_user(f"owner-of-{name.lower().replace(' ', '-')}")
-        guild = FakeGuild.create(self.ids, name, owner.id)
+        guild_id = None if shard is None else self.ids.on_shard(shard, self.shard_count)
+        guild = FakeGuild.create(self.ids, name, owner.id, guild_id)
         guild.everyone.permissions = int(everyone_permissions)
         guild.add_member(owner)
         bot_role = guild.add_role(
@@ -177,8 +182,9 @@ class FakeDiscord(FakeDiscordServer):
         for channel in channels:
             guild.add_channel(channel)
         self.guilds[guild.id] = guild
-        if self.gateway.session is not None and self.gateway.session.ready:
-            self.gateway.dispatch("GUILD_CREATE", self._guild_create(guild, self.gateway.session))
+        session = self.gateway.session_for(guild.id)
+        if session is not None and session.ready:
+            self.gateway.dispatch("GUILD_CREATE", self._guild_create(guild, session))
         return guild
 
     def moderator_role(self, guild: FakeGuild) -> FakeRole:

@@ -13,6 +13,10 @@ Protocol notes, taken from discord.py 2.7's ``gateway.py``:
 
 Every dispatch is appended to the session log before sending, so events produced while the
 client is disconnected are replayed on RESUME exactly like on Discord.
+
+Sharding, as on Discord: IDENTIFY's ``shard: [id, count]`` makes a session own the guilds with
+``(guild_id >> 22) % count == id``. READY, GUILD_CREATE and every event carrying a guild
+(interactions included) go only to the owning shard's session; DMs go to shard 0.
 """
 
 from __future__ import annotations
@@ -60,6 +64,21 @@ class Op(enum.IntEnum):
     HEARTBEAT_ACK = 11
 
 
+GUILD_OBJECT_EVENTS = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
+"""Events whose payload is the guild itself (its ``id``), not an object with a ``guild_id``."""
+
+
+def shard_of(guild_id: int | None, shard_count: int) -> int:
+    """Discord's routing rule: a guild lives on shard ``(guild_id >> 22) % count``; DMs on 0."""
+    return 0 if guild_id is None else (guild_id >> 22) % shard_count
+
+
+def guild_of(event: str, data: JSON) -> int | None:
+    """The guild a dispatch belongs to, or None for DMs and events without a guild."""
+    raw = data.get("id") if event in GUILD_OBJECT_EVENTS else data.get("guild_id")
+    return None if raw is None else int(raw)
+
+
 class GatewayWorld(Protocol):
     """What the gateway needs from the rest of the fake to build its events."""
 
@@ -91,6 +110,11 @@ class GatewaySession:
 
     def has_intent(self, intent: int) -> bool:
         return bool(self.intents & intent)
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether Discord would route this guild's events (None: DMs) to this session."""
+        shard_id, shard_count = self.shard
+        return shard_of(guild_id, shard_count) == shard_id
 
 
 class GatewayConnection:
@@ -154,7 +178,9 @@ class FakeGateway:
         self.resume_url = ""
         self.sessions: dict[str, GatewaySession] = {}
         self.session: GatewaySession | None = None
-        """The most recently identified session: where :meth:`dispatch` sends events."""
+        """The most recently identified session (the chaos helpers below act on it)."""
+        self.shards: dict[int, GatewaySession] = {}
+        """The live session of each shard id: where :meth:`dispatch` routes events."""
         self.connections: list[GatewayConnection] = []
         self.identify_payloads: list[JSON] = []
         self.identify_count = 0
@@ -215,12 +241,17 @@ class FakeGateway:
         if intents & PRIVILEGED_INTENTS & ~self.allowed_privileged_intents:
             await connection.close(4014)  # Disallowed intent(s)
             return
+        shard = data.get("shard", [0, 1])
+        if not _valid_shard(shard):
+            await connection.close(4010)  # Invalid shard
+            return
         self.identify_payloads.append({k: v for k, v in data.items() if k != "token"})
-        session = GatewaySession(
-            id=uuid.uuid4().hex, intents=intents, shard=data.get("shard", [0, 1])
-        )
+        session = GatewaySession(id=uuid.uuid4().hex, intents=intents, shard=list(shard))
         self.sessions[session.id] = session
         self.session = session
+        if any(live.shard[1] != shard[1] for live in self.shards.values()):
+            self.shards.clear()  # a bot restarted with another shard count
+        self.shards[shard[0]] = session
         self._attach(session, connection)
         self._dispatch_to(session, "READY", self._world.ready_payload(session))
         for guild in self._world.guild_create_payloads(session):
@@ -274,25 +305,47 @@ class FakeGateway:
             )
         return self.session
 
+    def session_for(self, guild_id: int | None) -> GatewaySession | None:
+        """The live session of the shard that owns ``guild_id`` (None: DMs), if any."""
+        return next((s for s in self.shards.values() if s.owns(guild_id)), None)
+
+    def _route(self, event: str, data: JSON) -> GatewaySession:
+        self.require_session()
+        guild_id = guild_of(event, data)
+        session = self.session_for(guild_id)
+        if session is None:
+            count = next(iter(self.shards.values())).shard[1]
+            raise RuntimeError(
+                f"no client runs shard {shard_of(guild_id, count)} of {count}, "
+                f"which {event} for guild {guild_id} belongs to"
+            )
+        return session
+
     def dispatch(self, event: str, data: JSON) -> int:
-        """Send (or, while disconnected, queue for replay) a DISPATCH event; returns its seq."""
-        return self._dispatch_to(self.require_session(), event, data)
+        """Send (or, while disconnected, queue for replay) a DISPATCH event to the shard that
+        owns its guild; returns its seq in that shard's session."""
+        return self._dispatch_to(self._route(event, data), event, data)
 
     def dispatch_if(self, intent: int, event: str, data: JSON) -> None:
-        """Dispatch only when the session asked for ``intent`` (Discord filters the same way)."""
-        if self.session is not None and self.session.has_intent(intent):
-            self.dispatch(event, data)
+        """Dispatch only when the owning session asked for ``intent`` (as Discord filters)."""
+        session = self.session_for(guild_of(event, data))
+        if session is not None and session.has_intent(intent):
+            self._dispatch_to(session, event, data)
 
     # ------------------------------------------------------------------ waiting
 
     async def sync(self, timeout: float = 5.0) -> None:
-        """Return once the client has processed every event dispatched so far.
+        """Return once the client (every live shard) has processed every event dispatched so far.
 
         discord.py handles frames one at a time and its heartbeats carry the last sequence
         it handled, so asking for a heartbeat (op 1) and waiting for one that reports the
         current sequence is an exact barrier, with no sleeps.
         """
-        session = self.require_session()
+        self.require_session()
+        for session in list(self.shards.values()):
+            await self._sync_session(session, timeout)
+
+    async def _sync_session(self, session: GatewaySession, timeout: float) -> None:
         target = session.seq
         if session.acked_seq >= target:
             return
@@ -356,3 +409,13 @@ class FakeGateway:
         for connection in self.connections:
             if not connection.ws.closed:
                 await connection.close(1001)
+
+
+def _valid_shard(shard: Any) -> bool:
+    """``[id, count]`` with ``0 <= id < count``, as Discord requires (else close code 4010)."""
+    return (
+        isinstance(shard, list)
+        and len(shard) == 2
+        and all(isinstance(n, int) for n in shard)
+        and 0 <= shard[0] < shard[1]
+    )

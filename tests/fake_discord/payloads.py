@@ -38,6 +38,17 @@ class Snowflakes:
         self._last = max(now, self._last + 1)
         return self._last
 
+    def on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next id whose guild Discord routes to ``shard_id`` of ``shard_count``.
+
+        The shard comes from the id's timestamp part (``id >> 22``), so this moves the
+        timestamp forward by at most ``shard_count`` milliseconds.
+        """
+        stamp = self.next() >> 22
+        stamp += (shard_id - stamp) % shard_count
+        self._last = max(self._last, stamp << 22)
+        return stamp << 22
+
 
 def iso_timestamp(moment: datetime | None = None) -> str:
     """Discord's ISO-8601 timestamp format, always timezone-aware."""
@@ -417,9 +428,12 @@ class FakeGuild:
         return [c for c in self.channels.values() if not isinstance(c, FakeThread)]
 
     @classmethod
-    def create(cls, ids: Snowflakes, name: str, owner_id: int) -> FakeGuild:
+    def create(
+        cls, ids: Snowflakes, name: str, owner_id: int, guild_id: int | None = None
+    ) -> FakeGuild:
         """A guild with just its @everyone role (whose id is the guild id, as on Discord)."""
-        guild = cls(id=ids.next(), name=name, owner_id=owner_id, ids=ids)
+        guild_id = ids.next() if guild_id is None else guild_id
+        guild = cls(id=guild_id, name=name, owner_id=owner_id, ids=ids)
         guild.roles[guild.id] = FakeRole(
             id=guild.id,
             guild_id=guild.id,

@@ -201,9 +201,12 @@ class FakeDiscordServer:
         bot_name: str = "IT PM Coach",
         heartbeat_interval: float = 2.0,
         callback_deadline: float | None = 3.0,
+        shard_count: int = 1,
     ) -> None:
         self.ids = Snowflakes()
         self.token = token
+        self.shard_count = shard_count
+        """What ``GET /gateway/bot`` recommends; ``create_guild(shard=...)`` places guilds by it."""
         self.callback_deadline = callback_deadline
         """Seconds to answer an interaction before it is "Unknown interaction"; None disables."""
         self.waiters = Waiters()
@@ -301,7 +304,11 @@ class FakeDiscordServer:
         return {
             "v": API_VERSION,
             "user": self._me(),
-            "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in self.guilds],
+            "guilds": [
+                {"id": str(guild_id), "unavailable": True}
+                for guild_id in self.guilds
+                if session.owns(guild_id)
+            ],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self._ws_url("/gateway-resume"),
@@ -315,7 +322,11 @@ class FakeDiscordServer:
         }
 
     def guild_create_payloads(self, session: GatewaySession) -> list[JSON]:
-        return [self._guild_create(guild, session) for guild in self.guilds.values()]
+        return [
+            self._guild_create(guild, session)
+            for guild in self.guilds.values()
+            if session.owns(guild.id)
+        ]
 
     def _guild_create(self, guild: FakeGuild, session: GatewaySession) -> JSON:
         """Without the members intent Discord only sends the bot's own member."""
@@ -636,7 +647,9 @@ class FakeDiscordServer:
 
     async def _get_gateway(self, api: ApiRequest) -> web.Response:
         limits = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return self._json({"url": self.gateway_url, "shards": 1, "session_start_limit": limits})
+        return self._json(
+            {"url": self.gateway_url, "shards": self.shard_count, "session_start_limit": limits}
+        )
 
     async def _get_me(self, api: ApiRequest) -> web.Response:
         return self._json(self._me())

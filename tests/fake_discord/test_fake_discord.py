@@ -35,6 +35,8 @@ from tests.fake_discord import (
     Overwrite,
     Permission,
 )
+from tests.fake_discord.gateway import GatewaySession
+from tests.fake_discord.payloads import JSON
 
 pytest_plugins = ["tests.fake_discord.fixtures"]
 
@@ -471,6 +473,61 @@ async def test_dm_interaction(fake_discord: FakeDiscord, world: World, bot: Tiny
         message.guild_id is None and message.channel_id == fake_discord.dm_channel(world.member).id
     )
     assert "user" in rec.payload and "member" not in rec.payload
+
+
+def _dispatched(session: GatewaySession, event: str) -> list[JSON]:
+    return [frame["d"] for frame in session.events if frame["t"] == event]
+
+
+async def test_each_shard_gets_only_its_guilds_events_and_dms_go_to_shard_0() -> None:
+    async with FakeDiscord(shard_count=2) as fake:
+        guilds = [fake.create_guild(f"Shard {n}", shard=n) for n in (0, 1)]
+        learners = [fake.create_member(guild, "learner") for guild in guilds]
+        bot = commands.AutoShardedBot(
+            command_prefix=commands.when_mentioned, intents=discord.Intents.default()
+        )
+        await bot.add_cog(CoachCog(bot))  # type: ignore[arg-type] - it only needs a client
+        async with fake.run_bot(bot):
+            assert bot.shard_count == 2  # as GET /gateway/bot recommended
+            shards = fake.gateway.shards
+            assert {n: session.shard for n, session in shards.items()} == {0: [0, 2], 1: [1, 2]}
+            for n, guild in enumerate(guilds):
+                ready = _dispatched(shards[n], "READY")[0]
+                assert [int(g["id"]) for g in ready["guilds"]] == [guild.id]
+                assert [int(g["id"]) for g in _dispatched(shards[n], "GUILD_CREATE")] == [guild.id]
+                rec = await fake.slash(guild, learners[n], "ask", question=f"on shard {n}")
+                assert (await rec.final_message()).content == f"You asked: on shard {n}"
+                assert rec.payload in _dispatched(shards[n], "INTERACTION_CREATE")
+                assert rec.payload not in _dispatched(shards[1 - n], "INTERACTION_CREATE")
+            dm = await fake.slash(None, learners[1], "ask", question="in a DM")
+            assert (await dm.final_message()).content == "You asked: in a DM"
+            assert dm.payload in _dispatched(shards[0], "INTERACTION_CREATE")
+            invited = fake.create_guild("Invited later", shard=1)
+            await fake.sync()
+            assert bot.get_guild(invited.id) is not None
+            assert invited.id in {int(g["id"]) for g in _dispatched(shards[1], "GUILD_CREATE")}
+            assert invited.id not in {int(g["id"]) for g in _dispatched(shards[0], "GUILD_CREATE")}
+        requests = [r for r in fake.requests if r.route == "/gateway/bot"]
+        assert len(requests) == 1
+        fake.assert_healthy()
+
+
+@pytest.mark.parametrize("shard", [[2, 2], [-1, 2], [0, 0], "0,1"])
+async def test_identify_with_an_impossible_shard_is_closed_with_4010(
+    fake_discord: FakeDiscord, shard: object
+) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(fake_discord.gateway_url) as ws,
+    ):
+        hello = await ws.receive_json(timeout=5)
+        assert hello["op"] == 10
+        identify = {"token": fake_discord.token, "intents": 1, "shard": shard, "properties": {}}
+        await ws.send_json({"op": 2, "d": identify})
+        while (await ws.receive(timeout=5)).type == aiohttp.WSMsgType.TEXT:
+            pass  # heartbeat acks, if any
+        assert ws.close_code == 4010
+    assert fake_discord.gateway.identify_count == 0
 
 
 async def test_fifty_simultaneous_interactions(
