@@ -54,11 +54,26 @@ DOC = REPO / "docs" / "benchmarks.md"
 
 def synthetic_knowledge(milestones: int) -> Knowledge:
     """One track of ``milestones`` milestones, each requiring the one before (like the real roadmap)."""
-    ms = [Milestone(id=f"m{i}", title=f"Milestone {i}", description="x", steps=("x",), learn=(),
-                    requires=(f"m{i - 1}",) if i else ()) for i in range(milestones)]
-    return Knowledge(areas={"a": Area("a", "A", "x")}, entries={}, milestones={m.id: m for m in ms},
-                     tracks={"main": Track("main", "Main", "x", tuple(m.id for m in ms))}, synonyms=(),
-                     version="bench", loaded_at=datetime.now(UTC))
+    ms = [
+        Milestone(
+            id=f"m{i}",
+            title=f"Milestone {i}",
+            description="x",
+            steps=("x",),
+            learn=(),
+            requires=(f"m{i - 1}",) if i else (),
+        )
+        for i in range(milestones)
+    ]
+    return Knowledge(
+        areas={"a": Area("a", "A", "x")},
+        entries={},
+        milestones={m.id: m for m in ms},
+        tracks={"main": Track("main", "Main", "x", tuple(m.id for m in ms))},
+        synonyms=(),
+        version="bench",
+        loaded_at=datetime.now(UTC),
+    )
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -93,7 +108,9 @@ async def bulk_load(storage: Storage, members: int, milestones: int) -> float:
     return time.perf_counter() - start
 
 
-async def open_bench_storage(args: argparse.Namespace, folder: Path) -> tuple[Storage, Callable[[], Awaitable[None]]]:
+async def open_bench_storage(
+    args: argparse.Namespace, folder: Path
+) -> tuple[Storage, Callable[[], Awaitable[None]]]:
     """The storage to measure and how to clean up after it (close; drop the PostgreSQL schema)."""
     if not args.database_url:
         storage = await SqliteStorage.open(folder / "bench.db")
@@ -129,9 +146,11 @@ async def run(args: argparse.Namespace, folder: Path) -> dict[str, object]:
         results["db_mb"] = bench_db.stat().st_size / 1e6 if bench_db.exists() else None
 
         sample = [rng.randrange(args.members) for _ in range(args.samples)]
-        for name, call in (("get_progress", lambda m: storage.get_progress(GUILD, m)),
-                           ("summary", lambda m: service.summary(GUILD, m)),
-                           ("next_step", lambda m: service.next_step(GUILD, m))):
+        for name, call in (
+            ("get_progress", lambda m: storage.get_progress(GUILD, m)),
+            ("summary", lambda m: service.summary(GUILD, m)),
+            ("next_step", lambda m: service.next_step(GUILD, m)),
+        ):
             await timed([lambda m=m, c=call: c(m) for m in sample[:100]])  # warm the page cache
             results[name] = percentiles(await timed([lambda m=m, c=call: c(m) for m in sample]))
         summary = await service.summary(GUILD, sample[0])
@@ -147,8 +166,10 @@ async def run(args: argparse.Namespace, folder: Path) -> dict[str, object]:
 
         # Many members, one call after the other (each completion also creates a member row).
         base = args.members + 10
-        calls = [lambda n=n: service.complete(GUILD, base + n // args.milestones, ids[n % args.milestones])
-                 for n in range(args.completions)]
+        calls = [
+            lambda n=n: service.complete(GUILD, base + n // args.milestones, ids[n % args.milestones])
+            for n in range(args.completions)
+        ]
         start = time.perf_counter()
         await timed(calls)
         results["many_members_per_s"] = args.completions / (time.perf_counter() - start)
@@ -178,9 +199,11 @@ def machine() -> str:
                 model = line.split(":", 1)[1].strip()
     except (OSError, subprocess.CalledProcessError):
         pass
-    return (f"{os.cpu_count()} CPUs (nproc), {model}; Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}, aiosqlite {version('aiosqlite')}; {platform.system()} "
-            f"{platform.release()}")
+    return (
+        f"{os.cpu_count()} CPUs (nproc), {model}; Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, aiosqlite {version('aiosqlite')}; {platform.system()} "
+        f"{platform.release()}"
+    )
 
 
 def report(args: argparse.Namespace, r: dict[str, object]) -> str:
@@ -194,44 +217,48 @@ def report(args: argparse.Namespace, r: dict[str, object]) -> str:
     p95_target = 2 if args.database_url else 5
     ok_p95 = r["summary"]["p95"] < p95_target  # type: ignore[index]
     if args.database_url:
-        setup = (f"PostgreSQL {args.server_version} on {describe(args.database_url)} (same machine, shared with "
-                 f"other sessions; load average {os.getloadavg()[0]:.1f} at the end), asyncpg "
-                 f"{version('asyncpg')}, pool of {DEFAULT_POOL_SIZE}, read-committed writes locking the member row")
+        setup = (
+            f"PostgreSQL {args.server_version} on {describe(args.database_url)} (same machine, shared with "
+            f"other sessions; load average {os.getloadavg()[0]:.1f} at the end), asyncpg "
+            f"{version('asyncpg')}, pool of {DEFAULT_POOL_SIZE}, read-committed writes locking the member row"
+        )
         size = ""
         url_flag = " --database-url postgresql://..."
     else:
         setup = "WAL, synchronous=NORMAL, one connection"
         size = f" ({r['db_mb']:.0f} MB before the WAL checkpoint)"
         url_flag = ""
-    return "\n".join([
-        heading(args),
-        "",
-        f"`python benchmarks/progress_bench.py --members {args.members} --milestones {args.milestones} "
-        f"--completions {args.completions} --samples {args.samples} --concurrency {args.concurrency}{url_flag}` "
-        f"on {datetime.now(UTC):%Y-%m-%d}.",
-        "",
-        f"Machine: {machine()}.",
-        "",
-        f"Database: {args.members:,} members x {args.milestones} milestones, bulk-loaded in "
-        f"{r['bulk_load_s']:.1f} s{size}; "
-        f"{r['total_completions']:,} completions at the end. {setup}.",
-        "",
-        "| Completions through `ProgressService.complete` | per second |",
-        "|---|---:|",
-        f"| one member (complete all, undo all, repeat; completions timed) | {r['one_member_per_s']:,.0f} |",
-        f"| many members, one call after the other | {r['many_members_per_s']:,.0f} |",
-        f"| many members, {args.concurrency} calls in flight on one loop | {r['concurrent_per_s']:,.0f} |",
-        "",
-        f"| Latency over {args.samples:,} random members (ms) | p50 / p95 / p99 |",
-        "|---|---:|",
-        f"| `ProgressService.summary` | {lat('summary')} |",
-        f"| `ProgressService.next_step` | {lat('next_step')} |",
-        f"| `Storage.get_progress` (the read underneath) | {lat('get_progress')} |",
-        "",
-        f"Targets: >= 2,000 completions/s sustained: {'met' if ok_rate else 'NOT met'}; "
-        f"summary p95 < {p95_target} ms: {'met' if ok_p95 else 'NOT met'}.",
-        "",
-    ])
+    return "\n".join(
+        [
+            heading(args),
+            "",
+            f"`python benchmarks/progress_bench.py --members {args.members} --milestones {args.milestones} "
+            f"--completions {args.completions} --samples {args.samples} --concurrency {args.concurrency}{url_flag}` "
+            f"on {datetime.now(UTC):%Y-%m-%d}.",
+            "",
+            f"Machine: {machine()}.",
+            "",
+            f"Database: {args.members:,} members x {args.milestones} milestones, bulk-loaded in "
+            f"{r['bulk_load_s']:.1f} s{size}; "
+            f"{r['total_completions']:,} completions at the end. {setup}.",
+            "",
+            "| Completions through `ProgressService.complete` | per second |",
+            "|---|---:|",
+            f"| one member (complete all, undo all, repeat; completions timed) | {r['one_member_per_s']:,.0f} |",
+            f"| many members, one call after the other | {r['many_members_per_s']:,.0f} |",
+            f"| many members, {args.concurrency} calls in flight on one loop | {r['concurrent_per_s']:,.0f} |",
+            "",
+            f"| Latency over {args.samples:,} random members (ms) | p50 / p95 / p99 |",
+            "|---|---:|",
+            f"| `ProgressService.summary` | {lat('summary')} |",
+            f"| `ProgressService.next_step` | {lat('next_step')} |",
+            f"| `Storage.get_progress` (the read underneath) | {lat('get_progress')} |",
+            "",
+            f"Targets: >= 2,000 completions/s sustained: {'met' if ok_rate else 'NOT met'}; "
+            f"summary p95 < {p95_target} ms: {'met' if ok_p95 else 'NOT met'}.",
+            "",
+        ]
+    )
 
 
 def heading(args: argparse.Namespace) -> str:
@@ -261,8 +288,12 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=2_000, help="members whose progress is read")
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--write", action="store_true", help=f"update '{HEADING}' in {DOC.relative_to(REPO)}")
-    parser.add_argument("--database-url", default="", metavar="URL",
-                        help="measure PostgreSQL at this URL (a schema is made and dropped) instead of SQLite")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        metavar="URL",
+        help="measure PostgreSQL at this URL (a schema is made and dropped) instead of SQLite",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="progress-bench-") as folder:
         results = asyncio.run(run(args, Path(folder)))

@@ -19,9 +19,7 @@ if TYPE_CHECKING:
     from .server import ApiRequest
 
 
-def json_response(
-    data: Any, status: int = 200, headers: dict[str, str] | None = None
-) -> web.Response:
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """JSON the way discord.py accepts it.
 
     ``discord.http.json_or_text`` only decodes when Content-Type is *exactly*
@@ -42,9 +40,7 @@ class DiscordError:
     code: int
     message: str
 
-    def exception(
-        self, detail: str | None = None, errors: dict[str, Any] | None = None
-    ) -> ApiError:
+    def exception(self, detail: str | None = None, errors: dict[str, Any] | None = None) -> ApiError:
         return ApiError(self, detail, errors)
 
 
@@ -82,9 +78,7 @@ class ApiError(Exception):
     def __init__(
         self, error: DiscordError, detail: str | None = None, errors: dict[str, Any] | None = None
     ) -> None:
-        super().__init__(
-            f"{error.status} {error.code} {error.message}" + (f": {detail}" if detail else "")
-        )
+        super().__init__(f"{error.status} {error.code} {error.message}" + (f": {detail}" if detail else ""))
         self.error = error
         self.errors = errors
 

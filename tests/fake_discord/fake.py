@@ -255,9 +255,7 @@ class FakeDiscord(FakeDiscordServer):
         """Wait until the client processed every gateway event dispatched so far."""
         await self.gateway.sync(timeout)
 
-    async def force_resume(
-        self, *, code: int = 4000, abrupt: bool = False, timeout: float = 10.0
-    ) -> None:
+    async def force_resume(self, *, code: int = 4000, abrupt: bool = False, timeout: float = 10.0) -> None:
         """Drop the connection and wait until the client RESUMEd and caught up."""
         resumes = self.gateway.resume_count
         await self.gateway.drop_connection(code=code, abrupt=abrupt)
@@ -306,16 +304,12 @@ class FakeDiscord(FakeDiscordServer):
         **values: Any,
     ) -> InteractionRecord:
         """The user is typing into option ``focused``; its value is the partial text."""
-        data = self._command_data(
-            guild, user, command, {**(options or {}), **values}, focused=focused
-        )
+        data = self._command_data(guild, user, command, {**(options or {}), **values}, focused=focused)
         return self._dispatch_interaction(
             InteractionType.AUTOCOMPLETE, data, guild, user, channel, locale=locale
         )
 
-    async def click(
-        self, user: UserLike, message: StoredMessage | int, custom_id: str
-    ) -> InteractionRecord:
+    async def click(self, user: UserLike, message: StoredMessage | int, custom_id: str) -> InteractionRecord:
         """Click the button ``custom_id`` on a message the fake knows."""
         return self._component_interaction(user, message, custom_id, None)
 
@@ -358,9 +352,7 @@ class FakeDiscord(FakeDiscordServer):
                 raise ValueError("submitting a modal by custom_id needs user=")
             modal = text_inputs_modal(source, values)
         data = modal_submit_data(modal, values)
-        return self._dispatch_interaction(
-            InteractionType.MODAL_SUBMIT, data, guild, user, channel, message
-        )
+        return self._dispatch_interaction(InteractionType.MODAL_SUBMIT, data, guild, user, channel, message)
 
     def command(self, name: str, guild: FakeGuild | None = None) -> JSON | None:
         """A registered chat-input command: the guild's own first, then the global one."""
@@ -389,9 +381,7 @@ class FakeDiscord(FakeDiscordServer):
         if registered is not None:
             self._check_command_visible(registered, guild, user_of(user))
         resolver = Resolver(guild, user_of(user).id)
-        options, resolved = build_command_options(
-            registered, path, values, resolver, focused=focused
-        )
+        options, resolved = build_command_options(registered, path, values, resolver, focused=focused)
         data: JSON = {
             "id": registered["id"] if registered else str(self.ids.next()),
             "name": name,
@@ -421,9 +411,7 @@ class FakeDiscord(FakeDiscordServer):
         if guild is not None and required is not None:
             required = int(required)
             if guild.permissions_for(user.id) & required != required:
-                raise PermissionError(
-                    f"{user.username} lacks permissions to see /{command['name']}"
-                )
+                raise PermissionError(f"{user.username} lacks permissions to see /{command['name']}")
 
     def _component_interaction(
         self, user: UserLike, message: StoredMessage | int, custom_id: str, values: list[Any] | None
@@ -438,15 +426,12 @@ class FakeDiscord(FakeDiscordServer):
             raise ValueError(f"component {custom_id!r} is disabled; users cannot use it")
         kind = ComponentType(component["type"])
         if (kind == ComponentType.BUTTON) != (values is None):
-            raise ValueError(
-                f"{custom_id!r} is a {kind.name}; use click() for buttons, select() otherwise"
-            )
+            raise ValueError(f"{custom_id!r} is a {kind.name}; use click() for buttons, select() otherwise")
         guild = self.guilds.get(stored.guild_id) if stored.guild_id else None
         resolver = Resolver(guild, user_of(user).id)
         if values is not None and kind in SELECT_OPTION_TYPES:
             values = [
-                resolver.lookup(v, SELECT_OPTION_TYPES[kind]) if isinstance(v, int) else v
-                for v in values
+                resolver.lookup(v, SELECT_OPTION_TYPES[kind]) if isinstance(v, int) else v for v in values
             ]
         data = component_data(custom_id, kind, values, resolver)
         channel = self._channel(stored.channel_id)[0]

@@ -195,9 +195,7 @@ class FakeGateway:
         await ws.prepare(request)
         connection = GatewayConnection(ws, request)
         self.connections.append(connection)
-        connection.send(
-            {"op": Op.HELLO, "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}}
-        )
+        connection.send({"op": Op.HELLO, "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}})
         try:
             async for message in ws:
                 if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
@@ -300,9 +298,7 @@ class FakeGateway:
 
     def require_session(self) -> GatewaySession:
         if self.session is None:
-            raise RuntimeError(
-                "no client has identified with the fake gateway yet; start the bot first"
-            )
+            raise RuntimeError("no client has identified with the fake gateway yet; start the bot first")
         return self.session
 
     def session_for(self, guild_id: int | None) -> GatewaySession | None:
@@ -363,9 +359,7 @@ class FakeGateway:
         Counting (rather than checking the current session) keeps a restarted bot from
         looking ready because its predecessor's session was.
         """
-        await self._waiters.wait(
-            lambda: self.identify_count >= count, timeout, f"IDENTIFY #{count}"
-        )
+        await self._waiters.wait(lambda: self.identify_count >= count, timeout, f"IDENTIFY #{count}")
         await self.sync(timeout)
 
     async def wait_resumed(self, count: int = 1, timeout: float = 10.0) -> None:

@@ -42,9 +42,7 @@ def block_internet() -> Iterator[None]:
     original = aiohttp.ClientSession._request
 
     @functools.wraps(original)
-    async def guarded(
-        self: aiohttp.ClientSession, method: str, url: Any, *args: Any, **kwargs: Any
-    ) -> Any:
+    async def guarded(self: aiohttp.ClientSession, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
         host = yarl.URL(str(url)).host
         if host not in LOOPBACK_HOSTS:
             raise InternetAccessBlocked(f"test tried to reach {method} {url}")
@@ -58,9 +56,7 @@ def block_internet() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def patch_discord(
-    base_url: str, gateway_url: str, *, internet_guard: bool = True
-) -> Iterator[None]:
+def patch_discord(base_url: str, gateway_url: str, *, internet_guard: bool = True) -> Iterator[None]:
     """Redirect discord.py's REST and gateway URLs to the fake, restoring them afterwards.
 
     ``base_url`` is the fake's root (``http://127.0.0.1:PORT``; REST lives under

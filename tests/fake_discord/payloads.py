@@ -428,9 +428,7 @@ class FakeGuild:
         return [c for c in self.channels.values() if not isinstance(c, FakeThread)]
 
     @classmethod
-    def create(
-        cls, ids: Snowflakes, name: str, owner_id: int, guild_id: int | None = None
-    ) -> FakeGuild:
+    def create(cls, ids: Snowflakes, name: str, owner_id: int, guild_id: int | None = None) -> FakeGuild:
         """A guild with just its @everyone role (whose id is the guild id, as on Discord)."""
         guild_id = ids.next() if guild_id is None else guild_id
         guild = cls(id=guild_id, name=name, owner_id=owner_id, ids=ids)
@@ -580,11 +578,7 @@ class FakeGuild:
         granted = self.permissions_for(user_id, thread.id)
         if not granted & Permission.VIEW_CHANNEL:
             return False
-        return (
-            not thread.private
-            or user_id in thread.members
-            or bool(granted & Permission.MANAGE_THREADS)
-        )
+        return not thread.private or user_id in thread.members or bool(granted & Permission.MANAGE_THREADS)
 
     def payload(self, members: Iterable[FakeMember], viewer_id: int | None = None) -> JSON:
         """A GUILD_CREATE body; the caller picks which members and whose threads it shows."""
@@ -675,9 +669,7 @@ class Resolver:
                 channel["permissions"] = str(guild.permissions_for(self.invoker_id, value.id))
             self.data.setdefault("channels", {})[str(value.id)] = channel
             return str(value.id)
-        raise TypeError(
-            f"cannot resolve {value!r}; pass a FakeUser, FakeMember, FakeRole or FakeChannel"
-        )
+        raise TypeError(f"cannot resolve {value!r}; pass a FakeUser, FakeMember, FakeRole or FakeChannel")
 
     def lookup(self, value: int, declared: int) -> Any:
         """Let tests pass a raw id for user/role/channel options; map it back to a world object."""
@@ -744,15 +736,11 @@ def build_command_options(
     nesting: list[tuple[str, int]] = []
     for depth, name in enumerate(path):
         if schema is None:
-            kind = (
-                OptionType.SUB_COMMAND_GROUP if len(path) - depth == 2 else OptionType.SUB_COMMAND
-            )
+            kind = OptionType.SUB_COMMAND_GROUP if len(path) - depth == 2 else OptionType.SUB_COMMAND
         else:
             sub = next((o for o in schema if o["name"] == name), None)
             if sub is None or sub.get("type") not in (1, 2):
-                raise KeyError(
-                    f"command {command and command['name']!r} has no subcommand {name!r}"
-                )
+                raise KeyError(f"command {command and command['name']!r} has no subcommand {name!r}")
             kind = sub["type"]
             schema = sub.get("options", [])
         nesting.append((name, kind))
@@ -857,8 +845,7 @@ def modal_submit_data(modal: JSON, values: Mapping[str, Any]) -> JSON:
 def text_inputs_modal(custom_id: str, values: Mapping[str, Any]) -> JSON:
     """A stand-in modal layout for submitting a modal the fake never saw being opened."""
     rows = [
-        {"type": 1, "components": [{"type": ComponentType.TEXT_INPUT, "custom_id": key}]}
-        for key in values
+        {"type": 1, "components": [{"type": ComponentType.TEXT_INPUT, "custom_id": key}]} for key in values
     ]
     return {"custom_id": custom_id, "components": rows}
 
@@ -924,9 +911,7 @@ _USER_MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
 
-def pinged_targets(
-    content: str, allowed_mentions: JSON | None, replied_user_id: int | None
-) -> set[str]:
+def pinged_targets(content: str, allowed_mentions: JSON | None, replied_user_id: int | None) -> set[str]:
     """Who a message would notify, following Discord's ``allowed_mentions`` rules.
 
     Returns markers such as ``"user:123"``, ``"role:456"``, ``"everyone"``. Absent
@@ -943,12 +928,8 @@ def pinged_targets(
         users = {str(u) for u in allowed_mentions.get("users", [])}
         roles = {str(r) for r in allowed_mentions.get("roles", [])}
         replied = bool(allowed_mentions.get("replied_user", False))
-    hits = {
-        f"user:{uid}" for uid in _USER_MENTION.findall(content) if "users" in parse or uid in users
-    }
-    hits |= {
-        f"role:{rid}" for rid in _ROLE_MENTION.findall(content) if "roles" in parse or rid in roles
-    }
+    hits = {f"user:{uid}" for uid in _USER_MENTION.findall(content) if "users" in parse or uid in users}
+    hits |= {f"role:{rid}" for rid in _ROLE_MENTION.findall(content) if "roles" in parse or rid in roles}
     if "everyone" in parse and ("@everyone" in content or "@here" in content):
         hits.add("everyone")
     if replied and replied_user_id is not None:

@@ -242,9 +242,7 @@ class NoMessageError(AssertionError):
 class InteractionRecord:
     """One interaction the fake dispatched, and everything the bot did with its token."""
 
-    def __init__(
-        self, payload: JSON, waiters: Waiters, source_message: StoredMessage | None
-    ) -> None:
+    def __init__(self, payload: JSON, waiters: Waiters, source_message: StoredMessage | None) -> None:
         self.payload = payload
         self.id = int(payload["id"])
         self.token: str = payload["token"]

@@ -216,9 +216,7 @@ class FakeDiscordServer:
         self.guilds: dict[int, FakeGuild] = {}
         self.dm_channels: dict[int, FakeChannel] = {}
         self.closed_dms: dict[int, str] = {}
-        self.bot_user = self.create_user(
-            bot_name.lower().replace(" ", "-"), global_name=bot_name, bot=True
-        )
+        self.bot_user = self.create_user(bot_name.lower().replace(" ", "-"), global_name=bot_name, bot=True)
         self.application_id = self.bot_user.id
         self.app_owner = self.create_user("app-owner")
 
@@ -250,9 +248,7 @@ class FakeDiscordServer:
             app.router.add_route(method, API_PREFIX + route, self._adapt(handler))
             if needs_auth:
                 self._authenticated_routes.add((method, route))
-        catch_all = app.router.add_route(
-            "*", API_PREFIX + "/{tail:.*}", self._adapt(self._unknown_route)
-        )
+        catch_all = app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._adapt(self._unknown_route))
         self._catch_all = catch_all.resource
 
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -277,9 +273,7 @@ class FakeDiscordServer:
 
     # ---- state shared with the facade
 
-    def create_user(
-        self, username: str, *, global_name: str | None = None, bot: bool = False
-    ) -> FakeUser:
+    def create_user(self, username: str, *, global_name: str | None = None, bot: bool = False) -> FakeUser:
         user = FakeUser(id=self.ids.next(), username=username, global_name=global_name, bot=bot)
         self.users[user.id] = user
         return user
@@ -288,9 +282,7 @@ class FakeDiscordServer:
         fake_user = user_of(user)
         channel = self.dm_channels.get(fake_user.id)
         if channel is None:
-            channel = FakeChannel(
-                id=self.ids.next(), name="", type=ChannelType.DM, recipients=[fake_user]
-            )
+            channel = FakeChannel(id=self.ids.next(), name="", type=ChannelType.DM, recipients=[fake_user])
             self.dm_channels[fake_user.id] = channel
         return channel
 
@@ -323,9 +315,7 @@ class FakeDiscordServer:
 
     def guild_create_payloads(self, session: GatewaySession) -> list[JSON]:
         return [
-            self._guild_create(guild, session)
-            for guild in self.guilds.values()
-            if session.owns(guild.id)
+            self._guild_create(guild, session) for guild in self.guilds.values() if session.owns(guild.id)
         ]
 
     def _guild_create(self, guild: FakeGuild, session: GatewaySession) -> JSON:
@@ -467,9 +457,7 @@ class FakeDiscordServer:
                 if part.filename is not None:
                     content_type = part.headers.get(hdrs.CONTENT_TYPE, "application/octet-stream")
                     files.append(
-                        RecordedFile(
-                            part.name or "", part.filename, content_type, bytes(await part.read())
-                        )
+                        RecordedFile(part.name or "", part.filename, content_type, bytes(await part.read()))
                     )
                 elif part.name == "payload_json":
                     body = json.loads(await part.text())
@@ -540,9 +528,7 @@ class FakeDiscordServer:
                 return channel, None
         raise Errors.UNKNOWN_CHANNEL.exception()
 
-    def _channel_message(
-        self, api: ApiRequest
-    ) -> tuple[StoredMessage, FakeChannel, FakeGuild | None]:
+    def _channel_message(self, api: ApiRequest) -> tuple[StoredMessage, FakeChannel, FakeGuild | None]:
         channel, guild = self._channel(api.int_param("channel_id"))
         message = self.messages.get(api.int_param("message_id"))
         if message is None or message.deleted or message.channel_id != channel.id:
@@ -565,9 +551,7 @@ class FakeDiscordServer:
             return
         granted = guild.permissions_for(self.bot_user.id, None if channel is None else channel.id)
         if granted & needed != needed:
-            raise Errors.MISSING_PERMISSIONS.exception(
-                f"bot lacks {Permission(needed & ~granted)!r}"
-            )
+            raise Errors.MISSING_PERMISSIONS.exception(f"bot lacks {Permission(needed & ~granted)!r}")
 
     def _new_message(
         self,
@@ -595,9 +579,7 @@ class FakeDiscordServer:
                 "id": str(interaction.id),
                 "type": int(interaction.type),
                 "user": self.users[interaction.user_id].payload(),
-                "authorizing_integration_owners": interaction.payload[
-                    "authorizing_integration_owners"
-                ],
+                "authorizing_integration_owners": interaction.payload["authorizing_integration_owners"],
             }
             is_command_reply = (
                 source == "callback" and interaction.type == InteractionType.APPLICATION_COMMAND
@@ -710,9 +692,7 @@ class FakeDiscordServer:
                 },
             )
         kind = command.get("type", 1)
-        previous = next(
-            (c for c in existing if c["name"] == command["name"] and c["type"] == kind), None
-        )
+        previous = next((c for c in existing if c["name"] == command["name"] and c["type"] == kind), None)
         stored: JSON = {
             "description": "",
             "options": [],
@@ -845,9 +825,7 @@ class FakeDiscordServer:
 
     def _webhook_interaction(self, api: ApiRequest) -> InteractionRecord:
         """Interaction webhooks exist only once the interaction has been acknowledged."""
-        record = next(
-            (r for r in self.interactions.values() if r.token == api.params["token"]), None
-        )
+        record = next((r for r in self.interactions.values() if r.token == api.params["token"]), None)
         if (
             record is None
             or int(api.params["application_id"]) != self.application_id
@@ -863,9 +841,7 @@ class FakeDiscordServer:
             message = record.original
         else:
             candidates = [record.original, *record.followups]
-            message = next(
-                (m for m in candidates if m is not None and str(m.id) == message_id), None
-            )
+            message = next((m for m in candidates if m is not None and str(m.id) == message_id), None)
         if message is None or message.deleted:
             raise Errors.UNKNOWN_MESSAGE.exception()
         return record, message
@@ -940,9 +916,7 @@ class FakeDiscordServer:
         """Start a thread without a message; the bot becomes its owner and first member."""
         parent, guild = self._channel(api.int_param("channel_id"))
         if guild is None or parent.type != ChannelType.TEXT:
-            raise Errors.INVALID_CHANNEL_TYPE.exception(
-                "threads without a message need a text channel"
-            )
+            raise Errors.INVALID_CHANNEL_TYPE.exception("threads without a message need a text channel")
         body = api.json
         problems = thread_problems(body)
         if problems:
@@ -964,9 +938,7 @@ class FakeDiscordServer:
             rate_limit_per_user=body.get("rate_limit_per_user") or 0,
         )
         self._act("thread", thread)
-        self.gateway.dispatch_if(
-            Intent.GUILDS, "THREAD_CREATE", {**thread.payload(), "newly_created": True}
-        )
+        self.gateway.dispatch_if(Intent.GUILDS, "THREAD_CREATE", {**thread.payload(), "newly_created": True})
         return self._json(thread.payload(), status=201)
 
     async def _add_thread_member(self, api: ApiRequest) -> web.Response:
@@ -1012,10 +984,7 @@ class FakeDiscordServer:
         visible = [
             m
             for m in self.messages.values()
-            if m.channel_id == channel.id
-            and not m.deleted
-            and not m.ephemeral
-            and after < m.id < before
+            if m.channel_id == channel.id and not m.deleted and not m.ephemeral and after < m.id < before
         ]
         limit = int(api.query.get("limit", 50))
         return self._json([m.payload() for m in sorted(visible, key=lambda m: -m.id)[:limit]])
@@ -1091,12 +1060,8 @@ class FakeDiscordServer:
         self._require_bot_permission(guild, None, Permission.MANAGE_ROLES)
         if role.managed or role.id == guild.id:
             raise Errors.INVALID_ROLE.exception(f"{role.name!r} cannot be assigned")
-        if self.bot_user.id != guild.owner_id and role.position >= guild.top_role_position(
-            self.bot_user.id
-        ):
-            raise Errors.MISSING_PERMISSIONS.exception(
-                f"{role.name!r} is not below the bot's top role"
-            )
+        if self.bot_user.id != guild.owner_id and role.position >= guild.top_role_position(self.bot_user.id):
+            raise Errors.MISSING_PERMISSIONS.exception(f"{role.name!r} is not below the bot's top role")
 
     def _change_role(
         self, guild: FakeGuild, member: FakeMember, role: FakeRole, action: str, reason: str | None

@@ -54,9 +54,7 @@ class PanelView(discord.ui.View):
         super().__init__(timeout=None)
 
     @discord.ui.button(label="Join", custom_id="panel:join", style=discord.ButtonStyle.primary)
-    async def join(
-        self, interaction: discord.Interaction, button: discord.ui.Button[PanelView]
-    ) -> None:
+    async def join(self, interaction: discord.Interaction, button: discord.ui.Button[PanelView]) -> None:
         await interaction.response.send_message(
             f"{interaction.user.mention} joined", ephemeral=True, allowed_mentions=NO_PINGS
         )
@@ -65,15 +63,11 @@ class PanelView(discord.ui.View):
         custom_id="panel:track",
         options=[discord.SelectOption(label=t.title(), value=t) for t in ("agile", "waterfall")],
     )
-    async def track(
-        self, interaction: discord.Interaction, select: discord.ui.Select[PanelView]
-    ) -> None:
+    async def track(self, interaction: discord.Interaction, select: discord.ui.Select[PanelView]) -> None:
         await interaction.response.edit_message(content=f"Track: {select.values[0]}")
 
     @discord.ui.select(cls=discord.ui.UserSelect, custom_id="panel:buddy")
-    async def buddy(
-        self, interaction: discord.Interaction, select: discord.ui.UserSelect[PanelView]
-    ) -> None:
+    async def buddy(self, interaction: discord.Interaction, select: discord.ui.UserSelect[PanelView]) -> None:
         await interaction.response.send_message(f"Buddy: {select.values[0].name}", ephemeral=True)
 
 
@@ -91,9 +85,7 @@ class CoachCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(description="Ask the coach")
-    async def ask(
-        self, interaction: discord.Interaction, question: str, private: bool = False
-    ) -> None:
+    async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
         await interaction.response.send_message(
             f"You asked: {question}", ephemeral=private, allowed_mentions=NO_PINGS
         )
@@ -176,9 +168,7 @@ class CoachCog(commands.Cog):
 
 class TinyBot(commands.Bot):
     def __init__(self, guild_id: int, intents: discord.Intents | None = None) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned, intents=intents or discord.Intents.default()
-        )
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents or discord.Intents.default())
         self.guild_id = guild_id
         self.lifecycle: list[str] = []
 
@@ -296,15 +286,10 @@ async def test_tree_sync_registers_global_and_guild_commands(
 # --------------------------------------------------------------------------- interactions
 
 
-async def test_slash_command_with_options(
-    fake_discord: FakeDiscord, world: World, bot: TinyBot
-) -> None:
+async def test_slash_command_with_options(fake_discord: FakeDiscord, world: World, bot: TinyBot) -> None:
     rec = await fake_discord.slash(world.guild, world.member, "ask", question="What is a PMO?")
     response = await rec.response()
-    assert (
-        response.type == CallbackType.CHANNEL_MESSAGE
-        and response.content == "You asked: What is a PMO?"
-    )
+    assert response.type == CallbackType.CHANNEL_MESSAGE and response.content == "You asked: What is a PMO?"
     message = await rec.final_message()
     assert message.content == "You asked: What is a PMO?" and not message.pings
     assert message.allowed_mentions == {"parse": []}
@@ -334,9 +319,7 @@ async def test_resolved_user_role_channel_and_member_permissions(
     assert (await by_member.final_message()).content.endswith("|False")
 
 
-async def test_subcommand_in_guild_command(
-    fake_discord: FakeDiscord, world: World, bot: TinyBot
-) -> None:
+async def test_subcommand_in_guild_command(fake_discord: FakeDiscord, world: World, bot: TinyBot) -> None:
     rec = await fake_discord.slash(world.guild, world.member, "coach stats", days=30)
     assert (await rec.final_message()).content == "Stats for 30 days"
     with pytest.raises(KeyError, match="unknown option"):
@@ -347,15 +330,11 @@ async def test_default_member_permissions_hide_commands(
     fake_discord: FakeDiscord, world: World, bot: TinyBot
 ) -> None:
     with pytest.raises(PermissionError):
-        await fake_discord.slash(
-            world.guild, world.member, "grant", member=world.member, role=world.learner
-        )
+        await fake_discord.slash(world.guild, world.member, "grant", member=world.member, role=world.learner)
 
 
 async def test_autocomplete(fake_discord: FakeDiscord, world: World, bot: TinyBot) -> None:
-    rec = await fake_discord.autocomplete(
-        world.guild, world.member, "topic", focused="name", name="st"
-    )
+    rec = await fake_discord.autocomplete(world.guild, world.member, "topic", focused="name", name="st")
     response = await rec.response()
     assert response.type == CallbackType.AUTOCOMPLETE_RESULT
     assert [c["value"] for c in response.choices] == ["stakeholders"]
@@ -363,9 +342,7 @@ async def test_autocomplete(fake_discord: FakeDiscord, world: World, bot: TinyBo
         await rec.final_message()
 
 
-async def test_deferred_response_and_followup(
-    fake_discord: FakeDiscord, world: World, bot: TinyBot
-) -> None:
+async def test_deferred_response_and_followup(fake_discord: FakeDiscord, world: World, bot: TinyBot) -> None:
     rec = await fake_discord.slash(world.guild, world.member, "slow")
     assert (await rec.response()).type == CallbackType.DEFERRED_CHANNEL_MESSAGE
     message = await rec.final_message()
@@ -398,9 +375,7 @@ async def test_button_and_select_on_persistent_view(
     )
     click = await fake_discord.click(world.member, old_panel, "panel:join")
     joined = await click.final_message()
-    assert (
-        joined.ephemeral and joined.content == f"{world.member.mention} joined" and not joined.pings
-    )
+    assert joined.ephemeral and joined.content == f"{world.member.mention} joined" and not joined.pings
 
     pick = await fake_discord.select(world.member, old_panel, "panel:track", ["waterfall"])
     assert (await pick.response()).type == CallbackType.UPDATE_MESSAGE
@@ -455,9 +430,7 @@ async def test_reconnect_request_and_invalid_session(
     assert (await rec.final_message()).content == "You asked: new session?"
 
 
-async def test_restarted_bot_answers_panel_posted_before(
-    fake_discord: FakeDiscord, world: World
-) -> None:
+async def test_restarted_bot_answers_panel_posted_before(fake_discord: FakeDiscord, world: World) -> None:
     async with fake_discord.run_bot(TinyBot(world.guild.id)):
         panel = await (await fake_discord.slash(world.guild, world.mod, "panel")).final_message()
     async with fake_discord.run_bot(TinyBot(world.guild.id)):
@@ -469,9 +442,7 @@ async def test_restarted_bot_answers_panel_posted_before(
 async def test_dm_interaction(fake_discord: FakeDiscord, world: World, bot: TinyBot) -> None:
     rec = await fake_discord.slash(None, world.member, "ask", question="in private")
     message = await rec.final_message()
-    assert (
-        message.guild_id is None and message.channel_id == fake_discord.dm_channel(world.member).id
-    )
+    assert message.guild_id is None and message.channel_id == fake_discord.dm_channel(world.member).id
     assert "user" in rec.payload and "member" not in rec.payload
 
 
@@ -530,17 +501,13 @@ async def test_identify_with_an_impossible_shard_is_closed_with_4010(
     assert fake_discord.gateway.identify_count == 0
 
 
-async def test_fifty_simultaneous_interactions(
-    fake_discord: FakeDiscord, world: World, bot: TinyBot
-) -> None:
+async def test_fifty_simultaneous_interactions(fake_discord: FakeDiscord, world: World, bot: TinyBot) -> None:
     records = await asyncio.gather(
         *(fake_discord.slash(world.guild, world.member, "ask", question=f"q{i}") for i in range(50))
     )
     responses = await asyncio.gather(*(r.response(timeout=5) for r in records))
     assert all(r.type == CallbackType.CHANNEL_MESSAGE for r in responses)
-    assert sorted(r.content or "" for r in responses) == sorted(
-        f"You asked: q{i}" for i in range(50)
-    )
+    assert sorted(r.content or "" for r in responses) == sorted(f"You asked: q{i}" for i in range(50))
     assert len({r.id for r in records} | {r.token for r in records}) == 100
 
 
@@ -568,9 +535,7 @@ async def test_answering_twice_or_too_late_is_rejected(
 async def test_role_add_is_recorded_and_hierarchy_enforced(
     fake_discord: FakeDiscord, world: World, bot: TinyBot
 ) -> None:
-    rec = await fake_discord.slash(
-        world.guild, world.mod, "grant", member=world.member, role=world.learner
-    )
+    rec = await fake_discord.slash(world.guild, world.mod, "grant", member=world.member, role=world.learner)
     assert (await rec.final_message()).content == "Granted Learner"
     [change] = fake_discord.role_changes
     assert (change.user_id, change.role_id, change.action, change.reason) == (
@@ -582,9 +547,7 @@ async def test_role_add_is_recorded_and_hierarchy_enforced(
     assert world.learner.id in world.member.role_ids
 
     above_bot = world.guild.add_role("Admin", position=500)
-    denied = await fake_discord.slash(
-        world.guild, world.mod, "grant", member=world.member, role=above_bot
-    )
+    denied = await fake_discord.slash(world.guild, world.mod, "grant", member=world.member, role=above_bot)
     assert (await denied.final_message()).content == "Cannot: 50013"
     assert len(fake_discord.role_changes) == 1
 
@@ -599,9 +562,7 @@ async def test_edit_role_updates_the_bots_cache(
     assert world.learner.permissions == int(Permission.KICK_MEMBERS)
 
 
-async def test_closed_dms_fail_with_50007(
-    fake_discord: FakeDiscord, world: World, bot: TinyBot
-) -> None:
+async def test_closed_dms_fail_with_50007(fake_discord: FakeDiscord, world: World, bot: TinyBot) -> None:
     rec = await fake_discord.slash(world.guild, world.mod, "nudge", member=world.member)
     assert (await rec.final_message()).content == "Nudged"
     assert [m.content for m in fake_discord.dms_to(world.member)] == ["Keep going!"]
@@ -615,15 +576,9 @@ async def test_channel_messages_and_error_injection(
     fake_discord: FakeDiscord, world: World, bot: TinyBot
 ) -> None:
     # A rate limit is retried transparently by discord.py (the fake sends the ``Via`` header).
-    limited = fake_discord.inject(
-        "POST", "/channels/{channel_id}/messages", Errors.RATE_LIMITED, times=1
-    )
-    ok = await fake_discord.slash(
-        world.guild, world.mod, "announce", text="Study group at 5 @everyone"
-    )
-    posted = await fake_discord.wait_for_message(
-        world.general, where=lambda m: m.source == "message"
-    )
+    limited = fake_discord.inject("POST", "/channels/{channel_id}/messages", Errors.RATE_LIMITED, times=1)
+    ok = await fake_discord.slash(world.guild, world.mod, "announce", text="Study group at 5 @everyone")
+    posted = await fake_discord.wait_for_message(world.general, where=lambda m: m.source == "message")
     assert posted.content.startswith("Study group") and posted.author["id"] == str(bot.user.id)
     assert posted.pings == set()  # @everyone in the text, but allowed_mentions parse nothing
     assert (await ok.final_message()).content == "Posted" and limited.hits == 1
@@ -641,9 +596,7 @@ async def test_channel_messages_and_error_injection(
         fake_discord.inject("POST", "/channel/{channel_id}/messages")
 
 
-async def test_unknown_routes_and_fake_crashes_are_reported(
-    fake_discord: FakeDiscord, bot: TinyBot
-) -> None:
+async def test_unknown_routes_and_fake_crashes_are_reported(fake_discord: FakeDiscord, bot: TinyBot) -> None:
     with pytest.raises(discord.NotFound):
         await bot.http.request(discord.http.Route("GET", "/guilds/{g}/bans", g=1))
     assert [r.path for r in fake_discord.unknown_requests] == ["/guilds/1/bans"]
@@ -686,9 +639,7 @@ async def test_private_thread_created_pinged_and_joined(
     mod, learner, owner = world.mod, world.member, f"<@{world.guild.owner_id}>"
     pair = [discord.Object(mod.id), discord.Object(learner.id)]
     text = f"hello {mod.mention} and {learner.mention}, not {owner} or @everyone"
-    await thread.send(
-        text, allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=pair)
-    )
+    await thread.send(text, allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=pair))
     [message] = fake_discord.messages_in(fake_thread)
     assert message.pings == {f"user:{mod.id}", f"user:{learner.id}"}
     # discord.py's AllowedMentions(users=...) alone still parses @everyone and roles.
@@ -749,12 +700,8 @@ async def test_threads_need_a_text_parent_and_valid_fields(
     assert [t.name for t in fake_discord.threads_in(world.general)] == ["Pairs"]
 
 
-async def test_private_thread_visibility_and_invitable(
-    fake_discord: FakeDiscord, world: World
-) -> None:
-    mods_only = world.guild.add_thread(
-        world.general, "Mods only", owner_id=world.mod.id, invitable=False
-    )
+async def test_private_thread_visibility_and_invitable(fake_discord: FakeDiscord, world: World) -> None:
+    mods_only = world.guild.add_thread(world.general, "Mods only", owner_id=world.mod.id, invitable=False)
     mods_only.add_member(fake_discord.bot_user.id)
     hidden = world.guild.add_thread(world.general, "Hidden", owner_id=world.mod.id)
     async with fake_discord.run_bot(TinyBot(world.guild.id)) as running:
