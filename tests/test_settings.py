@@ -33,6 +33,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.log_level == "INFO"
     assert settings.knowledge_poll_seconds == 5.0
     assert settings.gap_retention_days == 90
+    assert settings.checkin_poll_seconds == 60.0
 
 
 def test_environment_wins_over_dotenv(tmp_path: Path) -> None:
@@ -76,6 +77,16 @@ def test_absolute_sqlite_path_and_postgres(tmp_path: Path) -> None:
             "KNOWLEDGE_POLL_SECONDS must be a number of seconds, 0 or more (0 turns it off), got '-1'",
         ),
         ("SHARD_IDS", "0,x", "SHARD_IDS must be a comma-separated list of shard numbers like 0,1, got '0,x'"),
+        (
+            "CHECKIN_POLL_SECONDS",
+            "soon",
+            "CHECKIN_POLL_SECONDS must be a number of seconds, 0 or more (0 turns it off), got 'soon'",
+        ),
+        (
+            "CHECKIN_POLL_SECONDS",
+            "inf",
+            "CHECKIN_POLL_SECONDS must be a number of seconds, 0 or more (0 turns it off), got 'inf'",
+        ),
     ],
 )
 def test_bad_values_name_the_variable(tmp_path: Path, name: str, value: str, message: str) -> None:
