@@ -212,8 +212,15 @@ def report(args: argparse.Namespace, r: dict[str, object]) -> str:
         assert isinstance(p, dict)
         return f"{p['p50']:.2f} / {p['p95']:.2f} / {p['p99']:.2f}"
 
-    per_s = [r["one_member_per_s"], r["many_members_per_s"], r["concurrent_per_s"]]
+    # Issue 5 (SQLite) asks every scenario to sustain the rate; issue 13 (PostgreSQL) asks it
+    # with --concurrency calls in flight.
+    per_s = (
+        [r["concurrent_per_s"]]
+        if args.database_url
+        else [r["one_member_per_s"], r["many_members_per_s"], r["concurrent_per_s"]]
+    )
     ok_rate = min(float(x) for x in per_s) >= 2000  # type: ignore[arg-type]
+    rate_target = f"with {args.concurrency} in flight" if args.database_url else "sustained"
     p95_target = 2 if args.database_url else 5
     ok_p95 = r["summary"]["p95"] < p95_target  # type: ignore[index]
     if args.database_url:
@@ -254,7 +261,7 @@ def report(args: argparse.Namespace, r: dict[str, object]) -> str:
             f"| `ProgressService.next_step` | {lat('next_step')} |",
             f"| `Storage.get_progress` (the read underneath) | {lat('get_progress')} |",
             "",
-            f"Targets: >= 2,000 completions/s sustained: {'met' if ok_rate else 'NOT met'}; "
+            f"Targets: >= 2,000 completions/s {rate_target}: {'met' if ok_rate else 'NOT met'}; "
             f"summary p95 < {p95_target} ms: {'met' if ok_p95 else 'NOT met'}.",
             "",
         ]

@@ -211,7 +211,9 @@ class CoachingStorage(SqlStorage):
         )
         return _checkin(rows[0]) if rows else None
 
-    async def due_checkins(self, now: datetime, limit: int, shards: Shards | None = None) -> list[CheckinRecord]:
+    async def due_checkins(
+        self, now: datetime, limit: int, shards: Shards | None = None
+    ) -> list[CheckinRecord]:
         in_shards, shard_params = _shard_clause(shards)
         rows = await self._rows(
             f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE next_due_at IS NOT NULL "
@@ -418,7 +420,9 @@ class CoachingStorage(SqlStorage):
             ),
         )
 
-    async def due_digests(self, now: datetime, limit: int, shards: Shards | None = None) -> list[GuildCoaching]:
+    async def due_digests(
+        self, now: datetime, limit: int, shards: Shards | None = None
+    ) -> list[GuildCoaching]:
         in_shards, shard_params = _shard_clause(shards)
         rows = await self._rows(
             f"SELECT {GUILD_COACHING_COLUMNS} FROM guild_coaching WHERE digest_next_at "

@@ -108,6 +108,7 @@ class PostgresStorage(CoachingStorage):
                 max_size=pool_size,
                 timeout=CALL_TIMEOUT,
                 command_timeout=CALL_TIMEOUT,
+                reset=_keep_session,
             )
         except Exception as exc:
             raise _translate(exc, where, opening=True) from None
@@ -189,7 +190,11 @@ class PostgresStorage(CoachingStorage):
                 try:
                     yield
                 finally:
-                    await conn.execute(f"SELECT pg_advisory_unlock(({key}))")
+                    try:
+                        await conn.execute(f"SELECT pg_advisory_unlock(({key}))")
+                    except BaseException:
+                        conn.terminate()  # the lock ends with the session, not in the pool
+                        raise
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise _translate(exc, self.where) from exc
 
@@ -213,6 +218,16 @@ class _PostgresBulk:
             await call
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise _translate(exc, self._where) from exc
+
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """The pool's reset on release: nothing beyond asyncpg's rollback of an open transaction.
+
+    asyncpg's default runs ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``,
+    one more round trip per call (a sixth for a completion). Our calls leave none of that
+    behind: no SET, cursors or LISTEN, and the migration lock is released (or its
+    connection closed) by ``_migration_lock``.
+    """
 
 
 async def _drive(conn: asyncpg.Connection, work: Work[T]) -> T:

@@ -35,8 +35,10 @@ def load_migrations() -> tuple[Migration, ...]:
     found.sort(key=lambda m: m.version)
     for expected, migration in enumerate(found, start=1):
         if migration.version != expected:
-            raise SchemaError(f"migration files must be numbered 0001, 0002, ... without gaps; "
-                              f"expected {expected:04d} but found {migration.version:04d}_{migration.name}")
+            raise SchemaError(
+                f"migration files must be numbered 0001, 0002, ... without gaps; "
+                f"expected {expected:04d} but found {migration.version:04d}_{migration.name}"
+            )
     return tuple(found)
 
 

@@ -123,17 +123,46 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "bot_state": (("key", "value", "updated_at"), ("key",)),
     "job_runs": (("job", "slot", "holder", "claimed_at", "lease_until", "finished_at"), ("job", "slot")),
     # the coaching loop (migration 0006)
-    "goals": (("guild_id", "member_id", "milestone_id", "due_on", "remind", "reminded_on", "set_at"),
-              ("guild_id", "member_id", "milestone_id")),
-    "checkins": (("guild_id", "member_id", "cadence", "weekday", "hour", "zone", "next_due_at", "last_sent_at",
-                  "off_reason", "notice_pending", "updated_at"), ("guild_id", "member_id")),
+    "goals": (
+        ("guild_id", "member_id", "milestone_id", "due_on", "remind", "reminded_on", "set_at"),
+        ("guild_id", "member_id", "milestone_id"),
+    ),
+    "checkins": (
+        (
+            "guild_id",
+            "member_id",
+            "cadence",
+            "weekday",
+            "hour",
+            "zone",
+            "next_due_at",
+            "last_sent_at",
+            "off_reason",
+            "notice_pending",
+            "updated_at",
+        ),
+        ("guild_id", "member_id"),
+    ),
     "coaching_dms": (("member_id", "last_dm_on", "dm_closed"), ("member_id",)),
     "coaching_activity": (("guild_id", "member_id", "day"), ("guild_id", "member_id", "day")),
     "buddy_requests": (("guild_id", "member_id", "milestone_id", "requested_at"), ("guild_id", "member_id")),
-    "buddy_pairs": (("guild_id", "member_a", "member_b", "paired_at", "thread_id", "ended_at"),
-                    ("guild_id", "member_a", "member_b")),
-    "guild_coaching": (("guild_id", "buddy_channel_id", "help_channel_id", "digest_channel_id", "digest_weekday",
-                        "digest_hour", "digest_next_at", "updated_at"), ("guild_id",)),
+    "buddy_pairs": (
+        ("guild_id", "member_a", "member_b", "paired_at", "thread_id", "ended_at"),
+        ("guild_id", "member_a", "member_b"),
+    ),
+    "guild_coaching": (
+        (
+            "guild_id",
+            "buddy_channel_id",
+            "help_channel_id",
+            "digest_channel_id",
+            "digest_weekday",
+            "digest_hour",
+            "digest_next_at",
+            "updated_at",
+        ),
+        ("guild_id",),
+    ),
 }
 _ADD_COMPLETION_SQL = (
     # One statement checks and inserts; the casts give PostgreSQL the parameters' types.

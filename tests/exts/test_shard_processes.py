@@ -106,7 +106,7 @@ async def test_two_shard_processes_share_one_database(tmp_path: Path, database: 
             await _delete_everywhere_from_one_guild(fake, guilds, members)
             await _pruned_once(database, shards)
         finally:
-            statuses = [await shard.stop() for shard in shards]
+            statuses = await asyncio.gather(*(shard.stop() for shard in shards))  # both, even if one hangs
         logs = [shard.log for shard in shards]
         assert statuses == [0, 0], logs
         assert all("Traceback" not in log for log in logs), logs
