@@ -295,11 +295,13 @@ def report_child(label: str, runs: list[dict[str, float]]) -> None:
 
     print(f"{label}, {len(runs)} fresh processes, median (min-max):")
     print(f"  start-up to first answer: {med('startup_s')} s")
-    print(
-        f"  RSS at start: {med('rss_start_mb')} MB; after 1 reload: {med('rss_after_1_reload_mb')} MB; "
-        f"after all reloads: {med('rss_after_reloads_mb')} MB"
-    )
-    print(f"  longest /ask acknowledgement during reloads: {med('reload_ack_max_ms')} ms", flush=True)
+    print(f"  RSS at start: {med('rss_start_mb')} MB")
+    if all("rss_after_1_reload_mb" in r for r in runs):  # --reloads 0 measures no reload
+        print(
+            f"  RSS after 1 reload: {med('rss_after_1_reload_mb')} MB; "
+            f"after all reloads: {med('rss_after_reloads_mb')} MB"
+        )
+        print(f"  longest /ask acknowledgement during reloads: {med('reload_ack_max_ms')} ms", flush=True)
 
 
 def main() -> None:
