@@ -48,7 +48,7 @@ def wrap(text: str, width: int = WIDTH, indent: str = "") -> str:
     return "\n".join(out)
 
 
-_HANG = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|\[[ x]\]\s+\d+\.\s+)?")
+_HANG = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|\[[ x]\]\s+(?:\d+\.\s+)?)?")
 
 
 def fit(text: str, width: int) -> str:

@@ -89,3 +89,12 @@ def test_chart_counts_members_in_whole_numbers(monkeypatch: pytest.MonkeyPatch) 
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert ticks and all(t.isdigit() for t in ticks), ticks
     assert "(1 member with progress)" in ax.get_title()
+
+
+def test_long_checklist_lines_continue_under_their_text() -> None:
+    from bot.cli.render import fit
+
+    wrapped = fit("  [ ] Write a one-page glossary of 20 IT terms with one sentence each, by Friday", 40)
+    lines = wrapped.splitlines()
+    assert lines[0].startswith("  [ ] Write") and all(line.startswith("      ") for line in lines[1:])
+    assert all(len(line) <= 40 for line in lines)
