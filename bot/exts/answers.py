@@ -8,7 +8,7 @@ import logging
 import math
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -183,7 +183,9 @@ class Answers(commands.Cog):
             )
             return
         if answer.outcome is Outcome.ANSWER and answer.entry is not None:
-            await self._post_entry(interaction, answer.entry, library.knowledge, private=private)
+            await self._post_entry(
+                interaction, answer.entry, library.knowledge, private=private, also_asked=answer.also_asked
+            )
         elif answer.outcome is Outcome.SUGGEST:
             entries = [entry for entry, _ in answer.suggestions]
             await self._reply(
@@ -236,8 +238,10 @@ class Answers(commands.Cog):
         *,
         private: bool,
         target: discord.Member | discord.User | None = None,
+        also_asked: Sequence[Entry] = (),
     ) -> None:
-        """Post an entry, unless the same entry went up in this channel a moment ago."""
+        """Post an entry, unless the same entry went up in this channel a moment ago; entries for
+        the post's other questions come as buttons ("You also asked: ...")."""
         key = f"{interaction.channel_id}:{entry.id}"
         link = None if private or target is not None else self.recent.get(key)
         if link is not None:
@@ -264,6 +268,7 @@ class Answers(commands.Cog):
             content=content,
             allowed_mentions=mentions,
             knowledge=knowledge,
+            also_asked=also_asked,
         )
         if message is not None and target is None:
             self.recent.put(key, message.jump_url)

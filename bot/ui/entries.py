@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -43,11 +44,17 @@ def untracked_view() -> discord.ui.View:
     return view
 
 
-def entry_view(entry: Entry, knowledge: Knowledge, *, owner_id: int | None) -> discord.ui.View:
-    """Controls under an entry; ``owner_id`` (public posts only) may delete the post."""
+def entry_view(
+    entry: Entry, knowledge: Knowledge, *, owner_id: int | None, also_asked: Sequence[Entry] = ()
+) -> discord.ui.View:
+    """Controls under an entry; ``owner_id`` (public posts only) may delete the post;
+    ``also_asked``: entries answering the post's other questions, offered on a row of their own."""
     view = untracked_view()
-    for related_id in [r for r in entry.related if r in knowledge.entries][:MAX_RELATED]:
+    related = [r for r in entry.related if r in knowledge.entries][:MAX_RELATED]
+    for related_id in related:
         view.add_item(OpenEntryButton(related_id, knowledge.entries[related_id].title))
+    for other in [e for e in also_asked if e.id != entry.id and e.id not in related][:MAX_RELATED]:
+        view.add_item(OpenEntryButton(other.id, f"You also asked: {other.title}", row=2))
     view.add_item(VoteButton(entry.id, up=True))
     view.add_item(VoteButton(entry.id, up=False))
     view.add_item(SendToDMButton(entry.id))
@@ -66,6 +73,7 @@ async def show_entry(
     content: str | None = None,
     allowed_mentions: discord.AllowedMentions = NO_PINGS,
     knowledge: Knowledge | None = None,
+    also_asked: Sequence[Entry] = (),
 ) -> discord.Message | None:
     """Reply with ``entry``; returns the message when public.
 
@@ -77,7 +85,7 @@ async def show_entry(
     kwargs: dict[str, Any] = {
         "content": content,
         "embed": entry_embed(entry, knowledge),
-        "view": entry_view(entry, knowledge, owner_id=owner),
+        "view": entry_view(entry, knowledge, owner_id=owner, also_asked=also_asked),
         "allowed_mentions": allowed_mentions,
     }
     await interaction.client.coach.record_open(guild_id_of(interaction), entry.id)
@@ -120,14 +128,14 @@ def small_talk_reply(talk: SmallTalk) -> tuple[discord.Embed, discord.ui.View]:
 class OpenEntryButton(
     Guarded, discord.ui.DynamicItem[discord.ui.Button], template=rf"coach:open:(?P<entry>{ID})"
 ):
-    def __init__(self, entry_id: str, title: str = "Open") -> None:
+    def __init__(self, entry_id: str, title: str = "Open", *, row: int = 0) -> None:
         super().__init__(
             discord.ui.Button(
                 label=clip(title, BUTTON_LABEL),
                 emoji="📖",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"coach:open:{entry_id}",
-                row=0,
+                row=row,
             )
         )
         self.entry_id = entry_id

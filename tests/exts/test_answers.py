@@ -253,3 +253,23 @@ async def test_vague_question_offers_a_menu_and_the_askers_pick_becomes_the_answ
         title = bot.coach.library.knowledge.entries[picked].title
         await fake_discord.wait_for(lambda: message.embeds[0]["title"] == title, timeout=3)
         assert f"coach:vote:{picked}:up" in message.custom_ids
+
+
+async def test_a_post_that_asks_two_things_offers_the_other_answer(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
+    post = (
+        "I work in retail and have been reading about project management for a year. I have a degree "
+        "in history and lead a small team at the store. How much does the PMP exam cost? And how many "
+        "questions are on the CAPM exam?"
+    )
+    async with run_coach() as bot:
+        answer = bot.coach.library.engine.answer(post)
+        assert answer.entry is not None and answer.also_asked  # the engine sees both questions
+        other = answer.also_asked[0]
+        reply = await (await fake_discord.slash(guild, alice, "ask", question=post)).final_message()
+        assert reply.embeds[0]["title"] == answer.entry.title
+        buttons = {c["custom_id"]: c.get("label", "") for row in reply.components for c in row["components"]}
+        assert buttons[f"coach:open:{other.id}"].startswith("You also asked: ")
+        opened = await (await fake_discord.click(alice, reply, f"coach:open:{other.id}")).final_message()
+        assert opened.ephemeral and opened.embeds[0]["title"] == other.title
