@@ -7,7 +7,6 @@ it expects; the token is wrapped in ``Secret`` so it never reaches a log or an e
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Mapping
@@ -202,8 +201,3 @@ class _Env:
                 f"{name} must be a comma-separated list of shard numbers like 0,1, got {raw!r}"
             )
         return tuple(int(p) for p in parts)
-
-
-def configure_logging(level: str) -> None:
-    """Plain logging for the terminal commands (the Discord bot uses discord.utils.setup_logging)."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)-8s %(name)s: %(message)s")

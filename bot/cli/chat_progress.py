@@ -170,10 +170,6 @@ class LocalProgress:
     member_id: int
 
     @property
-    def service(self) -> ProgressService:
-        return self.coach.progress
-
-    @property
     def coaching(self) -> CoachingService:
         return self.coach.coaching
 

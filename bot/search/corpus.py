@@ -143,7 +143,6 @@ class Corpus:
                 group_terms.extend(map(terms.__getitem__, groups))
             if stem in phrase_firsts:
                 starts_phrase[i] = 1
-        self._stem_ids = stems
         self._content = np.frombuffer(content, dtype=np.int64)
         self._full = np.frombuffer(full, dtype=np.int64)
         self._group_count = np.frombuffer(group_count, dtype=np.int64)

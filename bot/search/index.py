@@ -34,8 +34,6 @@ FIELDS: Mapping[str, tuple[float, float]] = {
     "answer": (1.0, 0.75),
 }
 K1 = 1.6
-#: Fields that say what an entry *is*; a match there is stronger evidence than in the answer.
-NAMING_FIELDS = ("title", "aliases", "questions")
 
 
 @dataclass(frozen=True, slots=True)

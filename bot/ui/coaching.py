@@ -30,16 +30,12 @@ def goal_label(goal: GoalView) -> str:
             else f"{-early} day{'s' if early != -1 else ''} late"
         )
         return f"🎯 {when} · done {goal.done_on:%d %b %Y}, {verdict}"
-    if goal.days_left < 0:
+    if goal.overdue:
         late = -goal.days_left
         return f"⏰ {when} · overdue by {late} day{'s' if late != 1 else ''}"
     if goal.days_left == 0:
         return f"🎯 {when} · today"
     return f"🎯 {when} · {goal.days_left} day{'s' if goal.days_left != 1 else ''} left"
-
-
-def goals_by_milestone(goals: Sequence[GoalView]) -> dict[str, GoalView]:
-    return {g.milestone.id: g for g in goals}
 
 
 def goals_field(goals: Sequence[GoalView]) -> str:
