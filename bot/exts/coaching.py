@@ -27,6 +27,7 @@ from bot.exts._rewards import celebrate, sync_rewards
 from bot.limits import MAX_CHOICES
 from bot.progress.results import CompletionResult
 from bot.storage.coaching import BuddyPair, Shards
+from bot.storage.errors import StorageError
 from bot.ui.choices import milestone_autocomplete
 from bot.ui.coaching import (
     checkin_embed,
@@ -238,7 +239,15 @@ class Coaching(commands.Cog):
 
     @tasks.loop(seconds=60)
     async def scheduler(self) -> None:
-        """Claim what fell due and send it, paced under Discord's limits."""
+        """One round: claim what fell due and send it. With the database away the round is
+        skipped (one warning) and the next round tries again; nothing claimed is lost."""
+        try:
+            await self._send_what_is_due()
+        except StorageError as exc:
+            log.warning("coaching scheduler skipped a round: %s", exc)
+
+    async def _send_what_is_due(self) -> None:
+        """Claim and send, paced under Discord's limits."""
         coaching = self.bot.coach.coaching
         while True:  # batch after batch until nothing is due, so a crowd due at once is not spread over hours
             batch = await coaching.claim_due(self._shards(), DUE_BATCH)
@@ -258,8 +267,9 @@ class Coaching(commands.Cog):
 
     @scheduler.error
     async def _scheduler_failed(self, error: BaseException) -> None:
-        log.error("coaching scheduler stopped a round: %s", error, exc_info=error)
-        self.scheduler.restart()
+        """A bug ended the loop: log it and start again one interval later, never in a tight loop."""
+        log.error("coaching scheduler failed; starting again in a minute: %s", error, exc_info=error)
+        asyncio.get_running_loop().call_later(self.scheduler.seconds or 60, self.scheduler.start)
 
     async def send_due(self, message: DueMessage) -> None:
         """DM one due check-in or reminder; a closed DM turns check-ins off and is remembered."""

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.client import CoachBot
+from tests.backends import TestDatabase
 from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember, StoredMessage
 
@@ -291,3 +292,26 @@ async def test_im_stuck_posts_the_question_in_the_help_channel_pinging_nobody(
         assert post.pings == set()  # not @everyone, not the role, not even the member
         assert "\\[log hours](https://evil.example)" in post.content  # escaped: shown as typed, not a link
         assert post.content.startswith(f"🙋 <@{alice.id}> is working on")
+
+
+@pytest.mark.sqlite_only
+async def test_a_scheduler_round_without_its_database_is_skipped_and_the_next_one_sends(
+    fake_discord: FakeDiscord,
+    run_coach: RunBot,
+    guild: FakeGuild,
+    alice: FakeMember,
+    database: TestDatabase,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with run_coach(CHECKIN_POLL_SECONDS="0") as bot:
+        clock = controlled(bot)
+        await (await fake_discord.slash(guild, alice, "checkin on", day="thursday", hour=9)).final_message()
+        clock.now = datetime(2026, 12, 3, 9, 1, tzinfo=UTC)
+        moved = database.path.with_suffix(".away")
+        database.path.rename(moved)  # the database file disappears under the running bot
+        await scheduler_round(bot)  # must not raise, and claims nothing
+        assert sent_to(fake_discord, alice) == []
+        assert any("coaching scheduler skipped a round" in r.getMessage() for r in caplog.records)
+        moved.rename(database.path)  # back again: the next round sends the check-in once
+        await scheduler_round(bot)
+        assert len(sent_to(fake_discord, alice)) == 1
