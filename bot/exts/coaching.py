@@ -26,6 +26,7 @@ from bot.coaching.service import CoachingError, DueDigest, DueMessage
 from bot.exts._rewards import celebrate, sync_rewards
 from bot.limits import MAX_CHOICES
 from bot.progress.results import CompletionResult
+from bot.ratelimit import SlidingWindow
 from bot.storage.coaching import BuddyPair, Shards
 from bot.storage.errors import StorageError
 from bot.ui.choices import milestone_autocomplete
@@ -54,6 +55,9 @@ CANNOT_DM = 50007  # Discord's error code for "Cannot send messages to this user
 Every = Literal["weekly", "fortnightly"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 HELP_QUESTION_MAX = 500
+HELP_POSTS_PER_HOUR = 3  # "I'm stuck" questions a member may post in a server's help channel
+# per process, in memory, like the other budgets; modals are built per interaction, so it lives here
+HELP_POSTS = SlidingWindow(HELP_POSTS_PER_HOUR, 3600.0)
 DUE_BATCH = 200  # claimed per database round; sending one batch takes ~10 s at DM_PER_SECOND
 
 
@@ -192,6 +196,16 @@ class HelpQuestion(discord.ui.Modal, title="Ask the community"):
         if not isinstance(channel, discord.abc.Messageable):
             await interaction.response.send_message(
                 embed=notice("The server has no help channel set up any more.", ok=False)
+            )
+            return
+        wait = HELP_POSTS.hit((self.guild_id, interaction.user.id))
+        if wait:
+            await interaction.response.send_message(
+                embed=notice(
+                    f"You've posted {HELP_POSTS_PER_HOUR} questions to the help channel this hour; "
+                    f"try again in {max(1, round(wait / 60))} minutes, or ask me with `/ask`.",
+                    ok=False,
+                )
             )
             return
         text = (

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.client import CoachBot
+from bot.exts.coaching import HELP_POSTS_PER_HOUR
 from tests.backends import TestDatabase
 from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember, StoredMessage
@@ -290,6 +291,13 @@ async def test_im_stuck_posts_the_question_in_the_help_channel_pinging_nobody(
         assert "Posted in the help channel" in done.embeds[0]["description"]
         (post,) = fake_discord.messages_in(help_desk)
         assert post.pings == set()  # not @everyone, not the role, not even the member
+        for _ in range(HELP_POSTS_PER_HOUR - 1):
+            again = await fake_discord.click(alice, stuck, f"coach:checkin:ask:{guild.id}")
+            await (await fake_discord.submit_modal(again, {"Your question": "and another?"})).final_message()
+        flood = await fake_discord.click(alice, stuck, f"coach:checkin:ask:{guild.id}")
+        refused = await (await fake_discord.submit_modal(flood, {"Your question": "spam"})).final_message()
+        assert "this hour" in refused.embeds[0]["description"]
+        assert len(fake_discord.messages_in(help_desk)) == HELP_POSTS_PER_HOUR  # the flood stops there
         assert "\\[log hours](https://evil.example)" in post.content  # escaped: shown as typed, not a link
         assert post.content.startswith(f"🙋 <@{alice.id}> is working on")
 
