@@ -17,6 +17,7 @@ import os
 import pickle
 import platform
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
@@ -303,6 +304,11 @@ def cache_key(knowledge_dir: Path) -> str:
 
 _pause_lock = threading.Lock()
 _pauses = 0
+#: Seconds a thread that wants the GIL waits before the holder must hand it over, while a
+#: reload runs. Python's default (5 ms) is paid by the event loop after each socket read or
+#: write it makes while the worker computes: some twenty per /ask, about 100 ms in all.
+RELOAD_SWITCH_INTERVAL = 0.0005
+_switch_interval_before = 0.005
 
 
 def _set_aside_survivors(phase: str, info: dict[str, int]) -> None:
@@ -328,12 +334,17 @@ def _collector_skips_live_objects() -> Iterator[None]:
     the reload, and young collections keep reclaiming short-lived cycles all along. Unlike
     ``gc.disable``, which is process-wide too, nothing stops collecting, and nothing
     piles up for one long collection afterwards. Overlapping reloads share one pause.
+
+    For the same reason the worker hands the GIL over sooner meanwhile
+    (``RELOAD_SWITCH_INTERVAL``), so the loop's replies do not queue behind it.
     """
-    global _pauses
+    global _pauses, _switch_interval_before
     with _pause_lock:
         if _pauses == 0:
             gc.freeze()
             gc.callbacks.append(_set_aside_survivors)
+            _switch_interval_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_interval_before, RELOAD_SWITCH_INTERVAL))
         _pauses += 1
     try:
         yield
@@ -341,6 +352,7 @@ def _collector_skips_live_objects() -> Iterator[None]:
         with _pause_lock:
             _pauses -= 1
             if _pauses == 0:
+                sys.setswitchinterval(_switch_interval_before)
                 gc.callbacks.remove(_set_aside_survivors)
                 gc.unfreeze()
 

@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 import gc
 import shutil
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.knowledge.models import Entry, Knowledge
-from bot.library import Librarian, Library
+from bot.library import RELOAD_SWITCH_INTERVAL, Librarian, Library
 from bot.search import AnswerEngine
 from bot.search.analyzer import Analyzer
 from bot.search.corpus import SEPARATOR, Corpus, repeat
@@ -138,10 +139,12 @@ def test_reload_pauses_the_collector_only_for_itself(tmp_path: Path, monkeypatch
     root = tmp_path / "knowledge"
     shutil.copytree(REPO / "knowledge", root)
     frozen_during: list[int] = []
+    switch_during: list[float] = []
     build = Library.build.__func__  # type: ignore[attr-defined]
 
     def spy(cls: type[Library], knowledge: Knowledge) -> Library:
         frozen_during.append(gc.get_freeze_count())
+        switch_during.append(sys.getswitchinterval())
         return build(cls, knowledge)
 
     async def run() -> None:
@@ -151,8 +154,11 @@ def test_reload_pauses_the_collector_only_for_itself(tmp_path: Path, monkeypatch
         assert outcome.ok
 
     assert gc.get_freeze_count() == 0
-    callbacks = list(gc.callbacks)
+    callbacks, switch_before = list(gc.callbacks), sys.getswitchinterval()
     asyncio.run(run())
     assert frozen_during and frozen_during[0] > 0
     assert gc.get_freeze_count() == 0 and gc.isenabled()
     assert gc.callbacks == callbacks
+    # the worker hands the GIL to the event loop sooner while it builds, and only then
+    assert switch_during == [RELOAD_SWITCH_INTERVAL]
+    assert sys.getswitchinterval() == switch_before
