@@ -284,6 +284,14 @@ class InteractionRecord:
         unique = {id(m): m for m in created if m is not None and m is not self.source_message}
         return list(unique.values())
 
+    @property
+    def delivered(self) -> bool:
+        """The member sees the reply: a message response, or a deferral filled in."""
+        try:
+            return self._final() is not None
+        except NoMessageError:
+            return bool(self.callbacks)
+
     async def response(self, timeout: float = DEFAULT_TIMEOUT) -> InteractionCallback:
         """The initial callback, whatever its type."""
         return await self._waiters.wait(
