@@ -37,6 +37,8 @@ PING_BURST = 3  # times one member may be pinged through /topic for:, by anyone.
 PING_WINDOW = 600.0  # ...per this many seconds
 REPOST_WINDOW = 60.0  # an entry posted in a channel this recently is pointed to, not reposted
 DEFER_AFTER = 0.5  # seconds an interaction waited before the bot got to it: acknowledge first
+DEFER_BEHIND = 4  # acknowledge first, too, when more than this many replies are in flight or waiting
+PUBLIC_THINKING = "public_thinking"  # Interaction.extras key: acknowledged with a public "thinking..."
 LATER_SHARE = 8  # when both wait, one turn in this many goes to an answer of an acknowledged question
 # /ask replies in flight at once; the rest wait their turn, first come first served. With all
 # of a burst in flight at once, every request advances in lock-step and all of them reach
@@ -80,7 +82,7 @@ class Turns:
     """
 
     def __init__(self, size: int) -> None:
-        self.free = size
+        self.size = self.free = size
         self.waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (deque(), deque())
         self.handed = 0
 
@@ -101,6 +103,11 @@ class Turns:
             yield
         finally:
             self._hand_on()
+
+    @property
+    def busy(self) -> int:
+        """Replies in flight (the caller's own included) plus acknowledgements waiting for a turn."""
+        return self.size - self.free + len(self.waiting[0])
 
     def _hand_on(self) -> None:
         self.handed += 1
@@ -152,18 +159,19 @@ class Answers(commands.Cog):
         self, interaction: discord.Interaction[CoachBot], question: str, private: bool
     ) -> bool:
         """Reply at once, or only acknowledge ("thinking...") when the interaction already
-        waited long or the question is long; True when the answer is still to be sent."""
+        waited long, others wait behind it, or the question is long; True when the answer is
+        still to be sent."""
         if await self._over_budget(interaction):
             return False
         library = interaction.client.coach.library  # one version for the whole reply
         waited = self.lateness.waited(interaction.created_at.timestamp())
-        if waited <= DEFER_AFTER and len(question) <= OFF_LOOP_ABOVE:
+        if waited <= DEFER_AFTER and self.turns.busy <= DEFER_BEHIND and len(question) <= OFF_LOOP_ABOVE:
             await self._answer(interaction, question, library, library.engine.answer(question), private)
             return False
         # The answer fills the "thinking..." message in once the acknowledgements queued
-        # behind this one went out. The deferral fixes who sees the reply, so on a public
-        # question an "I don't know" is then public too.
+        # behind this one went out.
         await interaction.response.defer(ephemeral=private, thinking=True)
+        interaction.extras[PUBLIC_THINKING] = not private
         return True
 
     async def _answer(
@@ -210,11 +218,18 @@ class Answers(commands.Cog):
 
     @staticmethod
     async def _reply(interaction: discord.Interaction[CoachBot], *, ephemeral: bool, **message: Any) -> None:
-        """The reply, as the response or, once acknowledged early, in the deferred message."""
-        if interaction.response.is_done():
-            await interaction.followup.send(ephemeral=ephemeral, **message)
-        else:
+        """The reply, as the response or, once acknowledged early, in the deferred message.
+
+        A deferral fixes who sees the message that fills it in, so a private reply ("I don't
+        know", "too long") to a question acknowledged in public replaces the public
+        "thinking..." message with one only the member sees.
+        """
+        if not interaction.response.is_done():
             await interaction.response.send_message(ephemeral=ephemeral, **message)
+            return
+        if ephemeral and interaction.extras.pop(PUBLIC_THINKING, False):
+            await interaction.delete_original_response()
+        await interaction.followup.send(ephemeral=ephemeral, **message)
 
     async def _over_budget(self, interaction: discord.Interaction[CoachBot]) -> bool:
         """Spend one of the member's questions (shared by /ask and /topic); say so privately when spent."""

@@ -77,6 +77,28 @@ async def test_a_late_interaction_is_acknowledged_first_and_answered_in_a_follow
         assert (await unknown.response()).type == CallbackType.DEFERRED_CHANNEL_MESSAGE
         reply = await unknown.final_message()  # deferred in private: the reply stays private
         assert reply.ephemeral and reply.embeds[0]["title"] == "I don't have an answer for that"
+        in_public = await fake_discord.slash(guild, alice, "ask", question="best pizza in Lyon tonight")
+        assert (await in_public.response()).type == CallbackType.DEFERRED_CHANNEL_MESSAGE
+        reply = await in_public.followup()  # "I don't know" stays private though acknowledged in public
+        assert reply.ephemeral and reply.embeds[0]["title"] == "I don't have an answer for that"
+        assert in_public.original is not None and in_public.original.deleted
+        assert [m for m in in_public.messages if not m.deleted] == [reply]
+
+
+async def test_a_burst_is_acknowledged_first_when_others_wait_behind(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild
+) -> None:
+    members = [fake_discord.create_member(guild, f"m{i}") for i in range(40)]
+    async with run_coach():
+        records = [
+            await fake_discord.slash(guild, m, "ask", question=PMP_FEES, private=True) for m in members
+        ]
+        kinds = [(await r.response()).type for r in records]
+        messages = [await r.final_message() for r in records]
+    deferred = kinds.count(CallbackType.DEFERRED_CHANNEL_MESSAGE)
+    assert deferred >= len(records) // 2, kinds  # the queue behind them was long
+    assert CallbackType.CHANNEL_MESSAGE in kinds  # the last ones, with nobody behind, in one go
+    assert all("$575" in m.embeds[0]["description"] and m.ephemeral for m in messages)
 
 
 async def test_private_answers_leave_no_timer_behind_and_their_buttons_still_work(

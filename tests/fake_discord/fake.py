@@ -472,6 +472,7 @@ class FakeDiscord(FakeDiscordServer):
         )
         record = InteractionRecord(payload, self.waiters, message)
         self.interactions[record.id] = record
+        self.interactions_by_token[record.token] = record
         self.gateway.dispatch("INTERACTION_CREATE", payload)
         return record
 

@@ -223,6 +223,7 @@ class FakeDiscordServer:
         self.commands: dict[int | None, list[JSON]] = {None: []}
         """Registered application commands; key None holds the global ones."""
         self.interactions: dict[int, InteractionRecord] = {}
+        self.interactions_by_token: dict[str, InteractionRecord] = {}
         self.messages: dict[int, StoredMessage] = {}
         self.role_changes: list[RoleChange] = []
         self.requests: list[RequestRecord] = []
@@ -825,7 +826,7 @@ class FakeDiscordServer:
 
     def _webhook_interaction(self, api: ApiRequest) -> InteractionRecord:
         """Interaction webhooks exist only once the interaction has been acknowledged."""
-        record = next((r for r in self.interactions.values() if r.token == api.params["token"]), None)
+        record = self.interactions_by_token.get(api.params["token"])
         if (
             record is None
             or int(api.params["application_id"]) != self.application_id
@@ -849,10 +850,16 @@ class FakeDiscordServer:
     async def _execute_webhook(self, api: ApiRequest) -> web.Response:
         record = self._webhook_interaction(api)
         original = record.original
-        if original is not None and original.loading and original is not record.source_message:
+        if (
+            original is not None
+            and original.loading
+            and not original.deleted
+            and original is not record.source_message
+        ):
             # Discord: the first followup after a "thinking" defer fills in the loading
             # message, and its visibility was fixed by the defer (the ``flags`` 64 of the
             # followup is ignored). A classic source of "why is this not ephemeral?" bugs.
+            # Once that message is deleted, a followup is a message of its own.
             message = self._fill_original(record, api.json, api.files)
         else:
             channel = self._channel(record.channel_id)[0]
