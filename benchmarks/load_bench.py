@@ -1,15 +1,17 @@
 """The answer path under load: bursts of simultaneous /ask, memory, start-up and reloads.
 
-    python benchmarks/load_bench.py [--sizes 200 500 1000] [--repeat 3] [--entries 10000]
-                                    [--members 100000] [--skip-big]
+    python benchmarks/load_bench.py [--sizes 200 500 1000] [--repeat 3] [--one-by-one 300]
+                                    [--entries 10000] [--members 100000] [--reloads 10]
 
 Everything goes through ``tests/fake_discord`` (a fake Discord on 127.0.0.1) with the real
 discord.py client. Each burst size runs against the real bot AND against a trivial bot that
 only answers "pong" (the floor: discord.py plus the fake, which share the process and its
 event loop), alternating, in the same run. Reported per burst: acknowledgement latency
 p50/p99/max (dispatch to the callback reaching the fake), interactions that missed the
-3-second deadline, the ratio to the floor, and process CPU per interaction (the fake's
-share included in both, so the difference is the bot's own cost).
+3-second deadline, the ratio to the floor, process CPU per interaction until every reply
+was delivered (deferred answers included; the fake's share counts in both, so the difference
+is the bot's own cost) and when the last reply arrived. Then the same questions one at a time
+(``--one-by-one``): CPU per interaction with nothing queued or deferred.
 
 Then, each in a fresh process: RSS at start, after the first and after 10 reloads; start-up
 to first answer (from the launch of the process, minus the time spent setting up the fake);
@@ -29,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -147,7 +149,11 @@ async def burst(fake: Any, guild: Any, members: list[Any], questions: list[str])
     return Burst(in_time, size - len(in_time), cpu * 1000 / size, last)
 
 
-async def bursts(kind: str, size: int, repeat: int, knowledge: Path, folder: Path) -> list[Burst]:
+@asynccontextmanager
+async def bot_under_test(
+    kind: str, size: int, knowledge: Path, folder: Path
+) -> AsyncIterator[tuple[Any, Any, list[Any]]]:
+    """A fake Discord with ``size`` members in one guild, and the bot ``kind`` ("pong" or ours) on it."""
     from tests.fake_discord import FakeDiscord
 
     async with FakeDiscord() as fake:
@@ -159,8 +165,29 @@ async def bursts(kind: str, size: int, repeat: int, knowledge: Path, folder: Pat
         else:
             runner = coach_bot(fake, knowledge, folder / f"{kind}-{size}.db")
         async with runner:
-            questions = burst_questions(knowledge, size)
-            return [await burst(fake, guild, members, questions) for _ in range(repeat)]
+            yield fake, guild, members
+
+
+async def bursts(kind: str, size: int, repeat: int, knowledge: Path, folder: Path) -> list[Burst]:
+    async with bot_under_test(kind, size, knowledge, folder) as (fake, guild, members):
+        questions = burst_questions(knowledge, size)
+        return [await burst(fake, guild, members, questions) for _ in range(repeat)]
+
+
+async def one_by_one(kind: str, count: int, repeat: int, knowledge: Path, folder: Path) -> list[float]:
+    """CPU per /ask in ms when each question waits for the previous reply: nothing queues, so
+    nothing is deferred; the cost of one interaction on its own."""
+    async with bot_under_test(kind, count, knowledge, folder) as (fake, guild, members):
+        questions = burst_questions(knowledge, count)
+        results = []
+        for _ in range(repeat):
+            await asyncio.sleep(0.3)
+            cpu = time.process_time()
+            for member, question in zip(members, questions, strict=True):
+                record = await fake.slash(guild, member, "ask", question=question, private=True)
+                await record.wait_until(lambda r: True if r.delivered else None)
+            results.append((time.process_time() - cpu) * 1000 / count)
+        return results
 
 
 # ---------------------------------------------------------------- start-up, memory, reloads (child)
@@ -281,6 +308,15 @@ async def main_async(args: argparse.Namespace) -> None:
                 f"{median_of([f.all_delivered for f in floor]) * 1000:.0f} ms |",
                 flush=True,
             )
+        if args.one_by_one:
+            floor_cpu = await one_by_one("pong", args.one_by_one, args.repeat, DEFAULT_KNOWLEDGE_DIR, folder)
+            ours_cpu = await one_by_one("coach", args.one_by_one, args.repeat, DEFAULT_KNOWLEDGE_DIR, folder)
+            print(
+                f"{args.one_by_one} /ask one by one, CPU per interaction, ours / floor, each run: "
+                + ", ".join(f"{o:.2f} / {f:.2f} ms" for o, f in zip(ours_cpu, floor_cpu, strict=True))
+                + f"; median {median_of(ours_cpu):.2f} / {median_of(floor_cpu):.2f} ms",
+                flush=True,
+            )
         shipped = [run_child(DEFAULT_KNOWLEDGE_DIR, folder / f"start-{i}.db", args.reloads) for i in range(3)]
         report_child("shipped knowledge", shipped)
         if args.entries:
@@ -323,6 +359,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[200, 500, 1000], help="none: skip")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--one-by-one", type=int, default=300, help="questions asked one at a time; 0 skips")
     parser.add_argument("--reloads", type=int, default=10)
     parser.add_argument("--entries", type=int, default=10_000, help="0 skips the large knowledge base")
     parser.add_argument("--members", type=int, default=100_000)
