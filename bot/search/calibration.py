@@ -6,9 +6,11 @@ the run. The confidence is a logistic model of "the top candidate is a right ans
 fitted on labelled member questions (in scope, with the facts a right entry holds, and
 out of scope). Outcomes:
 
-* ``answer`` when confidence >= ``ANSWER_AT`` (``LONG_ANSWER_AT`` for a long post),
+* ``answer`` when confidence >= ``ANSWER_AT``,
 * ``suggest`` when it is >= ``SUGGEST_AT`` (the member picks among the best 2 to 5),
 * ``unknown`` below that.
+
+A long post is answered from a lower confidence (``LONG_ANSWER_AT``).
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ WEIGHTS: tuple[float, ...] = (-5.40, 2.64, 3.51, 3.53, 4.65, 0.02)
 NO_ANCHOR_FACTOR = 0.5
 
 ANSWER_AT = 0.64
-#: A long post (a story around its questions) is answered from this confidence: the story spreads
-#: the match over more words, so a right entry's confidence runs lower than for a short question.
-#: Chosen on the tune split of tests/eval/real_questions.yaml (docs/benchmarks.md, issue 11).
-LONG_ANSWER_AT = 0.55
 SUGGEST_AT = 0.46
+#: A long post (a story around its questions) is answered from this confidence: the story
+#: spreads the match over more words, so a right entry's confidence runs lower than for a short
+#: question. Chosen on the tune split of tests/eval/real_questions.yaml (docs/benchmarks.md).
+LONG_ANSWER_AT = 0.55
 #: A suggestion must be at least this share of the best candidate's confidence.
 SUGGEST_SHARE = 0.4
 MAX_SUGGESTIONS = 5

@@ -164,16 +164,15 @@ class Answer:
 
 
 def decide(
-    candidates: Sequence[Candidate],
-    corrections: tuple[tuple[str, str], ...] = (),
-    answer_at: float | None = None,
+    candidates: Sequence[Candidate], corrections: tuple[tuple[str, str], ...] = (), long_post: bool = False
 ) -> Answer:
     """The outcome for ranked candidates (best first), by the thresholds in ``calibration``
-    (``answer_at`` replaces ``ANSWER_AT``: long posts use ``LONG_ANSWER_AT``)."""
+    (a long post is answered from ``LONG_ANSWER_AT``)."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
-    if best.confidence >= (calibration.ANSWER_AT if answer_at is None else answer_at):
+    answer_at = calibration.LONG_ANSWER_AT if long_post else calibration.ANSWER_AT
+    if best.confidence >= answer_at:
         others = [
             (c.entry, c.confidence)
             for c in candidates[1 : 1 + calibration.MAX_ALTERNATIVES]
@@ -475,20 +474,20 @@ class AnswerEngine:
             return decide(candidates, corrections)
         # a long post: its story spreads the best entry's score, so it is answered from a lower
         # confidence, and each question sentence is also ranked on its own
-        best = decide(candidates, corrections, calibration.LONG_ANSWER_AT)
+        best = decide(candidates, corrections, long_post=True)
         if best.confidence < AGREE_FLOOR:
             return best
         top = candidates[0]
         answered: list[Entry] = []
         for sentence in query.questions[:MAX_QUESTIONS]:
-            alone = decide(self.rank(sentence, spelling_budget=0)[1], corrections, calibration.LONG_ANSWER_AT)
+            alone = decide(self.rank(sentence, spelling_budget=0)[1], corrections, long_post=True)
             if alone.outcome is not Outcome.ANSWER or alone.entry is None:
                 continue
             answered.append(alone.entry)
             if alone.entry == top.entry and alone.confidence > best.confidence:
                 # the post's own ranking, with the confidence its question reaches alone
                 lifted = [replace(top, confidence=alone.confidence), *candidates[1:]]
-                best = decide(lifted, corrections, calibration.LONG_ANSWER_AT)
+                best = decide(lifted, corrections, long_post=True)
         if best.outcome is not Outcome.ANSWER:
             return best
         also = tuple(dict.fromkeys(e for e in answered if e != best.entry))

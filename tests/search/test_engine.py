@@ -235,7 +235,7 @@ def test_a_long_post_is_answered_from_a_lower_confidence(engine: AnswerEngine) -
     a, b = list(engine.knowledge.entries.values())[:2]
     between = (LONG_ANSWER_AT + ANSWER_AT) / 2
     assert decide([candidate(a, between), candidate(b, 0.1)]).outcome is Outcome.SUGGEST
-    long_post = decide([candidate(a, between), candidate(b, 0.1)], answer_at=LONG_ANSWER_AT)
+    long_post = decide([candidate(a, between), candidate(b, 0.1)], long_post=True)
     assert long_post.outcome is Outcome.ANSWER and long_post.entry == a
 
 
