@@ -480,7 +480,8 @@ class AnswerEngine:
         top = candidates[0]
         answered: list[Entry] = []
         for sentence in query.questions[:MAX_QUESTIONS]:
-            alone = decide(self.rank(sentence, spelling_budget=0)[1], corrections, long_post=True)
+            ranked = self.rank(sentence, spelling_budget=0)[1]  # its words are corrected already
+            alone = decide(ranked, corrections, long_post=True)
             if alone.outcome is not Outcome.ANSWER or alone.entry is None:
                 continue
             answered.append(alone.entry)
