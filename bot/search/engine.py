@@ -82,11 +82,11 @@ HARD_WEIGHT = 0.0
 #: subject's own jargon, which names what an entry is about even when only its answer
 #: mentions it, unlike an ordinary word found there ("nursing").
 _ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
-#: A long post's question sentence answered on its own is trusted when its entry is among the
-#: whole post's best ``AGREE_DEPTH`` and the whole post reaches a confidence of ``AGREE_FLOOR``
-#: (a pasted build error ending "what do you do to solve it?" must not open the problem-solving
-#: entry); at most ``MAX_QUESTIONS`` sentences are tried.
-AGREE_DEPTH = 3
+#: A long post's question sentences (at most ``MAX_QUESTIONS``) are answered on their own once
+#: the whole post reaches a confidence of ``AGREE_FLOOR`` (a pasted build error ending "what do
+#: you do to solve it?" must not open the problem-solving entry). A sentence lends its confidence
+#: only to the entry the whole post ranks first: the story picks the entry better than a lone
+#: sentence does, and a sentence that names another entry is offered beside the answer instead.
 MAX_QUESTIONS = 3
 AGREE_FLOOR = 0.2
 #: Two subject words matched in an entry's title, aliases or questions make a full anchor.
@@ -163,12 +163,16 @@ class Answer:
         return payload
 
 
-def decide(candidates: Sequence[Candidate], corrections: tuple[tuple[str, str], ...] = ()) -> Answer:
-    """The outcome for ranked candidates (best first), by the thresholds in ``calibration``."""
+def decide(
+    candidates: Sequence[Candidate], corrections: tuple[tuple[str, str], ...] = (), long_post: bool = False
+) -> Answer:
+    """The outcome for ranked candidates (best first), by the thresholds in ``calibration``
+    (a long post is answered from ``LONG_ANSWER_AT``)."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
-    if best.confidence >= calibration.ANSWER_AT:
+    answer_at = calibration.LONG_ANSWER_AT if long_post else calibration.ANSWER_AT
+    if best.confidence >= answer_at:
         others = [
             (c.entry, c.confidence)
             for c in candidates[1 : 1 + calibration.MAX_ALTERNATIVES]
@@ -466,26 +470,28 @@ class AnswerEngine:
         kind = small_talk_kind(text)
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
-        best = decide(candidates, corrections)
-        if not query.questions or best.confidence < AGREE_FLOOR:
+        if not query.questions:
+            return decide(candidates, corrections)
+        # a long post: its story spreads the best entry's score, so it is answered from a lower
+        # confidence, and each question sentence is also ranked on its own
+        best = decide(candidates, corrections, long_post=True)
+        if best.confidence < AGREE_FLOOR:
             return best
-        # a long post: each question sentence on its own, trusted where the whole post agrees
-        leading = {c.entry.id for c in candidates[:AGREE_DEPTH]}
-        confident: list[Answer] = []
+        top = candidates[0]
+        answered: list[Entry] = []
         for sentence in query.questions[:MAX_QUESTIONS]:
-            alone = decide(self.rank(sentence, spelling_budget=0)[1], corrections)  # corrected already
+            ranked = self.rank(sentence, spelling_budget=0)[1]  # its words are corrected already
+            alone = decide(ranked, corrections, long_post=True)
             if alone.outcome is not Outcome.ANSWER or alone.entry is None:
                 continue
-            confident.append(alone)
-            if alone.entry.id in leading and (
-                best.outcome is not Outcome.ANSWER or alone.confidence > best.confidence
-            ):
-                best = alone
+            answered.append(alone.entry)
+            if alone.entry == top.entry and alone.confidence > best.confidence:
+                # the post's own ranking, with the confidence its question reaches alone
+                lifted = [replace(top, confidence=alone.confidence), *candidates[1:]]
+                best = decide(lifted, corrections, long_post=True)
         if best.outcome is not Outcome.ANSWER:
             return best
-        also = tuple(
-            dict.fromkeys(a.entry for a in confident if a.entry is not None and a.entry != best.entry)
-        )
+        also = tuple(dict.fromkeys(e for e in answered if e != best.entry))
         return replace(best, also_asked=also[: MAX_QUESTIONS - 1])
 
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[Entry]:

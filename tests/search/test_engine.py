@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from bot.cli.render import render
 from bot.knowledge.models import Entry
 from bot.search import AnswerEngine, Candidate, Outcome
-from bot.search.calibration import MAX_SUGGESTIONS, SUGGEST_AT, Features
+from bot.search.calibration import ANSWER_AT, LONG_ANSWER_AT, MAX_SUGGESTIONS, SUGGEST_AT, Features
 from bot.search.engine import decide
 
 
@@ -196,16 +196,47 @@ TWO_QUESTIONS = (
 )
 
 
-def test_a_post_asking_two_things_offers_the_second(engine: AnswerEngine) -> None:
+def test_a_post_asking_two_things_offers_each_answer(engine: AnswerEngine) -> None:
+    """The post is answered with what its whole text ranks first (the story picks better than
+    a lone sentence); each question's own entry is offered beside it."""
     answer = engine.answer(TWO_QUESTIONS)
     first = engine.answer("How much does the PMP exam cost?")
     second = engine.answer("how many questions are on the CAPM exam?")
-    assert answer.outcome is Outcome.ANSWER and answer.entry == first.entry
-    assert answer.also_asked == (second.entry,)
+    assert answer.outcome is Outcome.ANSWER and answer.entry == engine.rank(TWO_QUESTIONS)[1][0].entry
+    offered = (answer.entry, *answer.also_asked)
+    assert first.entry in offered and second.entry in offered
+    assert answer.entry not in answer.also_asked
     assert answer.to_json(TWO_QUESTIONS)["also_asked"] == [
-        {"id": second.entry.id, "title": second.entry.title}
+        {"id": e.id, "title": e.title} for e in answer.also_asked
     ]
     assert "also_asked" not in first.to_json("q")
+
+
+RETAIL = (
+    "I've been in retail management for nine years and honestly the weekends are killing me. My partner "
+    "is supportive but we have a mortgage, two kids and a dog, and the nursery fees went up again. Is it "
+    "too late to change careers at 41?"
+)
+
+
+def test_a_question_sentence_lends_its_confidence_to_the_posts_best_entry(engine: AnswerEngine) -> None:
+    """The story dilutes the whole post's confidence; its question, asked alone, names the same
+    entry with more, and that is what the post is answered with."""
+    query, candidates = engine.rank(RETAIL)
+    question = query.questions[-1]
+    alone = engine.answer(question)
+    assert alone.entry == candidates[0].entry and alone.confidence > candidates[0].confidence
+    answer = engine.answer(RETAIL)
+    assert answer.outcome is Outcome.ANSWER and answer.entry == candidates[0].entry
+    assert answer.confidence == alone.confidence
+
+
+def test_a_long_post_is_answered_from_a_lower_confidence(engine: AnswerEngine) -> None:
+    a, b = list(engine.knowledge.entries.values())[:2]
+    between = (LONG_ANSWER_AT + ANSWER_AT) / 2
+    assert decide([candidate(a, between), candidate(b, 0.1)]).outcome is Outcome.SUGGEST
+    long_post = decide([candidate(a, between), candidate(b, 0.1)], long_post=True)
+    assert long_post.outcome is Outcome.ANSWER and long_post.entry == a
 
 
 def test_one_question_asks_nothing_else(engine: AnswerEngine) -> None:
