@@ -39,7 +39,7 @@ REPOST_WINDOW = 60.0  # an entry posted in a channel this recently is pointed to
 DEFER_AFTER = 0.5  # seconds an interaction waited before the bot got to it: acknowledge first
 DEFER_BEHIND = 4  # acknowledge first, too, when more than this many replies are in flight or waiting
 PUBLIC_THINKING = "public_thinking"  # Interaction.extras key: acknowledged with a public "thinking..."
-LATER_SHARE = 8  # when both wait, one turn in this many goes to an answer of an acknowledged question
+LATER_SHARE = 32  # when both wait, one turn in this many goes to an answer of an acknowledged question
 # /ask replies in flight at once; the rest wait their turn, first come first served. With all
 # of a burst in flight at once, every request advances in lock-step and all of them reach
 # Discord together, late; in turns, the first are acknowledged at once.

@@ -162,15 +162,16 @@ async def test_waiting_acknowledgements_take_their_turn_before_waiting_answers()
     first = asyncio.create_task(hold("first", True))
     await asyncio.sleep(0)  # "first" holds the only turn
     later = [asyncio.create_task(hold(f"answer{i}", False)) for i in range(3)]
-    urgent = [asyncio.create_task(hold(f"ack{i}", True)) for i in range(10)]
+    acks = answers.LATER_SHARE + 2
+    urgent = [asyncio.create_task(hold(f"ack{i}", True)) for i in range(acks)]
     await asyncio.sleep(0)  # all of them queue up
     everyone_waits.set()
     await asyncio.gather(first, *later, *urgent)
     assert order[0] == "first"
     assert [n for n in order if n.startswith("ack")] == [
-        f"ack{i}" for i in range(10)
+        f"ack{i}" for i in range(acks)
     ]  # first come, first served
-    assert order.index("answer0") < order.index("ack9")  # answers are not starved while acks wait
+    assert order.index("answer0") < order.index(f"ack{acks - 1}")  # answers are not starved while acks wait
     assert order.index("answer0") == answers.LATER_SHARE  # but most turns go to acknowledgements
 
 
