@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.loader import KnowledgeError, load_knowledge, load_or_raise
+from bot.knowledge.loader import KnowledgeError, _Loader, load_knowledge, load_or_raise
 from tests.knowledge.kbfactory import entry_yaml, make_kb, write_entry
 
 TODAY = date(2026, 11, 26)
@@ -382,3 +382,13 @@ def test_link_title_showing_another_address_is_an_error(kb: Path) -> None:
 def test_honest_link_text_is_accepted(kb: Path, text: str, target: str) -> None:
     link_in_answer(kb, text, target)
     assert lines(kb) == []
+
+
+def test_the_loader_lets_go_of_file_contents_once_done(kb: Path) -> None:
+    """Freed all at once at the end, 10,000 files' contents hold the GIL for some 50 ms, which
+    stalls the event loop during a reload (benchmarks/reload_stall.py); the loader frees them
+    one by one as soon as the version is computed."""
+    loader = _Loader(kb, TODAY, overlay={})
+    result = loader.run()
+    assert result.knowledge is not None and result.knowledge.version == load_or_raise(kb).version
+    assert loader.raw == {}
