@@ -228,7 +228,10 @@ class Answers(commands.Cog):
             await interaction.response.send_message(ephemeral=ephemeral, **message)
             return
         if ephemeral and interaction.extras.pop(PUBLIC_THINKING, False):
-            await interaction.delete_original_response()
+            try:
+                await interaction.delete_original_response()
+            except discord.HTTPException as exc:  # the reply still goes out, in the public message
+                log.warning("could not take back a public 'thinking...' message: %s", exc)
         await interaction.followup.send(ephemeral=ephemeral, **message)
 
     async def _over_budget(self, interaction: discord.Interaction[CoachBot]) -> bool:

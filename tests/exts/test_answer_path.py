@@ -13,7 +13,7 @@ import pytest
 from bot.exts import answers
 from bot.exts.answers import Lateness, Turns
 from tests.exts.conftest import RunBot
-from tests.fake_discord import CallbackType, FakeDiscord, FakeGuild, FakeMember
+from tests.fake_discord import CallbackType, Errors, FakeDiscord, FakeGuild, FakeMember
 
 PMP_FEES = "how much does the pmp exam cost"
 
@@ -83,6 +83,25 @@ async def test_a_late_interaction_is_acknowledged_first_and_answered_in_a_follow
         assert reply.ephemeral and reply.embeds[0]["title"] == "I don't have an answer for that"
         assert in_public.original is not None and in_public.original.deleted
         assert [m for m in in_public.messages if not m.deleted] == [reply]
+
+
+async def test_a_late_reply_still_arrives_when_discord_fails_to_delete_the_thinking_message(
+    fake_discord: FakeDiscord,
+    run_coach: RunBot,
+    guild: FakeGuild,
+    alice: FakeMember,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_discord.inject(
+        "DELETE", "/webhooks/{application_id}/{token}/messages/{message_id}", Errors.MISSING_PERMISSIONS
+    )
+    async with run_coach():
+        monkeypatch.setattr(loaded_answers(), "DEFER_AFTER", -1.0)
+        rec = await fake_discord.slash(guild, alice, "ask", question="best pizza in Lyon tonight")
+        reply = await rec.final_message()  # fills the public message instead: never nothing
+        assert reply.embeds[0]["title"] == "I don't have an answer for that"
+        await commands_finished()
+    assert fake_discord.internal_errors == []
 
 
 async def test_a_burst_is_acknowledged_first_when_others_wait_behind(
