@@ -185,7 +185,7 @@ async def one_by_one(kind: str, count: int, repeat: int, knowledge: Path, folder
             cpu = time.process_time()
             for member, question in zip(members, questions, strict=True):
                 record = await fake.slash(guild, member, "ask", question=question, private=True)
-                await record.wait_until(lambda r: True if r.delivered else None)
+                await record.final_message()
             results.append((time.process_time() - cpu) * 1000 / count)
         return results
 

@@ -320,10 +320,11 @@ def _set_aside_survivors(phase: str, info: dict[str, int]) -> None:
 
 
 @contextmanager
-def _collector_skips_live_objects() -> Iterator[None]:
-    """While a reload runs, full garbage collections leave alone the objects that are alive
-    when it starts (the library in service, the rest of the bot) and those that survive
-    young collections meanwhile (the library being built).
+def _reload_gives_way_to_the_loop() -> Iterator[None]:
+    """While a reload runs, the event loop comes first: the worker hands it the GIL sooner,
+    and full garbage collections leave alone the objects that are alive when it starts (the
+    library in service, the rest of the bot) and those that survive young collections
+    meanwhile (the library being built).
 
     A full collection walks every container object the process holds while holding the
     GIL, so during a reload, which allocates a new library's worth of objects and so
@@ -335,8 +336,8 @@ def _collector_skips_live_objects() -> Iterator[None]:
     ``gc.disable``, which is process-wide too, nothing stops collecting, and nothing
     piles up for one long collection afterwards. Overlapping reloads share one pause.
 
-    For the same reason the worker hands the GIL over sooner meanwhile
-    (``RELOAD_SWITCH_INTERVAL``), so the loop's replies do not queue behind it.
+    The worker also hands the GIL over after ``RELOAD_SWITCH_INTERVAL`` instead of Python's
+    5 ms, so the loop's replies do not queue behind it.
     """
     global _pauses, _switch_interval_before
     with _pause_lock:
@@ -358,7 +359,7 @@ def _collector_skips_live_objects() -> Iterator[None]:
 
 
 def _load_and_index(directory: Path) -> tuple[LoadResult, Library | None]:
-    with _collector_skips_live_objects():
+    with _reload_gives_way_to_the_loop():
         result = load_knowledge(directory)
         if result.knowledge is None:
             return result, None
