@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.search.lexicon import GENERAL_SYNONYMS, IRREGULAR, STOPWORDS, american
+from bot.search.lexicon import GENERAL_SYNONYMS, IRREGULAR, KEPT_WHOLE, STOPWORDS, american
 from bot.search.porter import stem
 from bot.search.text import clean, text_words, words
 
@@ -101,10 +101,10 @@ class Analyzer:
     def stem(self, word: str, remember: bool = True) -> str:
         """The Porter stem (cached for the process: the stemmer depends on nothing else, so
         a reload only stems the words it has not met before; see ``base_word`` for
-        ``remember``)."""
+        ``remember``). Words in ``KEPT_WHOLE`` are their own stem."""
         cached = _STEMS.get(word)
         if cached is None:
-            cached = stem(word)
+            cached = word if word in KEPT_WHOLE else stem(word)
             if remember:
                 if len(_STEMS) >= _BASE_LIMIT:
                     _STEMS.clear()

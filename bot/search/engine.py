@@ -167,7 +167,8 @@ def decide(
     candidates: Sequence[Candidate], corrections: tuple[tuple[str, str], ...] = (), long_post: bool = False
 ) -> Answer:
     """The outcome for ranked candidates (best first), by the thresholds in ``calibration``
-    (a long post is answered from ``LONG_ANSWER_AT``)."""
+    (a long post is answered from ``LONG_ANSWER_AT``, and offered a menu from
+    ``LONG_SUGGEST_AT`` when its best entry has a full anchor)."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
@@ -179,7 +180,9 @@ def decide(
             if c.confidence >= calibration.SUGGEST_AT
         ]
         return Answer(Outcome.ANSWER, best.confidence, best.entry, others, corrections)
-    if best.confidence >= calibration.SUGGEST_AT and len(candidates) > 1:
+    named = best.features.anchor >= 1.0
+    suggest_at = calibration.LONG_SUGGEST_AT if long_post and named else calibration.SUGGEST_AT
+    if best.confidence >= suggest_at and len(candidates) > 1:
         floor = best.confidence * calibration.SUGGEST_SHARE
         picks = [c for c in candidates if c.confidence >= floor][: calibration.MAX_SUGGESTIONS]
         if len(picks) < 2:
@@ -410,10 +413,15 @@ class AnswerEngine:
         return np.fromiter(entries, dtype=np.int64, count=len(entries))[:k]
 
     def rank(
-        self, text: str, depth: int = RERANK_DEPTH, spelling_budget: int = SPELLING_BUDGET
+        self,
+        text: str,
+        depth: int = RERANK_DEPTH,
+        spelling_budget: int = SPELLING_BUDGET,
+        other_sense: frozenset[str] = frozenset(),
     ) -> tuple[Query, list[Candidate]]:
-        """The query and its best ``depth`` candidates, best first, with features and confidence."""
-        query = self._parser.parse(text, spelling_budget)
+        """The query and its best ``depth`` candidates, best first, with features and confidence
+        (``other_sense``: see ``QueryParser.parse``)."""
+        query = self._parser.parse(text, spelling_budget, other_sense)
         if not query.known or query.mass <= 0 or depth <= 0:
             return query, []
         soft = self._soft(query)
@@ -480,7 +488,8 @@ class AnswerEngine:
         top = candidates[0]
         answered: list[Entry] = []
         for sentence in query.questions[:MAX_QUESTIONS]:
-            ranked = self.rank(sentence, spelling_budget=0)[1]  # its words are corrected already
+            # its words are corrected already, and read in the senses the whole post gives them
+            ranked = self.rank(sentence, spelling_budget=0, other_sense=query.other_sense)[1]
             alone = decide(ranked, corrections, long_post=True)
             if alone.outcome is not Outcome.ANSWER or alone.entry is None:
                 continue

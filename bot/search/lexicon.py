@@ -256,3 +256,36 @@ wash watch water weak wear weather website wedding week weekend weird whatever w
 white whole wide wife win window winter wish woman wonder wonderful word work world worry
 worse worst worth write wrong year yesterday young
 """)
+
+#: Derived forms that mean something else than the word they stem to: kept whole, so they
+#: match only where they are written. "chartered" (a chartered accountant, engineer or
+#: professional) is a title, not a form of "charter" (a project charter); "weighting" (how
+#: an exam's domains are weighted) is not body "weight".
+KEPT_WHOLE = _words("""
+chartered weighting weightings
+""")
+
+#: Words with an everyday sense beside the one this subject uses, and the words around them
+#: that show the other sense: "can't connect to this network" beside "wifi" or "router" is
+#: a connection problem, not professional networking; "lose weight" is not an exam's domain
+#: weights. When a message holds one of the cues, the words are read as unknown words (they
+#: weigh, but match nothing). Base forms, as ``base_word`` gives them.
+OTHER_SENSES: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (
+        _words("""
+network networks networking networked connect connects connected connecting connection
+connections connectivity
+"""),
+        _words("""
+wifi wireless router routers modem ethernet laptop laptops adapter bluetooth vpn dns lan wlan
+hotspot firewall bios ipconfig dhcp subnet broadband ssid
+"""),
+    ),
+    (
+        _words("weight weights"),
+        _words("""
+lose losing gain gaining diet dieting gym fat calories calorie kg kilo kilos lbs pounds fitness
+workout
+"""),
+    ),
+)

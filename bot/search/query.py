@@ -14,9 +14,11 @@ they are counted as unknown.
 
 Long messages: when a message runs past a couple of sentences, its questions (sentences
 ending in "?" or opening like one; the last sentence when none does) carry full weight and
-the story around them is scaled down to at most ``CONTEXT_SHARE`` of their importance:
-real forum posts tell a 300-word story and then ask one or two things. Greetings and
-"thanks in advance" sentences are left out. The question sentences are also kept
+each word of the story around them ``STORY_WEIGHT`` of it (the story at most ``STORY_CAP``
+times the questions in all): real forum posts tell a 300-word story and then ask one or two
+things, often in words that do not name the subject ("is this normal?", "any advice?"), so
+the story must still be able to say what the post is about. Greetings and "thanks in
+advance" sentences are left out. The question sentences are also kept
 (``Query.questions``) so the engine can answer each on its own.
 """
 
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.search.analyzer import STOPWORDS, Analyzer, base_word
 from bot.search.index import FieldIndex
-from bot.search.lexicon import COMMON_WORDS
+from bot.search.lexicon import COMMON_WORDS, OTHER_SENSES
 from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
 from bot.search.text import clean, sentences, words
@@ -40,8 +42,15 @@ MAX_WORDS = 240
 #: The spelling corrector looks up at most this many probes per message (about 20 long
 #: misspelt words, or 300 short ones): what bounds the cost of a message full of typos.
 SPELLING_BUDGET = 3000
-#: The story around the focus question weighs at most this share of the question itself.
-CONTEXT_SHARE = 0.25
+#: Each word of the story around a long message's questions weighs this much of a word of
+#: the questions. A fixed share per word, not a cap on the story's total: capped, a long
+#: story's words weighed next to nothing and a question sentence that does not name its
+#: subject ("is this normal?") decided the ranking alone (tune long posts ranked right first
+#: 54.5% with the story capped at a quarter of the questions, 74.5% with 0.5 per word).
+STORY_WEIGHT = 0.5
+#: ... up to this many times the questions' own importance in all, so that a clear question
+#: after a very long story ("... Which certification should I get first?") still counts.
+STORY_CAP = 6.0
 #: A concept the member wrote exactly beats one matched through a synonym or a correction.
 SYNONYM_VALUE = 0.9
 CORRECTED_VALUE = 0.8
@@ -102,6 +111,8 @@ class Query:
     mass: float = 0.0  # the most an entry can score: every concept fully matched
     spelling_budget: int = SPELLING_BUDGET  # probes the corrector may still look up for this message
     questions: list[str] = field(default_factory=list)  # a long message's question sentences, corrected
+    #: words read in their everyday sense here (``OTHER_SENSES``): unknown words, whatever the index has
+    other_sense: frozenset[str] = frozenset()
 
     @property
     def known(self) -> bool:
@@ -218,9 +229,17 @@ class QueryParser:
         alternatives.extend((g, idf[g] * value) for g in dict.fromkeys(g for g, _ in groups))
         return Concept(share, importance, tuple(alternatives), context)
 
-    def parse(self, text: str, spelling_budget: int = SPELLING_BUDGET) -> Query:
+    def parse(
+        self, text: str, spelling_budget: int = SPELLING_BUDGET, other_sense: frozenset[str] = frozenset()
+    ) -> Query:
+        """The message's concepts. ``other_sense`` adds words to read in their everyday sense
+        (a sentence of a longer message inherits the message's: its cues may sit elsewhere)."""
         norm = clean(text)
         query = Query(norm=" ".join(words(norm)), spelling_budget=spelling_budget)
+        present = {base_word(w, remember=False) for w in query.norm.split()}
+        query.other_sense = other_sense.union(
+            *(senses for senses, cues in OTHER_SENSES if not cues.isdisjoint(present))
+        )
         best: dict[object, Concept] = {}
         idf = self.index.idf
         weighted = self._weighted_sentences(norm)
@@ -238,7 +257,10 @@ class QueryParser:
             for p, word in enumerate(raw):
                 if word in STOPWORDS and not covering[p]:
                     continue
-                concept = self._concept(word, stems[p], covering[p], corrected[p], context)
+                if word in query.other_sense:
+                    concept = Concept(1.0, self.index.unknown_idf, (), context)
+                else:
+                    concept = self._concept(word, stems[p], covering[p], corrected[p], context)
                 key = concept.alternatives or word
                 old = best.get(key)
                 if (
@@ -250,9 +272,10 @@ class QueryParser:
         concepts = list(best.values())
         focus_mass = sum(c.weight * c.importance for c in concepts if not c.context)
         context_mass = sum(c.weight * c.importance for c in concepts if c.context)
-        if context_mass > CONTEXT_SHARE * focus_mass > 0:
-            scale = CONTEXT_SHARE * focus_mass / context_mass
-            concepts = [replace(c, weight=c.weight * scale) if c.context else c for c in concepts]
+        scale = STORY_WEIGHT
+        if context_mass * scale > STORY_CAP * focus_mass > 0:
+            scale = STORY_CAP * focus_mass / context_mass
+        concepts = [replace(c, weight=c.weight * scale) if c.context else c for c in concepts]
         query.concepts = concepts
         query.mass = sum(c.weight * c.importance for c in concepts)
         query.unknown = [k for k, c in best.items() if isinstance(k, str)]
