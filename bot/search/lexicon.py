@@ -269,7 +269,7 @@ chartered weighting weightings
 #: that show the other sense: "can't connect to this network" beside "wifi" or "router" is
 #: a connection problem, not professional networking; "lose weight" is not an exam's domain
 #: weights. When a message holds one of the cues, the words are read as unknown words (they
-#: weigh, but match nothing). Base forms, as ``base_word`` gives them.
+#: weigh, but match nothing). Base forms, as ``base_word`` gives them ("Wi-Fi" is "wi fi").
 OTHER_SENSES: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (
         _words("""
@@ -277,8 +277,8 @@ network networks networking networked connect connects connected connecting conn
 connections connectivity
 """),
         _words("""
-wifi wireless router routers modem ethernet laptop laptops adapter bluetooth vpn dns lan wlan
-hotspot firewall bios ipconfig dhcp subnet broadband ssid
+wifi fi wireless router routers modem ethernet laptop laptops adapter bluetooth vpn dns lan
+wlan hotspot firewall bios ipconfig dhcp subnet broadband ssid
 """),
     ),
     (

@@ -82,7 +82,8 @@ def test_connection_trouble_is_not_professional_networking(engine: AnswerEngine)
         'reinstalled the adapter, and now Windows only says "can\'t connect to this network".'
     )
     assert engine.answer(trouble).outcome is Outcome.UNKNOWN
-    assert engine.answer("my router says it can't connect to this network").outcome is Outcome.UNKNOWN
+    for short in ("my router says it can't connect to this network", "Wi-Fi: can't connect to this network"):
+        assert engine.answer(short).outcome is Outcome.UNKNOWN
     query = engine._parser.parse(trouble)
     assert {"network", "connect"} <= query.other_sense
     # the sentence answered on its own inherits the post's reading
