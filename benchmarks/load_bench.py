@@ -190,6 +190,107 @@ async def one_by_one(kind: str, count: int, repeat: int, knowledge: Path, folder
         return results
 
 
+# ---------------------------------------------------------------- the bot in a process of its own
+
+# Point discord.py at the fake (argv: REST root, gateway URL), then start the bot as in production.
+LAUNCHERS = {
+    "coach": "from bot.cli import main\nwith patch_discord(sys.argv[1], sys.argv[2]): raise SystemExit(main(['run']))",
+    "pong": (
+        "import asyncio, os; from benchmarks.load_bench import pong_bot\n"
+        "with patch_discord(sys.argv[1], sys.argv[2]): asyncio.run(pong_bot().start(os.environ['DISCORD_TOKEN']))"
+    ),
+}
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU of a whole process (every thread, live or ended), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def process_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def apart(kind: str, count: int, knowledge: Path, database: Path) -> dict[str, float]:
+    """The bot as its own OS process (ours is ``python -m bot run``): start-up to its first answer,
+    then ``count`` questions one at a time and the CPU that process spent on them. The fake runs
+    here, so its share of the work is not in the figure, as Discord's is not in production."""
+    from tests.fake_discord import FakeDiscord
+
+    async with FakeDiscord() as fake:
+        guild = fake.create_guild("Load")
+        members = [fake.create_member(guild, f"m{i}") for i in range(count)]
+        questions = burst_questions(knowledge, count)
+        env = {
+            "PATH": os.environ["PATH"],
+            "PYTHONPATH": str(REPO),
+            "HOME": str(database.parent),
+            "DISCORD_TOKEN": fake.token,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "KNOWLEDGE_DIR": str(knowledge),
+            "KNOWLEDGE_POLL_SECONDS": "0",
+        }
+        launcher = f"import sys; from tests.fake_discord.patching import patch_discord\n{LAUNCHERS[kind]}"
+        launched = time.perf_counter()
+        with (database.parent / f"{kind}.log").open("w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-c", launcher, fake.base_url, fake.gateway_url],
+                cwd=database.parent,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            await fake.wait_ready(1, timeout=120)
+            first = await fake.slash(guild, members[0], "ask", question="how much does the pmp cost")
+            await first.response(timeout=30)
+            result = {"startup_s": time.perf_counter() - launched}
+            for member, question in zip(members[:20], questions, strict=False):  # warm-up
+                await (await fake.slash(guild, member, "ask", question=question, private=True)).final_message()
+            await asyncio.sleep(0.3)
+            cpu = process_cpu_s(process.pid)
+            for member, question in zip(members, questions, strict=True):
+                record = await fake.slash(guild, member, "ask", question=question, private=True)
+                await record.final_message()
+            result["cpu_ms"] = (process_cpu_s(process.pid) - cpu) * 1000 / count
+            result["rss_mb"] = process_rss_mb(process.pid)
+            return result
+        finally:
+            process.terminate()
+            await asyncio.to_thread(process.wait, 30)
+
+
+async def apart_runs(
+    args: argparse.Namespace, knowledge: Path, database: Path
+) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """``--repeat`` runs of ours and of the floor, alternating, on the same knowledge."""
+    ours: list[dict[str, float]] = []
+    floor: list[dict[str, float]] = []
+    for _ in range(args.repeat):
+        floor.append(await apart("pong", args.apart, knowledge, database.with_name("pong.db")))
+        ours.append(await apart("coach", args.apart, knowledge, database))
+    return ours, floor
+
+
+def report_apart(label: str, ours: list[dict[str, float]], floor: list[dict[str, float]]) -> None:
+    def med(runs: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    print(f"{label}: the bot as its own process, {len(ours)} fresh processes each, median, ours / floor:")
+    print(f"  start-up to first answer: {med(ours, 'startup_s'):.2f} / {med(floor, 'startup_s'):.2f} s")
+    print(
+        "  CPU of the bot process per /ask, one by one: "
+        + ", ".join(f"{o['cpu_ms']:.2f} / {f['cpu_ms']:.2f}" for o, f in zip(ours, floor, strict=True))
+        + f" ms; median {med(ours, 'cpu_ms'):.2f} / {med(floor, 'cpu_ms'):.2f} ms"
+    )
+    print(f"  RSS after them: {med(ours, 'rss_mb'):.1f} / {med(floor, 'rss_mb'):.1f} MB", flush=True)
+
+
 # ---------------------------------------------------------------- start-up, memory, reloads (child)
 
 
@@ -317,6 +418,8 @@ async def main_async(args: argparse.Namespace) -> None:
                 + f"; median {median_of(ours_cpu):.2f} / {median_of(floor_cpu):.2f} ms",
                 flush=True,
             )
+        if args.apart:
+            report_apart("shipped knowledge", *await apart_runs(args, DEFAULT_KNOWLEDGE_DIR, folder / "apart.db"))
         shipped = [run_child(DEFAULT_KNOWLEDGE_DIR, folder / f"start-{i}.db", args.reloads) for i in range(3)]
         report_child("shipped knowledge", shipped)
         if args.entries:
@@ -327,6 +430,8 @@ async def main_async(args: argparse.Namespace) -> None:
             run_child(big, database, 0)  # a first start writes the index cache
             warm = [run_child(big, database, args.reloads) for _ in range(3)]
             report_child(f"{args.entries} entries + {args.members} members, warm cache", warm)
+            if args.apart:
+                report_apart(f"{args.entries} entries + {args.members} members", *await apart_runs(args, big, database))
             floor = await bursts("pong", 1000, args.repeat, big, folder)
             ours = await bursts("coach-big", 1000, args.repeat, big, folder)
             print(f"1000 burst at {args.entries} entries:")
@@ -360,6 +465,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[200, 500, 1000], help="none: skip")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--one-by-one", type=int, default=300, help="questions asked one at a time; 0 skips")
+    parser.add_argument(
+        "--apart", type=int, default=500, help="questions one by one to the bot as its own process; 0 skips"
+    )
     parser.add_argument("--reloads", type=int, default=10)
     parser.add_argument("--entries", type=int, default=10_000, help="0 skips the large knowledge base")
     parser.add_argument("--members", type=int, default=100_000)
