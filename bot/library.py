@@ -29,7 +29,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from bot.knowledge.loader import KnowledgeError, LoadResult, load_knowledge
+from bot.knowledge.loader import EntryMemo, KnowledgeError, LoadResult, load_knowledge
 from bot.knowledge.models import Knowledge
 from bot.knowledge.problems import REPORTED_PROBLEMS, Problem, left_out
 from bot.search import AnswerEngine
@@ -101,9 +101,10 @@ class FailedReload:
 class Librarian:
     """Owns the library in service and its reloads (one at a time)."""
 
-    def __init__(self, directory: Path, library: Library) -> None:
+    def __init__(self, directory: Path, library: Library, memo: EntryMemo | None = None) -> None:
         self.directory = directory
         self._library = library
+        self._memo = EntryMemo() if memo is None else memo  # the last load's entry files, for the next
         self._lock = asyncio.Lock()
         self._fingerprint = fingerprint(directory)
         self.last_failure: FailedReload | None = None
@@ -118,14 +119,15 @@ class Librarian:
         keep_large_blocks_apart()
         cache = IndexCache(cache_dir) if cache_dir is not None else None
         library = await asyncio.to_thread(cache.read, directory) if cache is not None else None
+        memo = EntryMemo()
         if library is None:
-            result, library = await asyncio.to_thread(_load_and_index, directory)
+            result, library = await asyncio.to_thread(_load_and_index, directory, memo)
             if library is None:
                 raise KnowledgeError(result)
             if cache is not None:
                 await asyncio.to_thread(cache.write, directory, library)
         await asyncio.to_thread(return_freed_memory)
-        return cls(directory, library)
+        return cls(directory, library, memo)
 
     @property
     def library(self) -> Library:
@@ -147,7 +149,9 @@ class Librarian:
         """
         async with self._lock:
             stamp = await asyncio.to_thread(fingerprint, self.directory)
-            result, library, diff = await asyncio.to_thread(_reload, self.directory, self._library)
+            result, library, diff = await asyncio.to_thread(
+                _reload, self.directory, self._library, self._memo
+            )
             self._fingerprint = stamp
             if library is None:
                 errors = result.errors
@@ -358,16 +362,18 @@ def _reload_gives_way_to_the_loop() -> Iterator[None]:
                 gc.unfreeze()
 
 
-def _load_and_index(directory: Path) -> tuple[LoadResult, Library | None]:
+def _load_and_index(directory: Path, memo: EntryMemo) -> tuple[LoadResult, Library | None]:
     with _reload_gives_way_to_the_loop():
-        result = load_knowledge(directory)
+        result = load_knowledge(directory, memo=memo)
         if result.knowledge is None:
             return result, None
         return result, Library.build(result.knowledge)
 
 
-def _reload(directory: Path, current: Library) -> tuple[LoadResult, Library | None, KnowledgeDiff]:
-    result, library = _load_and_index(directory)
+def _reload(
+    directory: Path, current: Library, memo: EntryMemo
+) -> tuple[LoadResult, Library | None, KnowledgeDiff]:
+    result, library = _load_and_index(directory, memo)
     if library is None:
         return result, None, KnowledgeDiff()
     return result, library, KnowledgeDiff.between(current.knowledge, library.knowledge)

@@ -21,7 +21,7 @@ from bot.knowledge.fields import Fields, as_mapping, type_name
 from bot.knowledge.models import Area, Entry, Knowledge, Link, Milestone, Track
 from bot.knowledge.names import closest_names
 from bot.knowledge.problems import REPORTED_PROBLEMS, Problem, Severity, left_out, quote, summarise
-from bot.knowledge.yamlfile import ParsedFile, parse_yaml, read_yaml
+from bot.knowledge.yamlfile import ParsedFile, UnreadableFile, parse_yaml, read_inside
 
 AREAS_FILE = "areas.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -101,15 +101,55 @@ def load_or_raise(directory: Path, *, today: date | None = None) -> Knowledge:
 
 
 def load_knowledge(
-    directory: Path, *, today: date | None = None, overlay: Mapping[str, bytes] | None = None
+    directory: Path,
+    *,
+    today: date | None = None,
+    overlay: Mapping[str, bytes] | None = None,
+    memo: EntryMemo | None = None,
 ) -> LoadResult:
     """Load and validate ``directory``.
 
     ``overlay`` maps paths relative to it to content that is read instead of the file on
     disk (or as one more entry file): how ``/kb preview`` checks a draft against the whole
-    knowledge base without writing it anywhere.
+    knowledge base without writing it anywhere. ``memo`` carries the entry files of the
+    previous load of the same directory from one reload to the next (see ``EntryMemo``).
     """
-    return _Loader(Path(directory), today or date.today(), overlay=dict(overlay or {})).run()
+    loader = _Loader(Path(directory), today or date.today(), overlay=dict(overlay or {}), memo=memo)
+    return loader.run()
+
+
+@dataclass(frozen=True, slots=True)
+class _Remembered:
+    digest: bytes
+    today: date
+    source: _EntrySource | None
+    problems: tuple[Problem, ...]
+
+
+class EntryMemo:
+    """The entry files of the last load, each with a digest of its bytes.
+
+    A reload usually follows an edit of one file or a few; parsing and checking the other
+    thousands again is most of a reload's time, and it fills the heap with short-lived parse
+    trees that leave it fragmented, so that the process grows a little with every reload. A file
+    whose bytes (and the day, which decides "review due" warnings) are unchanged keeps its
+    ``Entry`` and its problems. What depends on other files (duplicate ids, areas, cross-references)
+    is checked again on every load.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, _Remembered] = {}
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def recall(self, rel: str, digest: bytes, today: date) -> _Remembered | None:
+        known = self._files.get(rel)
+        return known if known is not None and known.digest == digest and known.today == today else None
+
+    def replace(self, files: dict[str, _Remembered]) -> None:
+        """Keep exactly the files of the load that just ended (deleted files are forgotten)."""
+        self._files = files
 
 
 def _empty_one_by_one(contents: dict[str, bytes]) -> None:
@@ -199,6 +239,8 @@ class _Loader:
     # Stems of entry files that failed to load: references to them are not reported again.
     unloadable: set[str] = field(default_factory=set)
     overlay: dict[str, bytes] = field(default_factory=dict)
+    memo: EntryMemo | None = None
+    remembered: dict[str, _Remembered] = field(default_factory=dict)
 
     def problem(self, rel: str, line: int, message: str, severity: Severity = Severity.ERROR) -> None:
         self.problems.append(Problem(rel, line, severity, message))
@@ -230,12 +272,28 @@ class _Loader:
             )
         self.problems.sort(key=lambda p: (p.path, p.line))
         _empty_one_by_one(self.raw)
+        if self.memo is not None:
+            self.memo.replace(self.remembered)
         return result
 
     def _read(self, path: Path) -> ParsedFile:
+        rel, raw = self._raw(path)
+        return ParsedFile(rel) if raw is None else self._parse(raw, rel)
+
+    def _raw(self, path: Path) -> tuple[str, bytes | None]:
+        """The file's bytes (a draft's, under ``overlay``), or ``None`` with the reason reported."""
         rel = path.relative_to(self.root).as_posix()
         draft = self.overlay.get(rel)
-        parsed = read_yaml(path, rel, self.root) if draft is None else parse_yaml(draft, rel)
+        if draft is not None:
+            return rel, draft
+        try:
+            return rel, read_inside(path, self.root)
+        except UnreadableFile as exc:
+            self.problem(rel, exc.line, str(exc))
+            return rel, None
+
+    def _parse(self, raw: bytes, rel: str) -> ParsedFile:
+        parsed = parse_yaml(raw, rel)
         self.problems.extend(parsed.problems)
         self.raw[rel] = parsed.raw
         return parsed
@@ -321,8 +379,7 @@ class _Loader:
     def _entries(self, areas: dict[str, tuple[Area, int]]) -> dict[str, _EntrySource]:
         entries: dict[str, _EntrySource] = {}
         for path in self._iter_entry_files():
-            parsed = self._read(path)
-            source = None if parsed.data is None else self._entry(parsed, path.stem)
+            source = self._entry_file(path)
             if source is None:
                 self.unloadable.add(path.stem)
                 continue
@@ -338,6 +395,24 @@ class _Loader:
             entries[entry.id] = source
             self._check_area(source, areas)
         return entries
+
+    def _entry_file(self, path: Path) -> _EntrySource | None:
+        """One entry file, from the memo when its bytes did not change since the last load."""
+        rel, raw = self._raw(path)
+        if raw is None:
+            return None
+        digest = hashlib.blake2b(raw, digest_size=16).digest()
+        known = self.memo.recall(rel, digest, self.today) if self.memo is not None else None
+        if known is None:
+            before = len(self.problems)
+            parsed = self._parse(raw, rel)
+            source = None if parsed.data is None else self._entry(parsed, path.stem)
+            known = _Remembered(digest, self.today, source, tuple(self.problems[before:]))
+        else:
+            self.raw[rel] = raw
+            self.problems.extend(known.problems)
+        self.remembered[rel] = known
+        return known.source
 
     def _entry(self, parsed: ParsedFile, stem: str) -> _EntrySource | None:
         rel = parsed.rel

@@ -144,15 +144,6 @@ def _check_regular(mode: int) -> None:
         raise UnreadableFile("is not a regular file; not read")
 
 
-def read_yaml(path: Path, rel: str, root: Path) -> ParsedFile:
-    """Read ``path`` (see ``read_inside``) and parse it; a problem never raises."""
-    try:
-        raw = read_inside(path, root)
-    except UnreadableFile as exc:
-        return ParsedFile(rel, problems=[Problem(rel, exc.line, Severity.ERROR, str(exc))])
-    return parse_yaml(raw, rel)
-
-
 def parse_yaml(raw: bytes, rel: str) -> ParsedFile:
     """Parse ``raw`` safely; any problem comes back as an error, never an exception."""
     result = ParsedFile(rel, raw=raw)

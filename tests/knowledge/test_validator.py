@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.loader import KnowledgeError, _Loader, load_knowledge, load_or_raise
+from bot.knowledge.loader import EntryMemo, KnowledgeError, _Loader, load_knowledge, load_or_raise
 from tests.knowledge.kbfactory import entry_yaml, make_kb, write_entry
 
 TODAY = date(2026, 11, 26)
@@ -392,3 +392,43 @@ def test_the_loader_lets_go_of_file_contents_once_done(kb: Path) -> None:
     result = loader.run()
     assert result.knowledge is not None and result.knowledge.version == load_or_raise(kb).version
     assert loader.raw == {}
+
+
+def test_a_reload_keeps_the_entries_of_unchanged_files(kb: Path) -> None:
+    """Parsing thousands of unchanged files again is most of a reload's time and fragments the
+    heap; with the memo only the edited file is read again, and the result is the same."""
+    memo = EntryMemo()
+    first = load_knowledge(kb, today=TODAY, memo=memo).knowledge
+    write_entry(kb, "pmp-fees", "certifications", title="PMP fees, updated", extra="milestone: earn-pmp")
+    second = load_knowledge(kb, today=TODAY, memo=memo).knowledge
+    fresh = load_or_raise(kb, today=TODAY)
+    assert first is not None and second is not None
+    assert second.entries["role-overview"] is first.entries["role-overview"]
+    assert second.entries["pmp-fees"].title == "PMP fees, updated"
+    assert second.entries == fresh.entries and second.version == fresh.version != first.version
+
+
+def test_a_remembered_file_still_reports_its_problems(kb: Path) -> None:
+    """Warnings belong to the file, so they come back while it is unchanged; and the day is part of
+    what is remembered, because it decides whether a review is due."""
+    write_entry(kb, "dated", "role", reviewed="2025-11-28")
+    memo = EntryMemo()
+    assert load_knowledge(kb, today=TODAY, memo=memo).problems == []
+    later = date(2026, 11, 30)
+    again = [str(p) for p in load_knowledge(kb, today=later, memo=memo).problems]
+    assert again == [
+        "entries/role/dated.yaml:13: warning: facts last reviewed 2025-11-28, more than 12 months ago: "
+        "re-check them and update 'reviewed'"
+    ]
+    assert [str(p) for p in load_knowledge(kb, today=later, memo=memo).problems] == again
+
+
+def test_the_memo_forgets_deleted_files_and_rereads_broken_ones(kb: Path) -> None:
+    memo = EntryMemo()
+    assert load_knowledge(kb, today=TODAY, memo=memo).ok and len(memo) == 2
+    (kb / "entries" / "role" / "role-overview.yaml").unlink()
+    (kb / "entries" / "certifications" / "pmp-fees.yaml").write_text("id: [unclosed\n")
+    result = load_knowledge(kb, today=TODAY, memo=memo)
+    assert not result.ok
+    assert str(result.errors[0]).startswith("entries/certifications/pmp-fees.yaml:2: error: invalid YAML")
+    assert len(memo) == 1  # the broken file, remembered with its error; the deleted one is gone

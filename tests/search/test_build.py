@@ -162,3 +162,26 @@ def test_reload_pauses_the_collector_only_for_itself(tmp_path: Path, monkeypatch
     # the worker hands the GIL to the event loop sooner while it builds, and only then
     assert switch_during == [RELOAD_SWITCH_INTERVAL]
     assert sys.getswitchinterval() == switch_before
+
+
+def test_reload_reads_again_only_the_files_that_changed(tmp_path: Path) -> None:
+    """The librarian carries the last load's entry files to the next reload: an edit of one entry
+    costs one parse, and the others stay the very same objects (no new copies on the heap)."""
+    root = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", root)
+    edited = next((root / "entries").rglob("*.yaml"))
+    original = edited.read_text()
+
+    async def run() -> tuple[Knowledge, Knowledge]:
+        librarian = await Librarian.open(root)
+        before = librarian.knowledge
+        edited.write_text(
+            original.replace("\nquestions:\n", "\nquestions:\n  - one more way a member asks this\n", 1)
+        )
+        assert (await librarian.reload()).ok
+        return before, librarian.knowledge
+
+    before, after = asyncio.run(run())
+    changed = {i for i, e in after.entries.items() if e is not before.entries[i]}
+    assert changed == {edited.stem}
+    assert after.entries[edited.stem].questions[0] == "one more way a member asks this"
