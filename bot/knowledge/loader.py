@@ -120,6 +120,8 @@ def load_knowledge(
 
 @dataclass(frozen=True, slots=True)
 class _Remembered:
+    """One entry file as the last load left it: what it held and what was wrong with it."""
+
     digest: bytes
     today: date
     source: _EntrySource | None
