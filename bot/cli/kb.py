@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.cli.common import add_knowledge_option, open_engine, tolerant_stdio
 from bot.cli.reports import register_gaps
 from bot.knowledge.loader import load_knowledge
-from bot.search.evaluation import EvalFileError, evaluate, format_report, load_items
+from bot.search.evaluation import FAILURE_LISTINGS, EvalFileError, evaluate, format_report, load_items
 from bot.settings import load_settings
 
 
@@ -37,6 +37,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "rate, and each failure.",
     )
     evaluate.add_argument("file", type=Path, help="question file, e.g. tests/eval/questions.yaml")
+    evaluate.add_argument(
+        "--failures",
+        choices=FAILURE_LISTINGS,
+        default="all",
+        help="which failures to list: all (default), tune (not those of the measure-only split), none",
+    )
     add_knowledge_option(evaluate)
     evaluate.set_defaults(handler=run_eval)
     register_gaps(commands)
@@ -54,7 +60,7 @@ def run_eval(args: argparse.Namespace) -> int:
         return 2
     report = evaluate(engine.answer, items)
     print(f"{len(engine.knowledge.entries)} entries (knowledge {engine.knowledge.version})")
-    print("\n".join(format_report(report, str(args.file))))
+    print("\n".join(format_report(report, str(args.file), args.failures)))
     return 0
 
 

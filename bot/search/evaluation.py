@@ -255,8 +255,13 @@ def _table(report: Report) -> list[str]:
     return lines
 
 
-def format_report(report: Report, name: str = "") -> list[str]:
-    """The lines ``kb eval`` prints: the rates, a table per split and kind, then one line per failure."""
+#: Which failures ``kb eval --failures`` lists: every one, those outside the measure-only split, none.
+FAILURE_LISTINGS = ("all", "tune", "none")
+
+
+def format_report(report: Report, name: str = "", failures_shown: str = "all") -> list[str]:
+    """The lines ``kb eval`` prints: the rates, a table per split and kind, then one line per failure
+    (``failures_shown="tune"`` keeps the measure-only split's questions out of sight while tuning)."""
     n_in, n_out, n_gap = len(report.in_scope), len(report.out_of_scope), len(report.gaps)
     counts = f"{n_in} in-scope, {n_out} out-of-scope" + (f", {n_gap} gap" if n_gap else "") + " questions"
     lines = [
@@ -271,7 +276,14 @@ def format_report(report: Report, name: str = "") -> list[str]:
     lines += ["", *_table(report), ""]
     failures = report.failures
     lines.append(f"failures ({len(failures)}):" if failures else "failures: none")
-    for r in failures:
+    shown = [
+        r
+        for r in failures
+        if failures_shown == "all" or (failures_shown == "tune" and r.item.split != "measure")
+    ]
+    if len(shown) < len(failures):
+        lines.append(f"  ({len(failures) - len(shown)} not listed: --failures {failures_shown})")
+    for r in shown:
         label = f"[{r.item.split} {r.item.kind}] " if r.item.split else ""
         if r.item.in_scope:
             why = "refused" if r.refused else ("right entry among top 3" if r.top3 else "wrong entry")

@@ -64,6 +64,20 @@ def test_real_format_is_scored_per_split_and_kind(engine: AnswerEngine, tmp_path
     assert "gaps answered honestly" in "\n".join(lines)
 
 
+def test_failures_of_the_measure_split_can_stay_out_of_sight(engine: AnswerEngine, tmp_path: Path) -> None:
+    """Whoever tunes the engine reads the failures; ``--failures tune`` lists none of the
+    measure-only questions, so they stay unseen (the count says how many were left out)."""
+    refused = "- q: zzqx wibble frobnicate\n  source: https://example.org/{n}\n  expect: [pmp-fees]\n  split: {split}\n"
+    text = refused.format(n=1, split="measure") + refused.format(n=2, split="tune").replace("zzqx", "qqzx")
+    report = evaluate(engine.answer, load_items(write(tmp_path, text)))
+    assert len(report.failures) == 2
+    everything = "\n".join(format_report(report, "real"))
+    assert "zzqx" in everything and "qqzx" in everything
+    tuning = "\n".join(format_report(report, "real", "tune"))
+    assert "zzqx" not in tuning and "qqzx" in tuning and "1 not listed" in tuning
+    assert "wibble" not in "\n".join(format_report(report, "real", "none"))
+
+
 def test_an_entry_id_right_by_id_not_by_words(engine: AnswerEngine, tmp_path: Path) -> None:
     item = load_items(write(tmp_path, REAL.format(long="x")))[0]
     assert item.is_right(engine.knowledge.entries["pmp-fees"])
