@@ -38,5 +38,17 @@ def test_real_questions_floor(engine: AnswerEngine) -> None:
     questions"): long posts answered, the off-topic declined, answerable ones not refused."""
     report = evaluate(engine.answer, load_items(REAL))
     detail = "\n".join(format_report(report))
-    assert report.top1 >= 0.45 and report.subset(kind="long").top1 >= 0.15, detail
-    assert report.oos_refusal >= 0.80 and report.false_refusal <= 0.20, detail
+    assert report.top1 >= 0.60 and report.subset(kind="long").top1 >= 0.40, detail
+    assert report.oos_refusal >= 0.80 and report.false_refusal <= 0.12, detail
+
+
+COMMON = QUESTIONS.with_name("common_questions.yaml")
+
+
+def test_common_questions_floor(engine: AnswerEngine) -> None:
+    """The questions newcomers ask most: a wrong confident answer to one of these is what a
+    moderator notices first (today 86.7% top-1, 96.7% top-3)."""
+    report = evaluate(engine.answer, load_items(COMMON))
+    detail = "\n".join(format_report(report))
+    assert len(report.in_scope) >= 60, detail
+    assert report.top1 >= 0.83 and report.top3 >= 0.93 and report.false_refusal <= 0.05, detail
