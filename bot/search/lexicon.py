@@ -78,7 +78,6 @@ IRREGULAR = {
     "men": "man",
     "women": "woman",
     "hrs": "hours",
-    "hr": "hour",
     "yrs": "years",
     "yr": "year",
     "mins": "minutes",

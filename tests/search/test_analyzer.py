@@ -27,6 +27,13 @@ def test_base_words_fold_irregular_and_british_forms() -> None:
     assert base_words("organise organisation") == base_words("organize organization")
 
 
+def test_hr_is_human_resources_not_an_hour() -> None:
+    """Members write "HR" for the people team far more often than "hr" for an hour ("talk to HR
+    about my boss"); only the plural abbreviation is unambiguous."""
+    assert base_words("go to HR") == ["go", "to", "hr"]
+    assert base_words("35 hrs") == ["35", "hours"]
+
+
 def test_synonym_terms_match_each_other() -> None:
     analyzer = Analyzer(SYNONYMS, general=())
     assert "_pmp" in analyzer.terms("Project Management Professional exam")
