@@ -33,12 +33,12 @@ NO_ANCHOR_FACTOR = 0.5
 
 ANSWER_AT = 0.64
 SUGGEST_AT = 0.46
-#: A long post (a story around its questions) is answered from this confidence, and offered a
-#: menu from ``LONG_SUGGEST_AT`` when two of its subject words name the best entry (a full
-#: anchor; one shared word is what an off-topic post about a crashing game has): the story
-#: spreads the match over more words, so a right entry's confidence runs lower than for a short
-#: question. Chosen together with the story's weight (``query.STORY_WEIGHT``) on the tune split
-#: of tests/eval/real_questions.yaml (docs/benchmarks.md).
+#: A long post (a story around its questions, or several question sentences) is answered from
+#: this confidence, and offered a menu from ``LONG_SUGGEST_AT`` when two of its subject words name
+#: the best entry (a full anchor; one shared word is what an off-topic post about a crashing game
+#: has): the story spreads the match over more words, so a right entry's confidence runs lower
+#: than for a short question. Chosen together with the story's weight (``query.STORY_WEIGHT``)
+#: on the tune split of tests/eval/real_questions.yaml (docs/benchmarks.md).
 LONG_ANSWER_AT = 0.50
 LONG_SUGGEST_AT = 0.35
 #: A suggestion must be at least this share of the best candidate's confidence.

@@ -478,8 +478,8 @@ class AnswerEngine:
         kind = small_talk_kind(text)
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
-        if not query.questions:
-            return decide(candidates, corrections)
+        if not query.questions:  # a long message of questions only has no sentences to rank apart
+            return decide(candidates, corrections, long_post=query.long)
         # a long post: its story spreads the best entry's score, so it is answered from a lower
         # confidence, and each question sentence is also ranked on its own
         best = decide(candidates, corrections, long_post=True)

@@ -111,6 +111,8 @@ class Query:
     mass: float = 0.0  # the most an entry can score: every concept fully matched
     spelling_budget: int = SPELLING_BUDGET  # probes the corrector may still look up for this message
     questions: list[str] = field(default_factory=list)  # a long message's question sentences, corrected
+    #: several sentences and more than ``LONG_MESSAGE`` content words, story or not
+    long: bool = False
     #: words read in their everyday sense here (``OTHER_SENSES``): unknown words, whatever the index has
     other_sense: frozenset[str] = frozenset()
 
@@ -166,8 +168,9 @@ class QueryParser:
             found.append(term)
         return sorted(found, key=lambda t: self.index.idf[t])[:3]
 
-    def _weighted_sentences(self, text: str) -> list[tuple[list[str], bool]]:
-        """Each sentence's words, and whether it is context around the focus question."""
+    def _weighted_sentences(self, text: str) -> tuple[list[tuple[list[str], bool]], bool]:
+        """Each sentence's words, whether it is context around the focus question, and whether
+        the message is long (several sentences, more than ``LONG_MESSAGE`` content words)."""
         parts = [(words(s), q) for s, q in sentences(text)]
         asking = [(ws, q) for ws, q in parts if small_talk_words(ws) is None]
         if asking:  # "Hi all!" and "Thanks in advance." around a question are not part of it
@@ -178,11 +181,11 @@ class QueryParser:
         parts = [(ws, q) for ws, q in parts if ws]
         content = sum(1 for ws, _ in parts for w in ws if w not in STOPWORDS)
         if len(parts) < 2 or content <= LONG_MESSAGE:
-            return [(ws, False) for ws, _ in parts]
+            return [(ws, False) for ws, _ in parts], False
         asks = [asked or ws[0] in _QUESTION_OPENERS for ws, asked in parts]
         if not any(asks):
             asks[-1] = True
-        return [(ws, not ask) for (ws, _), ask in zip(parts, asks, strict=True)]
+        return [(ws, not ask) for (ws, _), ask in zip(parts, asks, strict=True)], True
 
     def _correct(self, raw: list[str], query: Query) -> list[bool]:
         """Correct unknown words in place while the message's probe budget lasts."""
@@ -242,7 +245,7 @@ class QueryParser:
         )
         best: dict[object, Concept] = {}
         idf = self.index.idf
-        weighted = self._weighted_sentences(norm)
+        weighted, query.long = self._weighted_sentences(norm)
         story = any(context for _, context in weighted)
         for raw, context in weighted:
             corrected = self._correct(raw, query)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.search import AnswerEngine, Candidate, Outcome
+from bot.search import engine as engine_module
 from bot.search.analyzer import Analyzer
 from bot.search.calibration import LONG_SUGGEST_AT, SUGGEST_AT, Features
 from bot.search.engine import decide
@@ -106,3 +107,29 @@ def test_chartered_is_not_a_form_of_charter(engine: AnswerEngine) -> None:
     assert all("charter" not in c.entry.id or "chartered" in c.entry.id for c in candidates)
     charter = engine.answer("what goes in a project charter?")
     assert charter.outcome is Outcome.ANSWER and "charter" in charter.entry.id
+
+
+def test_a_long_message_of_questions_only_is_decided_as_a_long_post(
+    engine: AnswerEngine, monkeypatch
+) -> None:
+    """Several question sentences spread the match over as many words as a story does, so such
+    a message is decided with the long-post thresholds too (it has no story to weigh, and so no
+    question sentences of its own to rank apart); a short question keeps the usual ones."""
+    asked = (
+        "What does it take to move from running single software projects into a programme role after "
+        "five years as a delivery lead? Have any of you made that step, and which leadership skills "
+        "mattered most? What is the usual route people take, and how long did the move take you?"
+    )
+    query = engine._parser.parse(asked)
+    assert query.long and not query.questions
+    assert not engine._parser.parse("How do I become a programme manager?").long
+    seen: list[bool] = []
+
+    def spy(candidates, corrections=(), long_post=False):
+        seen.append(long_post)
+        return decide(candidates, corrections, long_post)
+
+    monkeypatch.setattr(engine_module, "decide", spy)
+    engine.answer(asked)
+    engine.answer("How do I become a programme manager?")
+    assert seen == [True, False]
