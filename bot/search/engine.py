@@ -89,6 +89,10 @@ _ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
 #: sentence does, and a sentence that names another entry is offered beside the answer instead.
 MAX_QUESTIONS = 3
 AGREE_FLOOR = 0.2
+#: A candidate's rank score is multiplied by this for each named thing of the question (an
+#: acronym the answers write, at least ``MIN_JARGON`` letters: "pba", not "pm") it never mentions.
+JARGON_MISS = 0.7
+MIN_JARGON = 3
 #: Two subject words matched in an entry's title, aliases or questions make a full anchor.
 ANCHORS_FOR_FULL = 2.0
 
@@ -370,6 +374,26 @@ class AnswerEngine:
         similar[slot], f1[slot] = best_of
         return similar, f1
 
+    def _jargon_kept(self, query: Query, entries: np.ndarray) -> np.ndarray:
+        """Per entry (ascending numbers): ``JARGON_MISS`` to the power of how many of the
+        question's named things (credentials, methods: words the answers write in capitals)
+        the entry never mentions. "How long is the PMI-PBA valid" is not answered by the
+        CAPM entry, however much else of the question it shares."""
+        kept = np.ones(len(entries), dtype=np.float32)
+        postings, jargon = self._index.postings, self._jargon
+        for concept in query.concepts:
+            terms = [t for t, _ in concept.alternatives]
+            if concept.context or not any(t in jargon and len(t) >= MIN_JARGON for t in terms):
+                continue
+            found = np.zeros(len(entries), dtype=bool)
+            for term in terms:
+                docs = postings[term].docs
+                at = docs.searchsorted(entries)
+                at[at == len(docs)] = 0
+                found |= docs[at] == entries
+            kept[~found] *= JARGON_MISS
+        return kept
+
     def _similar(self, query: Query, k: int) -> np.ndarray:
         """Up to ``k`` entries whose best phrase (title, alias or question) covers most of the
         query's importance, counting only the terms that are in few phrases.
@@ -439,6 +463,7 @@ class AnswerEngine:
         qsim = np.zeros(len(first), dtype=np.float32)
         similar[pool], qsim[pool] = self._qsim(query, pool)
         score = first + QSIM_WEIGHT * similar
+        score[pool] *= self._jargon_kept(query, pool)
         order = pool[np.lexsort((pool, -score[pool]))[: depth + 1]].tolist()  # best first, then by number
         shown = sorted(order[:depth])
         hard, anchor = self._matched(query, np.array(shown, dtype=np.int64))
