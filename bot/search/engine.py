@@ -84,9 +84,11 @@ HARD_WEIGHT = 0.0
 _ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
 #: A long post's question sentences (at most ``MAX_QUESTIONS``) are answered on their own once
 #: the whole post reaches a confidence of ``AGREE_FLOOR`` (a pasted build error ending "what do
-#: you do to solve it?" must not open the problem-solving entry). A sentence lends its confidence
-#: only to the entry the whole post ranks first: the story picks the entry better than a lone
-#: sentence does, and a sentence that names another entry is offered beside the answer instead.
+#: you do to solve it?" must not open the problem-solving entry). A sentence lends confidence only
+#: to the entry the whole post ranks first, and only the mean of its own and the post's (alone, a
+#: short sentence reaches 0.9 on a few shared words: on the tune posts its confidence barely tells
+#: a right entry from a wrong one): the story picks the entry better than a lone sentence does,
+#: and a sentence that names another entry is offered beside the answer instead.
 MAX_QUESTIONS = 3
 AGREE_FLOOR = 0.2
 #: A candidate's rank score is multiplied by this for each named thing of the question (an
@@ -519,9 +521,10 @@ class AnswerEngine:
             if alone.outcome is not Outcome.ANSWER or alone.entry is None:
                 continue
             answered.append(alone.entry)
-            if alone.entry == top.entry and alone.confidence > best.confidence:
-                # the post's own ranking, with the confidence its question reaches alone
-                lifted = [replace(top, confidence=alone.confidence), *candidates[1:]]
+            joint = (top.confidence + alone.confidence) / 2
+            if alone.entry == top.entry and joint > best.confidence:
+                # the post's own ranking, with the mean of its confidence and its question's alone
+                lifted = [replace(top, confidence=joint), *candidates[1:]]
                 best = decide(lifted, corrections, long_post=True)
         if best.outcome is not Outcome.ANSWER:
             return best

@@ -133,3 +133,22 @@ def test_a_long_message_of_questions_only_is_decided_as_a_long_post(
     engine.answer(asked)
     engine.answer("How do I become a programme manager?")
     assert seen == [True, False]
+
+
+def test_a_question_sentence_lends_the_mean_of_its_confidence_and_the_posts(engine: AnswerEngine) -> None:
+    """A lone sentence's confidence says little about whether the post's entry is right (a
+    short sentence reaches 0.9 and more on a few shared words), so when it confirms the post's
+    first entry the post is answered with the mean of both, never the sentence's alone."""
+    post = (
+        "I coordinate a delivery team split between Sydney, Berlin and Seattle. Whatever hour we pick "
+        "for the daily stand-up, somebody joins at midnight, and handovers from one time zone to the "
+        "next keep slipping. How do you lead a team across time zones?"
+    )
+    query, candidates = engine.rank(post)
+    (sentence,) = query.questions
+    alone = engine.rank(sentence, spelling_budget=0, other_sense=query.other_sense)[1][0]
+    top = candidates[0]
+    assert alone.entry == top.entry and alone.confidence > top.confidence
+    answer = engine.answer(post)
+    assert answer.outcome is Outcome.ANSWER and answer.entry == top.entry
+    assert abs(answer.confidence - (top.confidence + alone.confidence) / 2) < 1e-9
