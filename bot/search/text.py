@@ -29,6 +29,10 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 # Patterns start with their literal character so the regex engine can skip ahead to it.
 _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _PLUS = re.compile(r"\+(?<=[^\W_]\+)")
+#: Numbers with a dot inside (versions "0.4.5", "18.04", decimals "3.5") are dropped: read as
+#: "4" and "5" they would meet what entries number (ITIL 4, a 5-day course), and no entry is
+#: found by a version or a decimal.
+_DOTTED = re.compile(r"\d+(?:\.\d+)+")
 #: Apostrophes go ("what's" -> "whats"); elsewhere they would split words just the same.
 #: "&" and "%" become words, "_" a space (``\w`` would otherwise keep it inside words).
 #: Plain ``str.replace`` calls: far faster than ``str.translate`` on non-ASCII text.
@@ -87,6 +91,8 @@ def _prepare(text: str, chat: bool = True, lower: bool = True) -> str:
         text = _URL.sub(" ", text)
     if "," in text:
         text = _THOUSANDS.sub("", text)
+    if "." in text:
+        text = _DOTTED.sub(" ", text)
     if "+" in text:
         text = _PLUS.sub(" plus", text)
     if lower:
