@@ -25,6 +25,7 @@ advance" sentences are left out. The question sentences are also kept
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 
 from bot.search.analyzer import STOPWORDS, Analyzer, base_word
@@ -32,7 +33,7 @@ from bot.search.index import FieldIndex
 from bot.search.lexicon import COMMON_WORDS, OTHER_SENSES
 from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
-from bot.search.text import clean, sentences, words
+from bot.search.text import MAX_CHARS, clean, sentences, words
 
 #: Messages with more content words than this get a focus sentence.
 LONG_MESSAGE = 16
@@ -61,6 +62,15 @@ MIN_CLIPPING = 4
 EVERYDAY_DF_SHARE = 0.2
 #: Unknown numbers and one- or two-letter tokens say less than unknown words.
 WEAK_UNKNOWN = 0.3
+
+#: In a long message, a capitalised word after a lowercase word or a comma is a name (Steam,
+#: Seattle, Coursera) far more often than a typo, and the spelling corrector leaves it alone
+#: ("Steam" is not a misspelt "stream"); unless the message capitalises more than
+#: ``TITLE_CASE_SHARE`` of its words, as titles do. A short question is corrected throughout:
+#: each of its few words counts, and members capitalise the subject's words ("my Scrum Mastr cert").
+_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}\b")
+_CAPITALISED = re.compile(r"\b[A-Z]")
+TITLE_CASE_SHARE = 0.3
 
 _QUESTION_OPENERS = frozenset(
     (
@@ -119,6 +129,14 @@ class Query:
     @property
     def known(self) -> bool:
         return any(c.alternatives for c in self.concepts)
+
+
+def _names(text: str) -> frozenset[str]:
+    """The words ``text`` writes as names (see ``_NAME``), lowercased."""
+    found = _NAME.findall(text)
+    if not found or len(_CAPITALISED.findall(text)) > TITLE_CASE_SHARE * len(text.split()):
+        return frozenset()
+    return frozenset(base_word(w.lower(), remember=False) for w in found)
 
 
 def _capped(parts: list[tuple[list[str], bool]]) -> list[tuple[list[str], bool]]:
@@ -187,11 +205,12 @@ class QueryParser:
             asks[-1] = True
         return [(ws, not ask) for (ws, _), ask in zip(parts, asks, strict=True)], True
 
-    def _correct(self, raw: list[str], query: Query) -> list[bool]:
-        """Correct unknown words in place while the message's probe budget lasts."""
+    def _correct(self, raw: list[str], query: Query, names: frozenset[str]) -> list[bool]:
+        """Correct unknown words in place while the message's probe budget lasts (``names``:
+        words the member wrote as names, left as they are)."""
         corrected = [False] * len(raw)
         for i, word in enumerate(raw):
-            if word not in STOPWORDS and not self._known(word):
+            if word not in STOPWORDS and word not in names and not self._known(word):
                 cost = self.speller.cost(word)
                 if cost > query.spelling_budget:
                     continue
@@ -246,9 +265,10 @@ class QueryParser:
         best: dict[object, Concept] = {}
         idf = self.index.idf
         weighted, query.long = self._weighted_sentences(norm)
+        names = _names(text[:MAX_CHARS]) if query.long else frozenset()
         story = any(context for _, context in weighted)
         for raw, context in weighted:
-            corrected = self._correct(raw, query)
+            corrected = self._correct(raw, query, names)
             if story and not context:
                 query.questions.append(" ".join(raw))
             stems = [self.analyzer.stem(w, remember=False) for w in raw]

@@ -152,3 +152,26 @@ def test_a_question_sentence_lends_the_mean_of_its_confidence_and_the_posts(engi
     answer = engine.answer(post)
     assert answer.outcome is Outcome.ANSWER and answer.entry == top.entry
     assert abs(answer.confidence - (top.confidence + alone.confidence) / 2) < 1e-9
+
+
+STEAM = (
+    "When I start Steam after booting up the PC it loads properly, but within a few minutes it "
+    "randomly crashes. After that, if I try to start it again, it crashes right after logging into "
+    "my account. What could be causing this?"
+)
+
+
+def test_a_long_post_keeps_the_names_it_writes(engine: AnswerEngine) -> None:
+    """In a long post a capitalised word mid-sentence is a name ("Steam" is not a misspelt
+    "stream"); the same word in a short question, and typos in a long post, are corrected."""
+    assert engine._parser.parse(STEAM).long
+    assert "steam" not in dict(engine._parser.parse(STEAM).corrections)
+    assert "steam" in dict(engine._parser.parse("when i start steam it crashes").corrections)
+    typo = STEAM.replace("my account", "my certifcation account")
+    assert dict(engine._parser.parse(typo).corrections).get("certifcation") == "certification"
+
+
+def test_a_title_cased_long_post_is_still_corrected(engine: AnswerEngine) -> None:
+    """A message that capitalises most of its words (a title) tells no names apart."""
+    titled = " ".join(word.capitalize() for word in STEAM.split())
+    assert "steam" in dict(engine._parser.parse(titled).corrections)
