@@ -251,7 +251,9 @@ async def apart(kind: str, count: int, knowledge: Path, database: Path) -> dict[
             await first.response(timeout=30)
             result = {"startup_s": time.perf_counter() - launched}
             for member, question in zip(members[:20], questions, strict=False):  # warm-up
-                await (await fake.slash(guild, member, "ask", question=question, private=True)).final_message()
+                await (
+                    await fake.slash(guild, member, "ask", question=question, private=True)
+                ).final_message()
             await asyncio.sleep(0.3)
             cpu = process_cpu_s(process.pid)
             for member, question in zip(members, questions, strict=True):
@@ -419,7 +421,9 @@ async def main_async(args: argparse.Namespace) -> None:
                 flush=True,
             )
         if args.apart:
-            report_apart("shipped knowledge", *await apart_runs(args, DEFAULT_KNOWLEDGE_DIR, folder / "apart.db"))
+            report_apart(
+                "shipped knowledge", *await apart_runs(args, DEFAULT_KNOWLEDGE_DIR, folder / "apart.db")
+            )
         shipped = [run_child(DEFAULT_KNOWLEDGE_DIR, folder / f"start-{i}.db", args.reloads) for i in range(3)]
         report_child("shipped knowledge", shipped)
         if args.entries:
@@ -431,7 +435,9 @@ async def main_async(args: argparse.Namespace) -> None:
             warm = [run_child(big, database, args.reloads) for _ in range(3)]
             report_child(f"{args.entries} entries + {args.members} members, warm cache", warm)
             if args.apart:
-                report_apart(f"{args.entries} entries + {args.members} members", *await apart_runs(args, big, database))
+                report_apart(
+                    f"{args.entries} entries + {args.members} members", *await apart_runs(args, big, database)
+                )
             floor = await bursts("pong", 1000, args.repeat, big, folder)
             ours = await bursts("coach-big", 1000, args.repeat, big, folder)
             print(f"1000 burst at {args.entries} entries:")
