@@ -170,11 +170,16 @@ class Answer:
 
 
 def decide(
-    candidates: Sequence[Candidate], corrections: tuple[tuple[str, str], ...] = (), long_post: bool = False
+    candidates: Sequence[Candidate],
+    corrections: tuple[tuple[str, str], ...] = (),
+    long_post: bool = False,
+    menu_confidence: float = 0.0,
 ) -> Answer:
     """The outcome for ranked candidates (best first), by the thresholds in ``calibration``
     (a long post is answered from ``LONG_ANSWER_AT``, and offered a menu from
-    ``LONG_SUGGEST_AT`` when its best entry has a full anchor)."""
+    ``LONG_SUGGEST_AT`` when its best entry has a full anchor). ``menu_confidence``, when
+    higher than the best candidate's, is what the menu threshold is compared with: a long
+    post's story can earn a menu, never an answer."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
@@ -188,7 +193,7 @@ def decide(
         return Answer(Outcome.ANSWER, best.confidence, best.entry, others, corrections)
     named = best.features.anchor >= 1.0
     suggest_at = calibration.LONG_SUGGEST_AT if long_post and named else calibration.SUGGEST_AT
-    if best.confidence >= suggest_at and len(candidates) > 1:
+    if max(best.confidence, menu_confidence) >= suggest_at and len(candidates) > 1:
         floor = best.confidence * calibration.SUGGEST_SHARE
         picks = [c for c in candidates if c.confidence >= floor][: calibration.MAX_SUGGESTIONS]
         if len(picks) < 2:
@@ -287,14 +292,17 @@ class AnswerEngine:
             soft += w * best
         return soft / query.mass
 
-    def _matched(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _matched(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For a few entries (ascending): the importance matched anywhere over the query's
-        total, and the *anchor*: how many concepts a subject word (not an everyday one)
-        matches in a naming field (title, alias, question), saturating at
-        ``ANCHORS_FOR_FULL``. Only the candidates need these, so each posting list is
-        searched for them rather than scattered over every entry."""
+        total; the *anchor*: how many concepts a subject word (not an everyday one) matches in
+        a naming field (title, alias, question), saturating at ``ANCHORS_FOR_FULL``; and the
+        share of the story's importance (a long post's context) that subject words match in a
+        naming field. Only the candidates need these, so each posting list is searched for
+        them rather than scattered over every entry."""
         hard = np.zeros(len(entries), dtype=np.float64)
         anchor = np.zeros(len(entries), dtype=np.float64)
+        story = np.zeros(len(entries), dtype=np.float64)
+        story_mass = 0.0
         postings = self._index.postings
         everyday, jargon = self._parser.everyday, self._jargon
         for concept in query.concepts:
@@ -314,7 +322,11 @@ class AnswerEngine:
                     named[hit] = np.maximum(named[hit], p.strong[at[hit]])
             hard += concept.weight * matched
             anchor += concept.weight * named
-        return hard / query.mass, np.minimum(1.0, anchor / ANCHORS_FOR_FULL)
+            if concept.context:
+                story += concept.weight * concept.importance * named
+                story_mass += concept.weight * concept.importance
+        story = story / story_mass if story_mass > 0 else story
+        return hard / query.mass, np.minimum(1.0, anchor / ANCHORS_FOR_FULL), story
 
     def _qsim(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For the given entries: the best overlap between the query and one of their phrases
@@ -468,7 +480,7 @@ class AnswerEngine:
         score[pool] *= self._jargon_kept(query, pool)
         order = pool[np.lexsort((pool, -score[pool]))[: depth + 1]].tolist()  # best first, then by number
         shown = sorted(order[:depth])
-        hard, anchor = self._matched(query, np.array(shown, dtype=np.int64))
+        hard, anchor, story = self._matched(query, np.array(shown, dtype=np.int64))
         slot = {number: i for i, number in enumerate(shown)}
         candidates = []
         for position, number in enumerate(order[:depth]):
@@ -480,6 +492,7 @@ class AnswerEngine:
                 float(anchor[slot[number]]),
                 float(qsim[number]),
                 margin,
+                float(story[slot[number]]),
             )
             candidates.append(
                 Candidate(
@@ -508,8 +521,14 @@ class AnswerEngine:
         if not query.questions:  # a long message of questions only has no sentences to rank apart
             return decide(candidates, corrections, long_post=query.long)
         # a long post: its story spreads the best entry's score, so it is answered from a lower
-        # confidence, and each question sentence is also ranked on its own
-        best = decide(candidates, corrections, long_post=True)
+        # confidence (and offered a menu from a confidence raised when the entry's own phrasings
+        # name what the story is about), and each question sentence is also ranked on its own
+        menu = (
+            calibration.with_story(candidates[0].confidence, candidates[0].features.story)
+            if candidates
+            else 0.0
+        )
+        best = decide(candidates, corrections, long_post=True, menu_confidence=menu)
         if best.confidence < AGREE_FLOOR:
             return best
         top = candidates[0]
@@ -525,7 +544,7 @@ class AnswerEngine:
             if alone.entry == top.entry and joint > best.confidence:
                 # the post's own ranking, with the mean of its confidence and its question's alone
                 lifted = [replace(top, confidence=joint), *candidates[1:]]
-                best = decide(lifted, corrections, long_post=True)
+                best = decide(lifted, corrections, long_post=True, menu_confidence=menu)
         if best.outcome is not Outcome.ANSWER:
             return best
         also = tuple(dict.fromkeys(e for e in answered if e != best.entry))

@@ -8,9 +8,9 @@ knowledge base has never seen keep the importance of the rarest word, and that i
 lets "how do I become a dentist" fall below the answer threshold: "dentist" is half the
 question and no entry has it.
 
-Words the index lacks are first corrected (``Speller``: "certifcation"), then read as
-clippings of longer words ("execs" -> "executive", "admin" -> "administrator"), before
-they are counted as unknown.
+Words the index lacks are first corrected (``Speller``: "certifcation"; not in the story
+around a long message's questions), then read as clippings of longer words ("execs" ->
+"executive", "admin" -> "administrator"), before they are counted as unknown.
 
 Long messages: when a message runs past a couple of sentences, its questions (sentences
 ending in "?" or opening like one; the last sentence when none does) carry full weight and
@@ -268,7 +268,9 @@ class QueryParser:
         names = _names(text[:MAX_CHARS]) if query.long else frozenset()
         story = any(context for _, context in weighted)
         for raw, context in weighted:
-            corrected = self._correct(raw, query, names)
+            # a story's words are not corrected: they only say what the post is about, and a real
+            # word the knowledge lacks would be turned into one it has ("prompted" -> "promoted")
+            corrected = [False] * len(raw) if context else self._correct(raw, query, names)
             if story and not context:
                 query.questions.append(" ".join(raw))
             stems = [self.analyzer.stem(w, remember=False) for w in raw]

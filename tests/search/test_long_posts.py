@@ -8,7 +8,7 @@ from dataclasses import replace
 from bot.search import AnswerEngine, Candidate, Outcome
 from bot.search import engine as engine_module
 from bot.search.analyzer import Analyzer
-from bot.search.calibration import LONG_SUGGEST_AT, SUGGEST_AT, Features
+from bot.search.calibration import LONG_SUGGEST_AT, SUGGEST_AT, Features, with_story
 from bot.search.engine import decide
 from bot.search.query import STORY_CAP, STORY_WEIGHT
 
@@ -148,10 +148,11 @@ def test_a_question_sentence_lends_the_mean_of_its_confidence_and_the_posts(engi
     (sentence,) = query.questions
     alone = engine.rank(sentence, spelling_budget=0, other_sense=query.other_sense)[1][0]
     top = candidates[0]
-    assert alone.entry == top.entry and alone.confidence > top.confidence
+    before = top.confidence
+    assert alone.entry == top.entry and alone.confidence > before
     answer = engine.answer(post)
     assert answer.outcome is Outcome.ANSWER and answer.entry == top.entry
-    assert abs(answer.confidence - (top.confidence + alone.confidence) / 2) < 1e-9
+    assert abs(answer.confidence - (before + alone.confidence) / 2) < 1e-9
 
 
 STEAM = (
@@ -167,7 +168,7 @@ def test_a_long_post_keeps_the_names_it_writes(engine: AnswerEngine) -> None:
     assert engine._parser.parse(STEAM).long
     assert "steam" not in dict(engine._parser.parse(STEAM).corrections)
     assert "steam" in dict(engine._parser.parse("when i start steam it crashes").corrections)
-    typo = STEAM.replace("my account", "my certifcation account")
+    typo = STEAM.replace("What could be causing this?", "Could my certifcation software be causing this?")
     assert dict(engine._parser.parse(typo).corrections).get("certifcation") == "certification"
 
 
@@ -175,3 +176,59 @@ def test_a_title_cased_long_post_is_still_corrected(engine: AnswerEngine) -> Non
     """A message that capitalises most of its words (a title) tells no names apart."""
     titled = " ".join(word.capitalize() for word in STEAM.split())
     assert "steam" in dict(engine._parser.parse(titled).corrections)
+
+
+def test_the_story_named_by_an_entry_raises_a_long_posts_confidence() -> None:
+    """``with_story`` adds log-odds in proportion to the story's share that the entry's own
+    phrasings name: nothing when they name none of it, more the more they name."""
+    assert with_story(0.4, 0.0) == 0.4
+    assert 0.4 < with_story(0.4, 0.1) < with_story(0.4, 0.3) < 1.0
+    assert with_story(0.0, 0.5) == 0.0 and with_story(1.0, 0.5) == 1.0
+
+
+def test_a_storys_confidence_earns_a_menu_never_an_answer(engine: AnswerEngine) -> None:
+    """``menu_confidence`` (a long post's confidence with its story) is compared with the menu
+    threshold only: below it the post is not known, above it a menu, and however high, never
+    an answer."""
+    a, b = list(engine.knowledge.entries.values())[:2]
+    low = LONG_SUGGEST_AT / 2
+    named = [_candidate(a, low, 1.0), _candidate(b, low * 0.9, 1.0)]
+    assert decide(named, long_post=True).outcome is Outcome.UNKNOWN
+    assert decide(named, long_post=True, menu_confidence=LONG_SUGGEST_AT).outcome is Outcome.SUGGEST
+    assert decide(named, long_post=True, menu_confidence=0.99).outcome is Outcome.SUGGEST
+
+
+def test_a_long_post_is_offered_a_menu_from_its_storys_confidence(engine: AnswerEngine, monkeypatch) -> None:
+    """A teacher's story names the teacher-to-PM entry's own phrasings: the post's menu
+    threshold is compared with the confidence its story adds."""
+    post = (
+        "I have taught history at a secondary school for twelve years, planning the curriculum, "
+        "running school trips and coordinating exams for three year groups. Teaching is wearing me "
+        "out. Is there any chance?"
+    )
+    _, candidates = engine.rank(post)
+    top = candidates[0]
+    assert top.features.story > 0
+    seen: list[float] = []
+
+    def spy(candidates, corrections=(), long_post=False, menu_confidence=0.0):
+        seen.append(menu_confidence)
+        return decide(candidates, corrections, long_post, menu_confidence)
+
+    monkeypatch.setattr(engine_module, "decide", spy)
+    engine.answer(post)
+    assert seen[0] == with_story(top.confidence, top.features.story) > top.confidence
+
+
+def test_a_long_posts_story_words_are_not_spell_corrected(engine: AnswerEngine) -> None:
+    """The story only says what the post is about, and a real word the knowledge lacks is
+    corrected into one it has ("prompted" into "promoted"); the question sentences still are."""
+    story = (
+        "I was prompted to update the scheduling tool by my team lead last Monday. Since then I have "
+        "been booting the office laptop again and again, because the certifcation portal will not "
+        "load and my study plan for the exam is slipping. "
+    )
+    in_story = engine._parser.parse(story + "What do you suggest?")
+    assert in_story.questions and in_story.corrections == []
+    asked = engine._parser.parse(story + "Is the certifcation portal down for everyone?")
+    assert ("certifcation", "certification") in asked.corrections
