@@ -26,13 +26,13 @@ _DISCORD_MARKUP = re.compile(
 )
 _SHORTCODE = re.compile(r":[a-zA-Z0-9_+-]{1,32}:")  # emoji shortcodes :smile:
 _URL = re.compile(r"https?://\S+|www\.\S+")
-# Patterns start with their literal character so the regex engine can skip ahead to it.
-_THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
-_PLUS = re.compile(r"\+(?<=[^\W_]\+)")
 #: Numbers with a dot inside (versions "0.4.5", "18.04", decimals "3.5") are dropped: read as
 #: "4" and "5" they would meet what entries number (ITIL 4, a 5-day course), and no entry is
 #: found by a version or a decimal.
 _DOTTED = re.compile(r"\d+(?:\.\d+)+")
+# Patterns start with their literal character so the regex engine can skip ahead to it.
+_THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
+_PLUS = re.compile(r"\+(?<=[^\W_]\+)")
 #: Apostrophes go ("what's" -> "whats"); elsewhere they would split words just the same.
 #: "&" and "%" become words, "_" a space (``\w`` would otherwise keep it inside words).
 #: Plain ``str.replace`` calls: far faster than ``str.translate`` on non-ASCII text.
