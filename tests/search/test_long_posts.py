@@ -116,13 +116,13 @@ def test_a_long_message_of_questions_only_is_decided_as_a_long_post(
     a message is decided with the long-post thresholds too (it has no story to weigh, and so no
     question sentences of its own to rank apart); a short question keeps the usual ones."""
     asked = (
-        "What does it take to move from running single software projects into a programme role after "
-        "five years as a delivery lead? Have any of you made that step, and which leadership skills "
-        "mattered most? What is the usual route people take, and how long did the move take you?"
+        "How many hours a week did you study for the PMP while working full time with two small kids? "
+        "Did you use a bootcamp or only books and practice tests? Which mock exam felt closest to the "
+        "real one, and how long before the date did you book it?"
     )
     query = engine._parser.parse(asked)
     assert query.long and not query.questions
-    assert not engine._parser.parse("How do I become a programme manager?").long
+    assert not engine._parser.parse("How long should I study for the PMP?").long
     seen: list[bool] = []
 
     def spy(candidates, corrections=(), long_post=False):
@@ -131,7 +131,7 @@ def test_a_long_message_of_questions_only_is_decided_as_a_long_post(
 
     monkeypatch.setattr(engine_module, "decide", spy)
     engine.answer(asked)
-    engine.answer("How do I become a programme manager?")
+    engine.answer("How long should I study for the PMP?")
     assert seen == [True, False]
 
 
@@ -155,27 +155,27 @@ def test_a_question_sentence_lends_the_mean_of_its_confidence_and_the_posts(engi
     assert abs(answer.confidence - (before + alone.confidence) / 2) < 1e-9
 
 
-STEAM = (
-    "When I start Steam after booting up the PC it loads properly, but within a few minutes it "
-    "randomly crashes. After that, if I try to start it again, it crashes right after logging into "
-    "my account. What could be causing this?"
+MOVING = (
+    "My partner and I are moving from London to the north of England next spring, and I would like "
+    "to keep working in IT delivery once we are settled. I have coordinated releases for a payments "
+    "team for two years. Are there many openings around Leeds for someone at my level?"
 )
 
 
 def test_a_long_post_keeps_the_names_it_writes(engine: AnswerEngine) -> None:
-    """In a long post a capitalised word mid-sentence is a name ("Steam" is not a misspelt
-    "stream"); the same word in a short question, and typos in a long post, are corrected."""
-    assert engine._parser.parse(STEAM).long
-    assert "steam" not in dict(engine._parser.parse(STEAM).corrections)
-    assert "steam" in dict(engine._parser.parse("when i start steam it crashes").corrections)
-    typo = STEAM.replace("What could be causing this?", "Could my certifcation software be causing this?")
+    """In a long post a capitalised word mid-sentence is a name ("Leeds" is not a misspelt
+    "leads"); the same word in a short question, and typos in a long post, are corrected."""
+    assert engine._parser.parse(MOVING).long
+    assert "leeds" not in dict(engine._parser.parse(MOVING).corrections)
+    assert "leeds" in dict(engine._parser.parse("are there pm jobs around leeds").corrections)
+    typo = MOVING.replace("someone at my level", "someone with a certifcation")
     assert dict(engine._parser.parse(typo).corrections).get("certifcation") == "certification"
 
 
 def test_a_title_cased_long_post_is_still_corrected(engine: AnswerEngine) -> None:
     """A message that capitalises most of its words (a title) tells no names apart."""
-    titled = " ".join(word.capitalize() for word in STEAM.split())
-    assert "steam" in dict(engine._parser.parse(titled).corrections)
+    titled = " ".join(word.capitalize() for word in MOVING.split())
+    assert "leeds" in dict(engine._parser.parse(titled).corrections)
 
 
 def test_the_story_named_by_an_entry_raises_a_long_posts_confidence() -> None:
@@ -222,13 +222,14 @@ def test_a_long_post_is_offered_a_menu_from_its_storys_confidence(engine: Answer
 
 def test_a_long_posts_story_words_are_not_spell_corrected(engine: AnswerEngine) -> None:
     """The story only says what the post is about, and a real word the knowledge lacks is
-    corrected into one it has ("prompted" into "promoted"); the question sentences still are."""
+    corrected into one it has ("hiking" into "hiring", "baking" into "banking"); the question
+    sentences still are corrected."""
     story = (
-        "I was prompted to update the scheduling tool by my team lead last Monday. Since then I have "
-        "been booting the office laptop again and again, because the certifcation portal will not "
-        "load and my study plan for the exam is slipping. "
+        "Most weekends I go hiking with my kids, and on Sundays I do the baking for a small cafe run "
+        "by a friend. During the week I run the rota and the supplier orders for that cafe, which "
+        "made me curious about planning work for a living. "
     )
-    in_story = engine._parser.parse(story + "What do you suggest?")
-    assert in_story.questions and in_story.corrections == []
-    asked = engine._parser.parse(story + "Is the certifcation portal down for everyone?")
+    told = engine._parser.parse(story + "What would you suggest?")
+    assert told.questions and told.corrections == []
+    asked = engine._parser.parse(story + "Is a certifcation worth it for someone like me?")
     assert ("certifcation", "certification") in asked.corrections
