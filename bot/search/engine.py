@@ -92,7 +92,7 @@ _ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
 MAX_QUESTIONS = 3
 AGREE_FLOOR = 0.2
 #: A candidate's rank score is multiplied by this for each named thing of the question (an
-#: acronym the answers write, at least ``MIN_JARGON`` letters: "pba", not "pm") it never mentions.
+#: acronym the answers write, at least ``MIN_JARGON`` letters: "rmp", not "pm") it never mentions.
 JARGON_MISS = 0.7
 MIN_JARGON = 3
 #: Two subject words matched in an entry's title, aliases or questions make a full anchor.
@@ -391,8 +391,8 @@ class AnswerEngine:
     def _jargon_kept(self, query: Query, entries: np.ndarray) -> np.ndarray:
         """Per entry (ascending numbers): ``JARGON_MISS`` to the power of how many of the
         question's named things (credentials, methods: words the answers write in capitals)
-        the entry never mentions. "How long is the PMI-PBA valid" is not answered by the
-        CAPM entry, however much else of the question it shares."""
+        the entry never mentions. A question about renewing the PMI-RMP is not answered by the
+        CAPM's renewal entry, however much else of the question it shares."""
         kept = np.ones(len(entries), dtype=np.float32)
         postings, jargon = self._index.postings, self._jargon
         for concept in query.concepts:

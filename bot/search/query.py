@@ -63,9 +63,9 @@ EVERYDAY_DF_SHARE = 0.2
 #: Unknown numbers and one- or two-letter tokens say less than unknown words.
 WEAK_UNKNOWN = 0.3
 
-#: In a long message, a capitalised word after a lowercase word or a comma is a name (Steam,
-#: Seattle, Coursera) far more often than a typo, and the spelling corrector leaves it alone
-#: ("Steam" is not a misspelt "stream"); unless the message capitalises more than
+#: In a long message, a capitalised word after a lowercase word or a comma is a name (Leeds,
+#: Valve, Coursera) far more often than a typo, and the spelling corrector leaves it alone
+#: ("Leeds" is not a misspelt "leads"); unless the message capitalises more than
 #: ``TITLE_CASE_SHARE`` of its words, as titles do. A short question is corrected throughout:
 #: each of its few words counts, and members capitalise the subject's words ("my Scrum Mastr cert").
 _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}\b")
@@ -269,7 +269,7 @@ class QueryParser:
         story = any(context for _, context in weighted)
         for raw, context in weighted:
             # a story's words are not corrected: they only say what the post is about, and a real
-            # word the knowledge lacks would be turned into one it has ("prompted" -> "promoted")
+            # word the knowledge lacks would be turned into one it has ("hiking" -> "hiring")
             corrected = [False] * len(raw) if context else self._correct(raw, query, names)
             if story and not context:
                 query.questions.append(" ".join(raw))
