@@ -43,7 +43,7 @@ LONG_ANSWER_AT = 0.50
 LONG_SUGGEST_AT = 0.35
 #: For the menu threshold only, a long post's confidence gains, in log-odds, this much times the
 #: share of its story that the entry's own phrasings name (``Features.story``): the story says who
-#: is asking and why ("I teach history", "laid off twice"), and an entry written for that situation
+#: is asking and why ("I teach history", "ten years in retail"), and an entry written for that situation
 #: is the likelier answer. Fitted with the post's confidence on the tune split's posts (5-fold ROC
 #: AUC of "the first entry is right" 0.79 -> 0.82); used for answering too, it answered one more
 #: tune post right and one more gap wrongly, so it earns a menu, never an answer (docs/benchmarks.md).
