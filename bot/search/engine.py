@@ -84,11 +84,17 @@ HARD_WEIGHT = 0.0
 _ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
 #: A long post's question sentences (at most ``MAX_QUESTIONS``) are answered on their own once
 #: the whole post reaches a confidence of ``AGREE_FLOOR`` (a pasted build error ending "what do
-#: you do to solve it?" must not open the problem-solving entry). A sentence lends its confidence
-#: only to the entry the whole post ranks first: the story picks the entry better than a lone
-#: sentence does, and a sentence that names another entry is offered beside the answer instead.
+#: you do to solve it?" must not open the problem-solving entry). A sentence lends confidence only
+#: to the entry the whole post ranks first, and only the mean of its own and the post's (alone, a
+#: short sentence reaches 0.9 on a few shared words: on the tune posts its confidence barely tells
+#: a right entry from a wrong one): the story picks the entry better than a lone sentence does,
+#: and a sentence that names another entry is offered beside the answer instead.
 MAX_QUESTIONS = 3
 AGREE_FLOOR = 0.2
+#: A candidate's rank score is multiplied by this for each named thing of the question (an
+#: acronym the answers write, at least ``MIN_JARGON`` letters: "rmp", not "pm") it never mentions.
+JARGON_MISS = 0.7
+MIN_JARGON = 3
 #: Two subject words matched in an entry's title, aliases or questions make a full anchor.
 ANCHORS_FOR_FULL = 2.0
 
@@ -164,11 +170,16 @@ class Answer:
 
 
 def decide(
-    candidates: Sequence[Candidate], corrections: tuple[tuple[str, str], ...] = (), long_post: bool = False
+    candidates: Sequence[Candidate],
+    corrections: tuple[tuple[str, str], ...] = (),
+    long_post: bool = False,
+    menu_confidence: float = 0.0,
 ) -> Answer:
     """The outcome for ranked candidates (best first), by the thresholds in ``calibration``
     (a long post is answered from ``LONG_ANSWER_AT``, and offered a menu from
-    ``LONG_SUGGEST_AT`` when its best entry has a full anchor)."""
+    ``LONG_SUGGEST_AT`` when its best entry has a full anchor). ``menu_confidence``, when
+    higher than the best candidate's, is what the menu threshold is compared with: a long
+    post's story can earn a menu, never an answer."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
@@ -182,7 +193,7 @@ def decide(
         return Answer(Outcome.ANSWER, best.confidence, best.entry, others, corrections)
     named = best.features.anchor >= 1.0
     suggest_at = calibration.LONG_SUGGEST_AT if long_post and named else calibration.SUGGEST_AT
-    if best.confidence >= suggest_at and len(candidates) > 1:
+    if max(best.confidence, menu_confidence) >= suggest_at and len(candidates) > 1:
         floor = best.confidence * calibration.SUGGEST_SHARE
         picks = [c for c in candidates if c.confidence >= floor][: calibration.MAX_SUGGESTIONS]
         if len(picks) < 2:
@@ -281,14 +292,17 @@ class AnswerEngine:
             soft += w * best
         return soft / query.mass
 
-    def _matched(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _matched(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For a few entries (ascending): the importance matched anywhere over the query's
-        total, and the *anchor*: how many concepts a subject word (not an everyday one)
-        matches in a naming field (title, alias, question), saturating at
-        ``ANCHORS_FOR_FULL``. Only the candidates need these, so each posting list is
-        searched for them rather than scattered over every entry."""
+        total; the *anchor*: how many concepts a subject word (not an everyday one) matches in
+        a naming field (title, alias, question), saturating at ``ANCHORS_FOR_FULL``; and the
+        share of the story's importance (a long post's context) that subject words match in a
+        naming field. Only the candidates need these, so each posting list is searched for
+        them rather than scattered over every entry."""
         hard = np.zeros(len(entries), dtype=np.float64)
         anchor = np.zeros(len(entries), dtype=np.float64)
+        story = np.zeros(len(entries), dtype=np.float64)
+        story_mass = 0.0
         postings = self._index.postings
         everyday, jargon = self._parser.everyday, self._jargon
         for concept in query.concepts:
@@ -308,7 +322,11 @@ class AnswerEngine:
                     named[hit] = np.maximum(named[hit], p.strong[at[hit]])
             hard += concept.weight * matched
             anchor += concept.weight * named
-        return hard / query.mass, np.minimum(1.0, anchor / ANCHORS_FOR_FULL)
+            if concept.context:
+                story += concept.weight * concept.importance * named
+                story_mass += concept.weight * concept.importance
+        story = story / story_mass if story_mass > 0 else story
+        return hard / query.mass, np.minimum(1.0, anchor / ANCHORS_FOR_FULL), story
 
     def _qsim(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For the given entries: the best overlap between the query and one of their phrases
@@ -369,6 +387,26 @@ class AnswerEngine:
         similar, f1 = np.zeros(len(entries), dtype=np.float32), np.zeros(len(entries), dtype=np.float32)
         similar[slot], f1[slot] = best_of
         return similar, f1
+
+    def _jargon_kept(self, query: Query, entries: np.ndarray) -> np.ndarray:
+        """Per entry (ascending numbers): ``JARGON_MISS`` to the power of how many of the
+        question's named things (credentials, methods: words the answers write in capitals)
+        the entry never mentions. A question about renewing the PMI-RMP is not answered by the
+        CAPM's renewal entry, however much else of the question it shares."""
+        kept = np.ones(len(entries), dtype=np.float32)
+        postings, jargon = self._index.postings, self._jargon
+        for concept in query.concepts:
+            terms = [t for t, _ in concept.alternatives]
+            if concept.context or not any(t in jargon and len(t) >= MIN_JARGON for t in terms):
+                continue
+            found = np.zeros(len(entries), dtype=bool)
+            for term in terms:
+                docs = postings[term].docs
+                at = docs.searchsorted(entries)
+                at[at == len(docs)] = 0
+                found |= docs[at] == entries
+            kept[~found] *= JARGON_MISS
+        return kept
 
     def _similar(self, query: Query, k: int) -> np.ndarray:
         """Up to ``k`` entries whose best phrase (title, alias or question) covers most of the
@@ -439,9 +477,10 @@ class AnswerEngine:
         qsim = np.zeros(len(first), dtype=np.float32)
         similar[pool], qsim[pool] = self._qsim(query, pool)
         score = first + QSIM_WEIGHT * similar
+        score[pool] *= self._jargon_kept(query, pool)
         order = pool[np.lexsort((pool, -score[pool]))[: depth + 1]].tolist()  # best first, then by number
         shown = sorted(order[:depth])
-        hard, anchor = self._matched(query, np.array(shown, dtype=np.int64))
+        hard, anchor, story = self._matched(query, np.array(shown, dtype=np.int64))
         slot = {number: i for i, number in enumerate(shown)}
         candidates = []
         for position, number in enumerate(order[:depth]):
@@ -453,6 +492,7 @@ class AnswerEngine:
                 float(anchor[slot[number]]),
                 float(qsim[number]),
                 margin,
+                float(story[slot[number]]),
             )
             candidates.append(
                 Candidate(
@@ -478,11 +518,17 @@ class AnswerEngine:
         kind = small_talk_kind(text)
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
-        if not query.questions:
-            return decide(candidates, corrections)
+        if not query.questions:  # a long message of questions only has no sentences to rank apart
+            return decide(candidates, corrections, long_post=query.long)
         # a long post: its story spreads the best entry's score, so it is answered from a lower
-        # confidence, and each question sentence is also ranked on its own
-        best = decide(candidates, corrections, long_post=True)
+        # confidence (and offered a menu from a confidence raised when the entry's own phrasings
+        # name what the story is about), and each question sentence is also ranked on its own
+        menu = (
+            calibration.with_story(candidates[0].confidence, candidates[0].features.story)
+            if candidates
+            else 0.0
+        )
+        best = decide(candidates, corrections, long_post=True, menu_confidence=menu)
         if best.confidence < AGREE_FLOOR:
             return best
         top = candidates[0]
@@ -494,10 +540,11 @@ class AnswerEngine:
             if alone.outcome is not Outcome.ANSWER or alone.entry is None:
                 continue
             answered.append(alone.entry)
-            if alone.entry == top.entry and alone.confidence > best.confidence:
-                # the post's own ranking, with the confidence its question reaches alone
-                lifted = [replace(top, confidence=alone.confidence), *candidates[1:]]
-                best = decide(lifted, corrections, long_post=True)
+            joint = (top.confidence + alone.confidence) / 2
+            if alone.entry == top.entry and joint > best.confidence:
+                # the post's own ranking, with the mean of its confidence and its question's alone
+                lifted = [replace(top, confidence=joint), *candidates[1:]]
+                best = decide(lifted, corrections, long_post=True, menu_confidence=menu)
         if best.outcome is not Outcome.ANSWER:
             return best
         also = tuple(dict.fromkeys(e for e in answered if e != best.entry))

@@ -8,9 +8,9 @@ knowledge base has never seen keep the importance of the rarest word, and that i
 lets "how do I become a dentist" fall below the answer threshold: "dentist" is half the
 question and no entry has it.
 
-Words the index lacks are first corrected (``Speller``: "certifcation"), then read as
-clippings of longer words ("execs" -> "executive", "admin" -> "administrator"), before
-they are counted as unknown.
+Words the index lacks are first corrected (``Speller``: "certifcation"; not in the story
+around a long message's questions), then read as clippings of longer words ("execs" ->
+"executive", "admin" -> "administrator"), before they are counted as unknown.
 
 Long messages: when a message runs past a couple of sentences, its questions (sentences
 ending in "?" or opening like one; the last sentence when none does) carry full weight and
@@ -25,6 +25,7 @@ advance" sentences are left out. The question sentences are also kept
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 
 from bot.search.analyzer import STOPWORDS, Analyzer, base_word
@@ -32,7 +33,7 @@ from bot.search.index import FieldIndex
 from bot.search.lexicon import COMMON_WORDS, OTHER_SENSES
 from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
-from bot.search.text import clean, sentences, words
+from bot.search.text import MAX_CHARS, clean, sentences, words
 
 #: Messages with more content words than this get a focus sentence.
 LONG_MESSAGE = 16
@@ -61,6 +62,15 @@ MIN_CLIPPING = 4
 EVERYDAY_DF_SHARE = 0.2
 #: Unknown numbers and one- or two-letter tokens say less than unknown words.
 WEAK_UNKNOWN = 0.3
+
+#: In a long message, a capitalised word after a lowercase word or a comma is a name (Leeds,
+#: Valve, Coursera) far more often than a typo, and the spelling corrector leaves it alone
+#: ("Leeds" is not a misspelt "leads"); unless the message capitalises more than
+#: ``TITLE_CASE_SHARE`` of its words, as titles do. A short question is corrected throughout:
+#: each of its few words counts, and members capitalise the subject's words ("my Scrum Mastr cert").
+_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}\b")
+_CAPITALISED = re.compile(r"\b[A-Z]")
+TITLE_CASE_SHARE = 0.3
 
 _QUESTION_OPENERS = frozenset(
     (
@@ -111,12 +121,22 @@ class Query:
     mass: float = 0.0  # the most an entry can score: every concept fully matched
     spelling_budget: int = SPELLING_BUDGET  # probes the corrector may still look up for this message
     questions: list[str] = field(default_factory=list)  # a long message's question sentences, corrected
+    #: several sentences and more than ``LONG_MESSAGE`` content words, story or not
+    long: bool = False
     #: words read in their everyday sense here (``OTHER_SENSES``): unknown words, whatever the index has
     other_sense: frozenset[str] = frozenset()
 
     @property
     def known(self) -> bool:
         return any(c.alternatives for c in self.concepts)
+
+
+def _names(text: str) -> frozenset[str]:
+    """The words ``text`` writes as names (see ``_NAME``), lowercased."""
+    found = _NAME.findall(text)
+    if not found or len(_CAPITALISED.findall(text)) > TITLE_CASE_SHARE * len(text.split()):
+        return frozenset()
+    return frozenset(base_word(w.lower(), remember=False) for w in found)
 
 
 def _capped(parts: list[tuple[list[str], bool]]) -> list[tuple[list[str], bool]]:
@@ -166,8 +186,9 @@ class QueryParser:
             found.append(term)
         return sorted(found, key=lambda t: self.index.idf[t])[:3]
 
-    def _weighted_sentences(self, text: str) -> list[tuple[list[str], bool]]:
-        """Each sentence's words, and whether it is context around the focus question."""
+    def _weighted_sentences(self, text: str) -> tuple[list[tuple[list[str], bool]], bool]:
+        """Each sentence's words, whether it is context around the focus question, and whether
+        the message is long (several sentences, more than ``LONG_MESSAGE`` content words)."""
         parts = [(words(s), q) for s, q in sentences(text)]
         asking = [(ws, q) for ws, q in parts if small_talk_words(ws) is None]
         if asking:  # "Hi all!" and "Thanks in advance." around a question are not part of it
@@ -178,17 +199,18 @@ class QueryParser:
         parts = [(ws, q) for ws, q in parts if ws]
         content = sum(1 for ws, _ in parts for w in ws if w not in STOPWORDS)
         if len(parts) < 2 or content <= LONG_MESSAGE:
-            return [(ws, False) for ws, _ in parts]
+            return [(ws, False) for ws, _ in parts], False
         asks = [asked or ws[0] in _QUESTION_OPENERS for ws, asked in parts]
         if not any(asks):
             asks[-1] = True
-        return [(ws, not ask) for (ws, _), ask in zip(parts, asks, strict=True)]
+        return [(ws, not ask) for (ws, _), ask in zip(parts, asks, strict=True)], True
 
-    def _correct(self, raw: list[str], query: Query) -> list[bool]:
-        """Correct unknown words in place while the message's probe budget lasts."""
+    def _correct(self, raw: list[str], query: Query, names: frozenset[str]) -> list[bool]:
+        """Correct unknown words in place while the message's probe budget lasts (``names``:
+        words the member wrote as names, left as they are)."""
         corrected = [False] * len(raw)
         for i, word in enumerate(raw):
-            if word not in STOPWORDS and not self._known(word):
+            if word not in STOPWORDS and word not in names and not self._known(word):
                 cost = self.speller.cost(word)
                 if cost > query.spelling_budget:
                     continue
@@ -242,10 +264,13 @@ class QueryParser:
         )
         best: dict[object, Concept] = {}
         idf = self.index.idf
-        weighted = self._weighted_sentences(norm)
+        weighted, query.long = self._weighted_sentences(norm)
+        names = _names(text[:MAX_CHARS]) if query.long else frozenset()
         story = any(context for _, context in weighted)
         for raw, context in weighted:
-            corrected = self._correct(raw, query)
+            # a story's words are not corrected: they only say what the post is about, and a real
+            # word the knowledge lacks would be turned into one it has ("hiking" -> "hiring")
+            corrected = [False] * len(raw) if context else self._correct(raw, query, names)
             if story and not context:
                 query.questions.append(" ".join(raw))
             stems = [self.analyzer.stem(w, remember=False) for w in raw]

@@ -26,6 +26,11 @@ _DISCORD_MARKUP = re.compile(
 )
 _SHORTCODE = re.compile(r":[a-zA-Z0-9_+-]{1,32}:")  # emoji shortcodes :smile:
 _URL = re.compile(r"https?://\S+|www\.\S+")
+#: Numbers with a dot inside (versions "0.4.5", "18.04", decimals "3.5") are dropped: read as
+#: "4" and "5" they would meet what entries number (ITIL 4, a 5-day course), and no entry is
+#: found by a version or a decimal. Matched from the start of a run of digits, without
+#: backtracking into it, so a 6,000-digit run costs one pass, not one per digit.
+_DOTTED = re.compile(r"(?<!\d)\d++(?:\.\d++)+")
 # Patterns start with their literal character so the regex engine can skip ahead to it.
 _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _PLUS = re.compile(r"\+(?<=[^\W_]\+)")
@@ -87,6 +92,8 @@ def _prepare(text: str, chat: bool = True, lower: bool = True) -> str:
         text = _URL.sub(" ", text)
     if "," in text:
         text = _THOUSANDS.sub("", text)
+    if "." in text:
+        text = _DOTTED.sub(" ", text)
     if "+" in text:
         text = _PLUS.sub(" plus", text)
     if lower:

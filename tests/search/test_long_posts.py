@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.search import AnswerEngine, Candidate, Outcome
+from bot.search import engine as engine_module
 from bot.search.analyzer import Analyzer
-from bot.search.calibration import LONG_SUGGEST_AT, SUGGEST_AT, Features
+from bot.search.calibration import LONG_SUGGEST_AT, SUGGEST_AT, Features, with_story
 from bot.search.engine import decide
 from bot.search.query import STORY_CAP, STORY_WEIGHT
 
@@ -106,3 +107,129 @@ def test_chartered_is_not_a_form_of_charter(engine: AnswerEngine) -> None:
     assert all("charter" not in c.entry.id or "chartered" in c.entry.id for c in candidates)
     charter = engine.answer("what goes in a project charter?")
     assert charter.outcome is Outcome.ANSWER and "charter" in charter.entry.id
+
+
+def test_a_long_message_of_questions_only_is_decided_as_a_long_post(
+    engine: AnswerEngine, monkeypatch
+) -> None:
+    """Several question sentences spread the match over as many words as a story does, so such
+    a message is decided with the long-post thresholds too (it has no story to weigh, and so no
+    question sentences of its own to rank apart); a short question keeps the usual ones."""
+    asked = (
+        "How many hours a week did you study for the PMP while working full time with two small kids? "
+        "Did you use a bootcamp or only books and practice tests? Which mock exam felt closest to the "
+        "real one, and how long before the date did you book it?"
+    )
+    query = engine._parser.parse(asked)
+    assert query.long and not query.questions
+    assert not engine._parser.parse("How long should I study for the PMP?").long
+    seen: list[bool] = []
+
+    def spy(candidates, corrections=(), long_post=False):
+        seen.append(long_post)
+        return decide(candidates, corrections, long_post)
+
+    monkeypatch.setattr(engine_module, "decide", spy)
+    engine.answer(asked)
+    engine.answer("How long should I study for the PMP?")
+    assert seen == [True, False]
+
+
+def test_a_question_sentence_lends_the_mean_of_its_confidence_and_the_posts(engine: AnswerEngine) -> None:
+    """A lone sentence's confidence says little about whether the post's entry is right (a
+    short sentence reaches 0.9 and more on a few shared words), so when it confirms the post's
+    first entry the post is answered with the mean of both, never the sentence's alone."""
+    post = (
+        "I coordinate a delivery team split between Sydney, Berlin and Seattle. Whatever hour we pick "
+        "for the daily stand-up, somebody joins at midnight, and handovers from one time zone to the "
+        "next keep slipping. How do you lead a team across time zones?"
+    )
+    query, candidates = engine.rank(post)
+    (sentence,) = query.questions
+    alone = engine.rank(sentence, spelling_budget=0, other_sense=query.other_sense)[1][0]
+    top = candidates[0]
+    before = top.confidence
+    assert alone.entry == top.entry and alone.confidence > before
+    answer = engine.answer(post)
+    assert answer.outcome is Outcome.ANSWER and answer.entry == top.entry
+    assert abs(answer.confidence - (before + alone.confidence) / 2) < 1e-9
+
+
+MOVING = (
+    "My partner and I are moving from London to the north of England next spring, and I would like "
+    "to keep working in IT delivery once we are settled. I have coordinated releases for a payments "
+    "team for two years. Are there many openings around Leeds for someone at my level?"
+)
+
+
+def test_a_long_post_keeps_the_names_it_writes(engine: AnswerEngine) -> None:
+    """In a long post a capitalised word mid-sentence is a name ("Leeds" is not a misspelt
+    "leads"); the same word in a short question, and typos in a long post, are corrected."""
+    assert engine._parser.parse(MOVING).long
+    assert "leeds" not in dict(engine._parser.parse(MOVING).corrections)
+    assert "leeds" in dict(engine._parser.parse("are there pm jobs around leeds").corrections)
+    typo = MOVING.replace("someone at my level", "someone with a certifcation")
+    assert dict(engine._parser.parse(typo).corrections).get("certifcation") == "certification"
+
+
+def test_a_title_cased_long_post_is_still_corrected(engine: AnswerEngine) -> None:
+    """A message that capitalises most of its words (a title) tells no names apart."""
+    titled = " ".join(word.capitalize() for word in MOVING.split())
+    assert "leeds" in dict(engine._parser.parse(titled).corrections)
+
+
+def test_the_story_named_by_an_entry_raises_a_long_posts_confidence() -> None:
+    """``with_story`` adds log-odds in proportion to the story's share that the entry's own
+    phrasings name: nothing when they name none of it, more the more they name."""
+    assert with_story(0.4, 0.0) == 0.4
+    assert 0.4 < with_story(0.4, 0.1) < with_story(0.4, 0.3) < 1.0
+    assert with_story(0.0, 0.5) == 0.0 and with_story(1.0, 0.5) == 1.0
+
+
+def test_a_storys_confidence_earns_a_menu_never_an_answer(engine: AnswerEngine) -> None:
+    """``menu_confidence`` (a long post's confidence with its story) is compared with the menu
+    threshold only: below it the post is not known, above it a menu, and however high, never
+    an answer."""
+    a, b = list(engine.knowledge.entries.values())[:2]
+    low = LONG_SUGGEST_AT / 2
+    named = [_candidate(a, low, 1.0), _candidate(b, low * 0.9, 1.0)]
+    assert decide(named, long_post=True).outcome is Outcome.UNKNOWN
+    assert decide(named, long_post=True, menu_confidence=LONG_SUGGEST_AT).outcome is Outcome.SUGGEST
+    assert decide(named, long_post=True, menu_confidence=0.99).outcome is Outcome.SUGGEST
+
+
+def test_a_long_post_is_offered_a_menu_from_its_storys_confidence(engine: AnswerEngine, monkeypatch) -> None:
+    """A teacher's story names the teacher-to-PM entry's own phrasings: the post's menu
+    threshold is compared with the confidence its story adds."""
+    post = (
+        "I have taught history at a secondary school for twelve years, planning the curriculum, "
+        "running school trips and coordinating exams for three year groups. Teaching is wearing me "
+        "out. Is there any chance?"
+    )
+    _, candidates = engine.rank(post)
+    top = candidates[0]
+    assert top.features.story > 0
+    seen: list[float] = []
+
+    def spy(candidates, corrections=(), long_post=False, menu_confidence=0.0):
+        seen.append(menu_confidence)
+        return decide(candidates, corrections, long_post, menu_confidence)
+
+    monkeypatch.setattr(engine_module, "decide", spy)
+    engine.answer(post)
+    assert seen[0] == with_story(top.confidence, top.features.story) > top.confidence
+
+
+def test_a_long_posts_story_words_are_not_spell_corrected(engine: AnswerEngine) -> None:
+    """The story only says what the post is about, and a real word the knowledge lacks is
+    corrected into one it has ("hiking" into "hiring", "baking" into "banking"); the question
+    sentences still are corrected."""
+    story = (
+        "Most weekends I go hiking with my kids, and on Sundays I do the baking for a small cafe run "
+        "by a friend. During the week I run the rota and the supplier orders for that cafe, which "
+        "made me curious about planning work for a living. "
+    )
+    told = engine._parser.parse(story + "What would you suggest?")
+    assert told.questions and told.corrections == []
+    asked = engine._parser.parse(story + "Is a certifcation worth it for someone like me?")
+    assert ("certifcation", "certification") in asked.corrections
