@@ -1,7 +1,7 @@
 """The answer path under load: bursts of simultaneous /ask, memory, start-up and reloads.
 
     python benchmarks/load_bench.py [--sizes 200 500 1000] [--repeat 3] [--one-by-one 300]
-                                    [--entries 10000] [--members 100000] [--reloads 10]
+                                    [--apart 500] [--entries 10000] [--members 100000] [--reloads 10]
 
 Everything goes through ``tests/fake_discord`` (a fake Discord on 127.0.0.1) with the real
 discord.py client. Each burst size runs against the real bot AND against a trivial bot that
@@ -11,7 +11,9 @@ p50/p99/max (dispatch to the callback reaching the fake), interactions that miss
 3-second deadline, the ratio to the floor, process CPU per interaction until every reply
 was delivered (deferred answers included; the fake's share counts in both, so the difference
 is the bot's own cost) and when the last reply arrived. Then the same questions one at a time
-(``--one-by-one``): CPU per interaction with nothing queued or deferred.
+(``--one-by-one``): CPU per interaction with nothing queued or deferred. With ``--apart``, each
+bot runs as its own OS process (ours as ``python -m bot run``) and its CPU is read from ``/proc``,
+so the fake's share is not counted; this also times start-up to the first answer of the real command.
 
 Then, each in a fresh process: RSS at start, after the first and after 10 reloads; start-up
 to first answer (from the launch of the process, minus the time spent setting up the fake);
