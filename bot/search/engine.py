@@ -433,7 +433,8 @@ class AnswerEngine:
                     values.append(np.full(end - start, value * concept.weight, dtype=np.float64))
         if not phrases:
             return np.zeros(0, dtype=np.int64)
-        phrase, concept_of, weight = np.concatenate(phrases), np.concatenate(concepts), np.concatenate(values)
+        phrase = np.concatenate(phrases).astype(np.int64)  # times the concepts below: no int32 overflow
+        concept_of, weight = np.concatenate(concepts), np.concatenate(values)
         # a concept counts once per phrase, through its best alternative
         key = phrase * len(query.concepts) + concept_of
         order = np.argsort(key, kind="stable")

@@ -185,3 +185,11 @@ def test_reload_reads_again_only_the_files_that_changed(tmp_path: Path) -> None:
     changed = {i for i, e in after.entries.items() if e is not before.entries[i]}
     assert changed == {edited.stem}
     assert after.entries[edited.stem].questions[0] == "one more way a member asks this"
+
+
+def test_phrase_rows_are_stored_compactly(engine: AnswerEngine) -> None:
+    """A million phrase rows at 10,000 entries: int32 ids keep them 11 MB smaller than int64
+    (docs/benchmarks.md, issue 16 third round), and the ranking reads them the same way."""
+    phrases = engine._phrases
+    assert phrases.term.dtype == phrases.phrase.dtype == phrases.phrases_of_term.dtype == np.int32
+    assert engine.answer("how much does the pmp exam cost").entry is not None
