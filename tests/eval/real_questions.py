@@ -9,8 +9,10 @@ rewrite the file in its canonical key order (the header comment is kept).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import yaml
 
@@ -35,6 +37,36 @@ def load_items(path: Path = PATH) -> list[dict[str, Any]]:
     if not isinstance(items, list):
         raise ValueError(f"{path}: expected a YAML list of questions")
     return items
+
+
+def label(item: dict[str, Any]) -> str:
+    return "off_topic" if item.get("off_topic") else "gap" if item.get("gap") else "answerable"
+
+
+def check_item(item: dict[str, Any]) -> None:
+    """The documented keys, exactly one label, and an http(s) source: what every question file holds."""
+    assert set(item) <= set(KEY_ORDER)
+    assert isinstance(item["q"], str) and item["q"].strip() == item["q"] and item["q"]
+    labels = [bool(item.get("expect")), item.get("gap") is True, item.get("off_topic") is True]
+    assert labels.count(True) == 1, "one of expect / gap / off_topic"
+    if "expect" in item:
+        assert isinstance(item["expect"], list) and all(isinstance(e, str) for e in item["expect"])
+        assert len(set(item["expect"])) == len(item["expect"])
+    if item.get("gap"):
+        assert isinstance(item.get("topic"), str) and item["topic"], "a gap says what is missing"
+    address = urlparse(item["source"])
+    assert address.scheme in {"http", "https"} and address.netloc
+
+
+def check_file(items: list[dict[str, Any]]) -> None:
+    """Every expected id is a shipped entry and no question appears twice (sources may repeat:
+    a forum's listing page holds several posts)."""
+    from bot.knowledge.loader import load_or_raise, normalise_question
+
+    entries = load_or_raise(Path(__file__).resolve().parents[2] / "knowledge").entries
+    assert sorted({e for item in items for e in item.get("expect", []) if e not in entries}) == []
+    counts = Counter(normalise_question(item["q"]) for item in items)
+    assert [q for q, n in counts.items() if n > 1] == []
 
 
 def canonical(item: dict[str, Any]) -> dict[str, Any]:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.loader import load_or_raise
 from bot.knowledge.models import Knowledge
 from bot.search import AnswerEngine
 from bot.search.engine import Outcome
-from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 MIN_ENTRIES = 160
 MIN_PER_AREA = 8
@@ -46,16 +44,6 @@ TOPIC_QUESTIONS = {
     "how long will reading the pmbok guide take me": "pmbok-how-long-to-read",
     "will a capm certificate raise my salary": "capm-salary-impact",
 }
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return load_or_raise(DEFAULT_KNOWLEDGE_DIR)
-
-
-@pytest.fixture(scope="module")
-def engine(knowledge: Knowledge) -> AnswerEngine:
-    return AnswerEngine.build(knowledge)
 
 
 def test_base_is_large_enough_in_every_area(knowledge: Knowledge) -> None:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.loader import load_or_raise
 from bot.knowledge.models import Knowledge
 from bot.search import AnswerEngine
 from bot.search.engine import Outcome
-from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 # A member's wording -> the entry that must answer it (and the one it used to open).
 MEMBER_WORDING = {
@@ -39,16 +37,6 @@ TYPOS = {
     "linkdin tips for a new coordinator": ("linkdin", "linkedin"),
     "how techincal does an it pm need to be": ("techincal", "technical"),
 }
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return load_or_raise(DEFAULT_KNOWLEDGE_DIR)
-
-
-@pytest.fixture(scope="module")
-def engine(knowledge: Knowledge) -> AnswerEngine:
-    return AnswerEngine.build(knowledge)
 
 
 @pytest.mark.parametrize(("question", "entry_id"), MEMBER_WORDING.items())

@@ -10,9 +10,7 @@ import re
 
 import pytest
 
-from bot.knowledge.loader import load_or_raise
 from bot.knowledge.models import Knowledge, Track
-from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 # The milestone ids on main before issue 12: members' stored progress uses them.
 MILESTONE_IDS_BEFORE_ISSUE_12 = (
@@ -68,11 +66,6 @@ _PRODUCING = (
     "publish",
     "keep",
 )
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return load_or_raise(DEFAULT_KNOWLEDGE_DIR)
 
 
 def authors_notes(answer: str) -> list[str]:
