@@ -208,6 +208,14 @@ def decide(
     return Answer(Outcome.UNKNOWN, best.confidence, corrections=corrections)
 
 
+def _find(docs: np.ndarray, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``entries`` (ascending) sits in the posting list ``docs``, and whether it is
+    there: a few candidates are looked up in a long list instead of scattering it over every entry."""
+    at = docs.searchsorted(entries)
+    at[at == len(docs)] = 0
+    return at, docs[at] == entries
+
+
 class AnswerEngine:
     """Built once per knowledge load with ``AnswerEngine.build``; read-only afterwards."""
 
@@ -310,9 +318,7 @@ class AnswerEngine:
             named = np.zeros(len(entries), dtype=np.float64)
             for term, value in concept.alternatives:
                 p = postings[term]
-                at = p.docs.searchsorted(entries)
-                at[at == len(p.docs)] = 0
-                hit = p.docs[at] == entries
+                at, hit = _find(p.docs, entries)
                 if not hit.any():
                     continue
                 matched[hit] = np.maximum(matched[hit], value)
@@ -401,10 +407,7 @@ class AnswerEngine:
                 continue
             found = np.zeros(len(entries), dtype=bool)
             for term in terms:
-                docs = postings[term].docs
-                at = docs.searchsorted(entries)
-                at[at == len(docs)] = 0
-                found |= docs[at] == entries
+                found |= _find(postings[term].docs, entries)[1]
             kept[~found] *= JARGON_MISS
         return kept
 
