@@ -194,14 +194,6 @@ async def one_by_one(kind: str, count: int, repeat: int, knowledge: Path, folder
 
 # ---------------------------------------------------------------- the bot in a process of its own
 
-# Point discord.py at the fake (argv: REST root, gateway URL), then start the bot as in production.
-LAUNCHERS = {
-    "coach": "from bot.cli import main\nwith patch_discord(sys.argv[1], sys.argv[2]): raise SystemExit(main(['run']))",
-    "pong": (
-        "import asyncio, os; from benchmarks.load_bench import pong_bot\n"
-        "with patch_discord(sys.argv[1], sys.argv[2]): asyncio.run(pong_bot().start(os.environ['DISCORD_TOKEN']))"
-    ),
-}
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -237,11 +229,12 @@ async def apart(kind: str, count: int, knowledge: Path, database: Path) -> dict[
             "KNOWLEDGE_DIR": str(knowledge),
             "KNOWLEDGE_POLL_SECONDS": "0",
         }
-        launcher = f"import sys; from tests.fake_discord.patching import patch_discord\n{LAUNCHERS[kind]}"
         launched = time.perf_counter()
         with (database.parent / f"{kind}.log").open("w") as log:
             process = subprocess.Popen(
-                [sys.executable, "-c", launcher, fake.base_url, fake.gateway_url],
+                # ours is `python -m bot run`, pointed at the fake (tests/fake_discord/launch.py)
+                [sys.executable, "-m", "tests.fake_discord.launch", fake.base_url, fake.gateway_url]
+                + (["pong"] if kind == "pong" else []),
                 cwd=database.parent,
                 env=env,
                 stdout=log,

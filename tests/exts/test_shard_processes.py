@@ -29,11 +29,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 REPO = Path(__file__).resolve().parents[2]
-# Point discord.py at the fake (argv: REST root, gateway URL), then run the real command.
-LAUNCHER = (
-    "import sys; from tests.fake_discord.patching import patch_discord; from bot.cli import main\n"
-    "with patch_discord(sys.argv[1], sys.argv[2]): raise SystemExit(main(['run']))"
-)
 STARTUP = 90.0  # seconds for both processes to import, migrate and connect on a loaded machine
 ANSWER = 20.0
 OLD_QUESTIONS = 3
@@ -57,7 +52,7 @@ class BotProcess:
         }
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", LAUNCHER, fake.base_url, fake.gateway_url],
+                [sys.executable, "-m", "tests.fake_discord.launch", fake.base_url, fake.gateway_url],
                 cwd=folder,
                 env=env,
                 stdout=log,
