@@ -143,6 +143,22 @@ def test_kb_eval_prints_rates_and_failures() -> None:
         assert label in result.stdout
 
 
+def test_kb_eval_can_keep_measure_failures_out_of_sight(tmp_path: Path) -> None:
+    """``--failures tune`` lists no measure-only question; an unknown choice is refused by name."""
+    questions = tmp_path / "split.yaml"
+    item = "- q: {q}\n  source: https://example.org/{n}\n  expect: [pmp-fees]\n  split: {split}\n"
+    questions.write_text(
+        item.format(q="zzqx frobnicate", n=1, split="measure") + item.format(q="qqzx", n=2, split="tune")
+    )
+    result = run("kb", "eval", str(questions), "--failures", "tune")
+    assert result.returncode == 0, result.stderr
+    assert "qqzx" in result.stdout and "zzqx" not in result.stdout and "1 not listed" in result.stdout
+    refused = run("kb", "eval", str(questions), "--failures", "measure'; rm -rf /")
+    assert (
+        refused.returncode == 2 and "invalid choice" in refused.stderr and "Traceback" not in refused.stderr
+    )
+
+
 def test_kb_eval_bad_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("- q: 'no facts'\n  topic: role\n  expect_any: []\n")
