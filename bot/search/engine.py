@@ -52,6 +52,7 @@ from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
 from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
 from bot.search.query import SPELLING_BUDGET, Query, QueryParser
+from bot.search.scope import other_career
 from bot.search.small_talk import SmallTalk, example_questions, small_talk_kind, small_talk_reply
 from bot.search.speller import Speller
 
@@ -522,6 +523,8 @@ class AnswerEngine:
         kind = small_talk_kind(text)
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
+        if not query.long and other_career(query.norm) is not None:
+            return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
         if not query.questions:  # a long message of questions only has no sentences to rank apart
             return decide(candidates, corrections, long_post=query.long)
         # a long post: its story spreads the best entry's score, so it is answered from a lower
