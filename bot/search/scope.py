@@ -1,4 +1,5 @@
-"""Questions about becoming something other than a project manager: declined, not answered.
+"""Questions about becoming something other than a project manager: declined, not answered;
+and questions about moving out of project management, which entries about moving in do not answer.
 
 "How do I become a software developer?" shares most of its words with the entries about
 moving from development into project management, and those answered it with full
@@ -8,6 +9,12 @@ knows however well its words match, so it gets "I don't know that one" rather th
 entry about the opposite move. Questions that name a project role anywhere ("should I be a
 developer before I become a PM?") are left to the ranking, and so are long posts, whose
 stories mention all sorts of jobs.
+
+Direction: "how do I switch from PM to software development" holds the same words as the
+entry about switching from software development into PM, and the ranking cannot see which
+way the member is going. A message that moves out of PM ("from PM to ...", "leave project
+management") is not answered by an entry whose title moves into it ("Switching into IT PM
+from ...").
 """
 
 from __future__ import annotations
@@ -49,3 +56,26 @@ def other_career(norm: str) -> str | None:
         if career is not None:
             return career.group()
     return None
+
+
+_PM = r"(?:it )?(?:pm|project manag\w*|project management)"
+#: The member moves out of project management: "from pm to", "after being a project manager", "leave pm".
+_LEAVING = re.compile(
+    rf"\bfrom (?:(?:an?|my) )?{_PM}(?: (?:role|job|position|career))? (?:to|into|back to)\b|"
+    rf"\bafter (?:being|years as|working as) (?:an? )?{_PM}\b|"
+    rf"\b(?:leave|leaving|quit|quitting|exit|exiting|get out of|getting out of) (?:of )?{_PM}\b"
+)
+#: An entry's title that moves into project management: "Switching into IT PM from ...".
+_ENTERING = re.compile(
+    r"\b(?:into|to) (?:it )?(?:pm|project management|project manager|project coordinat\w*)\b"
+)
+
+
+def leaves_pm(norm: str) -> bool:
+    """Whether the message (``Query.norm``) is about moving out of project management."""
+    return _LEAVING.search(norm) is not None
+
+
+def enters_pm(title: str) -> bool:
+    """Whether an entry's title is about moving into project management."""
+    return _ENTERING.search(title.lower()) is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.search import AnswerEngine, Outcome
-from bot.search.scope import other_career
+from bot.search.scope import enters_pm, leaves_pm, other_career
 from bot.search.text import clean, words
 
 
@@ -76,3 +76,50 @@ def test_a_long_post_mentioning_other_jobs_is_ranked_as_usual(engine: AnswerEngi
         "project manager role, and which certification should I get first?"
     )
     assert engine.answer(post).outcome is not Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i switch from pm to software development",
+        "going from a project manager role back to engineering?",
+        "can i go back to development after being a pm",
+        "how do I get out of project management",
+    ],
+)
+def test_moving_out_of_pm_is_seen(question: str) -> None:
+    assert leaves_pm(norm(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i switch from software development to pm",
+        "how do I get into project management",
+        "from teacher to project manager, is it realistic",
+    ],
+)
+def test_moving_into_pm_is_not_leaving(question: str) -> None:
+    assert not leaves_pm(norm(question))
+
+
+def test_titles_that_move_into_pm() -> None:
+    assert enters_pm("Switching into IT PM from software development")
+    assert enters_pm("From executive or admin assistant to project coordinator and PM")
+    assert not enters_pm("Leaving project management, or going back to a hands-on role")
+    assert not enters_pm("PM vs business analyst")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do i switch from pm to software development", "how to go from project manager to business analyst"],
+)
+def test_moving_out_is_not_answered_with_an_entry_about_moving_in(
+    engine: AnswerEngine, question: str
+) -> None:
+    """Both were answered at 1.00 with the entry about the opposite move (developer / BA into PM)."""
+    answer = engine.answer(question)
+    shown = [answer.entry] if answer.entry is not None else []
+    shown += [entry for entry, _ in answer.suggestions]
+    assert shown, "the question is on topic: some entry is offered"
+    assert not any(enters_pm(entry.title) for entry in shown)
