@@ -52,11 +52,13 @@ def run_bot(args: argparse.Namespace) -> int:
 def setup_logging(level: str) -> None:
     """discord.py's log format; colours only on a terminal, never escape codes in a file.
 
-    The bot has no voice features, so discord.py's warning about PyNaCl is only noise.
+    The bot has no voice features, so discord.py's warnings about PyNaCl and davey (the voice
+    libraries) are only noise.
     """
     import discord
 
     discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
     plain = (
         None
         if sys.stderr.isatty()
