@@ -52,6 +52,7 @@ from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
 from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
 from bot.search.query import SPELLING_BUDGET, Query, QueryParser
+from bot.search.scope import enters_pm, leaves_pm, other_career
 from bot.search.small_talk import SmallTalk, example_questions, small_talk_kind, small_talk_reply
 from bot.search.speller import Speller
 
@@ -238,6 +239,9 @@ class AnswerEngine:
         self._names = names
         self._jargon = jargon
         self._examples = example_questions(knowledge)
+        self._entering = np.array(
+            [i for i, e in enumerate(self.entries) if enters_pm(e.title)], dtype=np.int64
+        )
 
     @classmethod
     def build(
@@ -482,7 +486,12 @@ class AnswerEngine:
         similar[pool], qsim[pool] = self._qsim(query, pool)
         score = first + QSIM_WEIGHT * similar
         score[pool] *= self._jargon_kept(query, pool)
-        order = pool[np.lexsort((pool, -score[pool]))[: depth + 1]].tolist()  # best first, then by number
+        ranked = pool[np.lexsort((pool, -score[pool]))]  # best first, then by number
+        if len(self._entering) and leaves_pm(query.norm):  # see bot.search.scope
+            ranked = ranked[~np.isin(ranked, self._entering)]
+        order = ranked[: depth + 1].tolist()
+        if not order:
+            return query, []
         shown = sorted(order[:depth])
         hard, anchor, story = self._matched(query, np.array(shown, dtype=np.int64))
         slot = {number: i for i, number in enumerate(shown)}
@@ -522,6 +531,8 @@ class AnswerEngine:
         kind = small_talk_kind(text)
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
+        if not query.long and other_career(query.norm) is not None:
+            return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
         if not query.questions:  # a long message of questions only has no sentences to rank apart
             return decide(candidates, corrections, long_post=query.long)
         # a long post: its story spreads the best entry's score, so it is answered from a lower

@@ -264,6 +264,12 @@ KEPT_WHOLE = _words("""
 chartered weighting weightings
 """)
 
+#: Words that put a question inside the subject wherever they stand (``bot.search.scope``).
+PROJECT_WORDS = _words("""
+project projects pm pms pmp capm pmi prince2 apm program programme programs programmes scrum
+agile kanban product owner pmo portfolio coordinator coordinators manager managers management ba
+""")
+
 #: Words with an everyday sense beside the one this subject uses, and the words around them
 #: that show the other sense: "can't connect to this network" beside "wifi" or "router" is
 #: a connection problem, not professional networking; "lose weight" is not an exam's domain

@@ -279,6 +279,9 @@ class QueryParser:
                 if span.group in idf:
                     for p in range(span.start, span.end):
                         covering[p].append((span.group, span.end - span.start))
+            # the longest phrase over a word says what it means: "scrum masters" is the role,
+            # not the degree that "masters" alone names
+            covering = [[g for g in c if g[1] == max(n for _, n in c)] for c in covering]
             for p, word in enumerate(raw):
                 if word in STOPWORDS and not covering[p]:
                     continue

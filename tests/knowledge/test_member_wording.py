@@ -26,6 +26,7 @@ MEMBER_WORDING = {
     "interview tips": "pm-interview-questions",  # communication skill
     "my performance review is next week and i want a raise": "asking-for-a-raise-or-promotion-as-a-pm",
     "how do i lead a team that is older than me": "earning-team-respect-as-new-pm",  # no answer
+    "how do i get out of project management": "leaving-project-management",  # is PM right for me
 }
 
 # Misspellings members type -> the word the speller must restore. A curated phrase that

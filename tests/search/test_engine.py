@@ -282,3 +282,13 @@ def test_what_a_new_member_tried_first(engine: AnswerEngine, question: str, entr
     entries answers the no-experience question: the step-by-step one covers that route)."""
     answer = engine.answer(question)
     assert answer.outcome is Outcome.ANSWER and answer.entry is not None and answer.entry.id in entry_id
+
+
+@pytest.mark.parametrize("question", ["is scrum masters worth it", "are scrum masters in demand"])
+def test_the_longest_phrase_over_a_word_decides_what_it_means(engine: AnswerEngine, question: str) -> None:
+    """ "masters" alone is the degree; inside "scrum masters" it is the role, and the degree's
+    synonym group must not also claim it (the first opened the master's-degree entry)."""
+    answer = engine.answer(question)
+    assert answer.entry is not None
+    assert "masters" not in answer.entry.id
+    assert "scrum" in answer.entry.id

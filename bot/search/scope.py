@@ -1,0 +1,81 @@
+"""Questions about becoming something other than a project manager: declined, not answered;
+and questions about moving out of project management, which entries about moving in do not answer.
+
+"How do I become a software developer?" shares most of its words with the entries about
+moving from development into project management, and those answered it with full
+confidence. A short question whose goal ("become a ...", "a job as a ...", "get into ...")
+is another career, and which names no project role anywhere, is outside what the coach
+knows however well its words match, so it gets "I don't know that one" rather than an
+entry about the opposite move. Questions that name a project role anywhere ("should I be a
+developer before I become a PM?") are left to the ranking, and so are long posts, whose
+stories mention all sorts of jobs.
+
+Direction: "how do I switch from PM to software development" holds the same words as the
+entry about switching from software development into PM, and the ranking cannot see which
+way the member is going. A message that moves out of PM ("from PM to ...", "leave project
+management") is not answered by an entry whose title moves into it ("Switching into IT PM
+from ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.search.lexicon import PROJECT_WORDS
+
+#: What follows a goal verb: up to four words, after an article.
+_GOAL = re.compile(
+    r"\b(?:become|becoming|be|work as|working as|jobs? as|careers? as|careers? in|roles? as|"
+    r"position as|get into|getting into|break into|breaking into|transition into|move into|"
+    r"switch to|switch into|retrain as|train as|qualify as)"
+    r" (?:(?:an?|the) )?((?:\w+ ){0,3}\w+)"
+)
+
+#: Careers the knowledge does not cover as a goal (it covers moving *from* several of them).
+_OTHER_CAREER = re.compile(
+    r"\b(?:(?:(?:software|web|game|app|mobile|frontend|backend) )?developers?|programmers?|coders?|coding|"
+    r"(?:software|devops|data|cloud|network|security|"
+    r"qa|test|machine learning|ml|ai|game|web|civil|mechanical|electrical) engineers?|"
+    r"data (?:scientists?|analysts?|analytics|science)|designers?|ux|ui|frontend|front end|"
+    r"backend|back end|full ?stack|web development|software development|cyber ?security|"
+    r"penetration testers?|pen ?testers?|sysadmins?|system administrators?|"
+    r"(?:qa|software) testers?|it support|help ?desk|technicians?|nurses?|nursing|doctors?|"
+    r"dentists?|lawyers?|electricians?|plumbers?|pilots?|accountants?|teachers?|pharmacists?|"
+    r"architects?|hackers?)\b"
+)
+
+
+def other_career(norm: str) -> str | None:
+    """The other career a short question asks how to reach, or None.
+
+    ``norm`` is the question's cleaned words joined by single spaces (``Query.norm``)."""
+    if not PROJECT_WORDS.isdisjoint(norm.split()):
+        return None
+    for goal in _GOAL.finditer(norm):
+        career = _OTHER_CAREER.search(goal.group(1))
+        if career is not None:
+            return career.group()
+    return None
+
+
+_PM = r"(?:it )?(?:pm|project manag\w*|project management)"
+#: The member moves out of project management: "from pm to", "after being a project manager", "leave pm".
+_LEAVING = re.compile(
+    rf"\bfrom (?:(?:an?|my) )?{_PM}(?: (?:role|job|position|career))? (?:to|into|back to)\b|"
+    rf"\bafter (?:being|years as|working as) (?:an? )?{_PM}\b|"
+    rf"\b(?:leave|leaving|quit|quitting|exit|exiting|get out of|getting out of) (?:of )?{_PM}\b"
+)
+#: An entry's title that moves into project management: "Switching into IT PM from ...".
+_ENTERING = re.compile(
+    r"\b(?:into|to) (?:it )?(?:pm|project management|project manager|project coordinat\w*)\b"
+)
+
+
+def leaves_pm(norm: str) -> bool:
+    """Whether the message (``Query.norm``) is about moving out of project management."""
+    return _LEAVING.search(norm) is not None
+
+
+def enters_pm(title: str) -> bool:
+    """Whether an entry's title is about moving into project management."""
+    return _ENTERING.search(title.lower()) is not None

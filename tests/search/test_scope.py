@@ -1,0 +1,125 @@
+"""A short question whose goal is another career is declined, not answered with an entry about
+moving from that career into project management."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.search import AnswerEngine, Outcome
+from bot.search.scope import enters_pm, leaves_pm, other_career
+from bot.search.text import clean, words
+
+
+def norm(text: str) -> str:
+    return " ".join(words(clean(text)))
+
+
+@pytest.mark.parametrize(
+    ("question", "career"),
+    [
+        ("How do I become a software developer?", "software developer"),
+        ("how to become a data analyst with no experience", "data analyst"),
+        ("what certification should I get to become a data scientist", "data scientist"),
+        ("is a CS degree worth it for becoming a programmer", "programmer"),
+        ("how to get a job as a devops engineer", "devops engineer"),
+        ("how do i get into cybersecurity", "cybersecurity"),
+        ("Can I retrain as a nurse at 40?", "nurse"),
+    ],
+)
+def test_the_goal_of_another_career_is_found(question: str, career: str) -> None:
+    assert other_career(norm(question)) == career
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I become a project manager",
+        "I'm a software developer, how do I become a PM?",
+        "should I be a developer first before I go for project management",
+        "how do I move from developer to project manager",
+        "how to become a scrum master with no experience",
+        "how do I become a technical program manager",
+        "is the pmp worth it for an engineer",  # no goal verb: a question about the PMP
+        "what does a developer do all day",  # no goal verb: left to the ranking
+    ],
+)
+def test_questions_about_project_roles_are_left_to_the_ranking(question: str) -> None:
+    assert other_career(norm(question)) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I become a software developer",
+        "what certification should I get to become a data scientist",
+        "how do I become a software engineer without a degree",
+    ],
+)
+def test_the_engine_declines_another_career(engine: AnswerEngine, question: str) -> None:
+    """These were answered at 0.99-1.00 confidence with entries about moving into PM."""
+    answer = engine.answer(question)
+    assert answer.outcome is Outcome.UNKNOWN
+    assert answer.entry is None
+
+
+def test_the_opposite_move_is_still_answered(engine: AnswerEngine) -> None:
+    answer = engine.answer("how do I move from software developer to project manager")
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.entry is not None and answer.entry.id == "developer-to-it-pm"
+
+
+def test_a_long_post_mentioning_other_jobs_is_ranked_as_usual(engine: AnswerEngine) -> None:
+    post = (
+        "I studied to become a software developer and worked three years writing backend code. "
+        "Lately I coordinate releases, run our standups and talk to the clients more than I code. "
+        "My manager says I should move into project management. How do I make the switch to an IT "
+        "project manager role, and which certification should I get first?"
+    )
+    assert engine.answer(post).outcome is not Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i switch from pm to software development",
+        "going from a project manager role back to engineering?",
+        "can i go back to development after being a pm",
+        "how do I get out of project management",
+    ],
+)
+def test_moving_out_of_pm_is_seen(question: str) -> None:
+    assert leaves_pm(norm(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i switch from software development to pm",
+        "how do I get into project management",
+        "from teacher to project manager, is it realistic",
+    ],
+)
+def test_moving_into_pm_is_not_leaving(question: str) -> None:
+    assert not leaves_pm(norm(question))
+
+
+def test_titles_that_move_into_pm() -> None:
+    assert enters_pm("Switching into IT PM from software development")
+    assert enters_pm("From executive or admin assistant to project coordinator and PM")
+    assert not enters_pm("Leaving project management, or going back to a hands-on role")
+    assert not enters_pm("PM vs business analyst")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do i switch from pm to software development", "how to go from project manager to business analyst"],
+)
+def test_moving_out_is_not_answered_with_an_entry_about_moving_in(
+    engine: AnswerEngine, question: str
+) -> None:
+    """Both were answered at 1.00 with the entry about the opposite move (developer / BA into PM)."""
+    answer = engine.answer(question)
+    shown = [answer.entry] if answer.entry is not None else []
+    shown += [entry for entry, _ in answer.suggestions]
+    assert shown, "the question is on topic: some entry is offered"
+    assert not any(enters_pm(entry.title) for entry in shown)
