@@ -1,10 +1,11 @@
-"""The fresh question set is well formed: same format as ``real_questions.yaml``, labels point
-at shipped entries, every item is measure-only, the minimums hold, and nothing repeats a
-question or a source already in ``real_questions.yaml``."""
+"""The fresh question sets are well formed: same format as ``real_questions.yaml``, labels point
+at shipped entries, every item is measure-only, each set's minimums hold, and nothing repeats a
+question or a source already in ``real_questions.yaml`` or in the other fresh set."""
 
 from __future__ import annotations
 
 from collections import Counter
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -13,37 +14,65 @@ import pytest
 from bot.knowledge.loader import normalise_question
 from tests.eval.real_questions import KEY_ORDER, check_file, check_item, kind_for, label, load_items
 
-FRESH = Path(__file__).with_name("fresh_questions.yaml")
-ITEMS = load_items(FRESH)
+HERE = Path(__file__).parent
+# file name -> (minimum items, minimum long, minimum gap, minimum off_topic)
+MINIMUMS = {
+    "fresh_questions.yaml": (80, 25, 10, 15),
+    "fresh_questions_2.yaml": (100, 40, 10, 15),
+}
+SETS = {name: load_items(HERE / name) for name in MINIMUMS}
 REAL = load_items()
+ITEMS = [(name, item) for name, items in SETS.items() for item in items]
 
 
-@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i["q"][:40])
-def test_item_has_the_documented_keys_one_label_and_a_source(item: dict[str, Any]) -> None:
-    check_item(item)
+def _item_id(entry: tuple[str, dict[str, Any]]) -> str:
+    name, item = entry
+    return f"{name.removesuffix('.yaml')}:{item['q'][:40]}"
 
 
-@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i["q"][:40])
-def test_kind_follows_the_rule_and_every_item_is_measure_only(item: dict[str, Any]) -> None:
+@pytest.mark.parametrize("entry", ITEMS, ids=_item_id)
+def test_item_has_the_documented_keys_one_label_and_a_source(entry: tuple[str, dict[str, Any]]) -> None:
+    check_item(entry[1])
+
+
+@pytest.mark.parametrize("entry", ITEMS, ids=_item_id)
+def test_kind_follows_the_rule_and_every_item_is_measure_only(entry: tuple[str, dict[str, Any]]) -> None:
+    item = entry[1]
     assert item["kind"] == kind_for(item["q"])
-    assert item["split"] == "measure", "nobody tunes on the fresh set"
+    assert item["split"] == "measure", "nobody tunes on the fresh sets"
     assert list(item) == [key for key in KEY_ORDER if key in item], "keys in the documented order"
 
 
-def test_labels_name_shipped_entries_and_no_question_repeats() -> None:
-    check_file(ITEMS)
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_labels_name_shipped_entries_and_no_question_repeats(name: str) -> None:
+    check_file(SETS[name])
 
 
-def test_nothing_is_shared_with_the_real_question_set() -> None:
-    real_questions = {normalise_question(item["q"]) for item in REAL}
-    real_sources = {item["source"] for item in REAL}
-    assert [i["q"][:60] for i in ITEMS if normalise_question(i["q"]) in real_questions] == []
-    assert [i["source"] for i in ITEMS if i["source"] in real_sources] == []
+def _shared(items: list[dict[str, Any]], other: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    questions = {normalise_question(item["q"]) for item in other}
+    sources = {item["source"] for item in other}
+    return (
+        [i["q"][:60] for i in items if normalise_question(i["q"]) in questions],
+        [i["source"] for i in items if i["source"] in sources],
+    )
 
 
-def test_counts_meet_the_minimums() -> None:
-    labels = Counter(label(item) for item in ITEMS)
-    assert len(ITEMS) >= 80
-    assert sum(item["kind"] == "long" for item in ITEMS) >= 25
-    assert labels["gap"] >= 10
-    assert labels["off_topic"] >= 15
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_nothing_is_shared_with_the_real_question_set(name: str) -> None:
+    assert _shared(SETS[name], REAL) == ([], [])
+
+
+@pytest.mark.parametrize(("first", "second"), list(combinations(sorted(SETS), 2)))
+def test_the_fresh_sets_share_no_question_and_no_source(first: str, second: str) -> None:
+    assert _shared(SETS[first], SETS[second]) == ([], [])
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_counts_meet_the_minimums(name: str) -> None:
+    items = SETS[name]
+    least_items, least_long, least_gap, least_off_topic = MINIMUMS[name]
+    labels = Counter(label(item) for item in items)
+    assert len(items) >= least_items
+    assert sum(item["kind"] == "long" for item in items) >= least_long
+    assert labels["gap"] >= least_gap
+    assert labels["off_topic"] >= least_off_topic
