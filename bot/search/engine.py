@@ -424,27 +424,35 @@ class AnswerEngine:
         """
         index = self._phrases
         cap = max(1, int(SIMILAR_MAX_SHARE * index.size))
-        phrases, concepts, values = [], [], []
+        lists: list[np.ndarray] = []
+        concepts: list[int] = []
+        weights: list[float] = []
         for ci, concept in enumerate(query.concepts):
-            for term, value in concept.alternatives:
+            # a concept's best alternative first: below, the first of a phrase's is its best
+            alternatives = concept.alternatives
+            if len(alternatives) > 1:
+                alternatives = tuple(sorted(alternatives, key=lambda a: -a[1]))
+            for term, value in alternatives:
                 tid = index.vocab.get(term)
                 if tid is None:
                     continue
                 start, end = index.term_start[tid], index.term_start[tid + 1]
                 if 0 < end - start <= cap:
-                    phrases.append(index.phrases_of_term[start:end])
-                    concepts.append(np.full(end - start, ci, dtype=np.int64))
-                    values.append(np.full(end - start, value * concept.weight, dtype=np.float64))
-        if not phrases:
+                    lists.append(index.phrases_of_term[start:end])
+                    concepts.append(ci)
+                    weights.append(value * concept.weight)
+        if not lists:
             return np.zeros(0, dtype=np.int64)
-        phrase = np.concatenate(phrases).astype(np.int64)  # times the concepts below: no int32 overflow
-        concept_of, weight = np.concatenate(concepts), np.concatenate(values)
-        # a concept counts once per phrase, through its best alternative
+        phrase = np.concatenate(lists).astype(np.int64)  # times the concepts below: no int32 overflow
+        counts = [len(p) for p in lists]
+        concept_of = np.repeat(np.array(concepts, dtype=np.int64), counts)
+        weight = np.repeat(np.array(weights, dtype=np.float64), counts)
+        # a concept counts once per phrase, through its best alternative (the first: the sort is stable)
         key = phrase * len(query.concepts) + concept_of
         order = np.argsort(key, kind="stable")
         key = key[order]
         starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-        best = np.maximum.reduceat(weight[order], starts)
+        best = weight[order[starts]]
         phrase = key[starts] // len(query.concepts)
         starts = np.flatnonzero(np.concatenate(([True], phrase[1:] != phrase[:-1])))
         recall = np.add.reduceat(best, starts)
