@@ -79,6 +79,7 @@ SIMILAR_MAX_SHARE = 0.05
 QSIM_WEIGHT = 0.5
 QSIM_BETA = 0.5
 HARD_WEIGHT = 0.0
+_BETAS = np.array([[QSIM_BETA * QSIM_BETA], [1.0]])  # beta squared of F-beta, then of F1
 #: Words written with two or more capitals in the answers (PgMP, PMIEF, VRMS): the
 #: subject's own jargon, which names what an entry is about even when only its answer
 #: mentions it, unlike an ordinary word found there ("nursing").
@@ -342,56 +343,64 @@ class AnswerEngine:
         importance (a concept counts once, through its best alternative), precision over the
         phrase's idf."""
         index = self._phrases
-        wanted: list[tuple[int, int, float]] = []  # (term id, concept, value)
-        for ci, concept in enumerate(query.concepts):
-            for term, value in concept.alternatives:
-                tid = index.vocab.get(term)
-                if tid is not None:
-                    wanted.append((tid, ci, value))
-        result = np.zeros(len(entries), dtype=np.float32)
-        if not wanted:
-            return result, result
-        wanted.sort()
-        q_term = np.array([w[0] for w in wanted], dtype=np.int64)
-        q_concept = np.array([w[1] for w in wanted], dtype=np.int64)
-        q_value = np.array([w[2] for w in wanted], dtype=np.float32)
+        similar, f1 = np.zeros(len(entries), dtype=np.float32), np.zeros(len(entries), dtype=np.float32)
+        # the value each query term gives each concept it serves (a term may serve several: a
+        # synonym phrase spans several words), as *cells* numbered by value, lowest first
+        cells = sorted(
+            (value, ci, tid)
+            for ci, concept in enumerate(query.concepts)
+            for term, value in concept.alternatives
+            if (tid := index.vocab.get(term)) is not None
+        )
+        if not cells:
+            return similar, f1
+        # each term's cells, grouped term by term in ``flat``; a term is numbered by where its
+        # group starts (0: not in the query; int16: a message has at most MAX_WORDS words)
+        groups: dict[int, list[int]] = {}
+        for number, (_, _, tid) in enumerate(cells):
+            groups.setdefault(tid, []).append(number)
+        flat, count = [0], [0]
+        term_number = np.zeros(index.n_terms, dtype=np.int16)
+        for tid, numbers in groups.items():
+            term_number[tid] = len(flat)
+            flat.extend(numbers)
+            count.extend([len(numbers)] + [0] * (len(numbers) - 1))
         rows = index.rows_of(entries)
-        terms = index.term[rows]
-        left = q_term.searchsorted(terms, side="left")
-        count = q_term.searchsorted(terms, side="right") - left
-        hit = np.flatnonzero(count)
+        matched = term_number[index.term[rows]]
+        hit = np.flatnonzero(matched)
         if not len(hit):
-            return result, result
-        rows, left, count = rows[hit], left[hit], count[hit]
+            return similar, f1
+        rows, matched = rows[hit], matched[hit]
         # rows come entry by entry and phrase by phrase, so equal phrases are adjacent
         phrase_of = index.phrase[rows]
-        starts = np.empty(len(rows), dtype=bool)
-        starts[0] = True
-        np.not_equal(phrase_of[1:], phrase_of[:-1], out=starts[1:])
-        local = np.cumsum(starts) - 1
-        phrases = phrase_of[starts]
-        if count.max() > 1:
-            # a term may serve several concepts (a synonym phrase spans several words): credit each
-            local_of = np.repeat(local, count)
-            at = np.repeat(left - (np.cumsum(count) - count), count) + np.arange(len(local_of))
+        new = np.empty(len(rows), dtype=bool)
+        new[0] = True
+        np.not_equal(phrase_of[1:], phrase_of[:-1], out=new[1:])
+        phrases = phrase_of[new]
+        local = np.cumsum(new) - 1
+        if len(flat) > len(groups) + 1:  # a term serves several concepts: credit each
+            per_row = np.array(count)[matched]
+            local_of = np.repeat(local, per_row)
+            at = np.repeat(matched - (np.cumsum(per_row) - per_row), per_row) + np.arange(len(local_of))
         else:
-            local_of, at = local, left
+            local_of, at = local, matched
+        cell = np.array(flat, dtype=np.int16)[at]
+        order = cell.argsort(kind="stable")  # assigning cells by ascending value keeps each one's max
+        cell = cell[order]
         best = np.zeros((len(phrases), len(query.concepts)), dtype=np.float32)
-        values = q_value[at]
-        order = values.argsort(kind="stable")  # assigning in ascending order keeps the max
-        best[local_of[order], q_concept[at[order]]] = values[order]
+        best[local_of[order], np.array([c[1] for c in cells])[cell]] = np.array(
+            [c[0] for c in cells], dtype=np.float32
+        )[cell]
         weights = np.array([c.weight for c in query.concepts], dtype=np.float32)
         recall = (best * weights).sum(axis=1) / query.mass  # not BLAS: its float flags are noisy
         precision = np.bincount(local, weights=index.idf[rows], minlength=len(phrases)) / index.total[phrases]
         # F-beta and F1 per phrase, then the best phrase of each entry (phrases come entry by entry)
-        b2 = np.array([[QSIM_BETA * QSIM_BETA], [1.0]])
-        total = b2 * precision + recall
-        f = np.divide((1 + b2) * (recall * precision), total, out=np.zeros_like(total), where=total > 0)
+        total = _BETAS * precision + recall
+        f = np.divide((1 + _BETAS) * (recall * precision), total, out=np.zeros_like(total), where=total > 0)
         owner = index.owner[phrases]
         first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
         best_of = np.maximum.reduceat(f, first, axis=1).astype(np.float32)
         slot = entries.searchsorted(owner[first])
-        similar, f1 = np.zeros(len(entries), dtype=np.float32), np.zeros(len(entries), dtype=np.float32)
         similar[slot], f1[slot] = best_of
         return similar, f1
 
@@ -485,32 +494,29 @@ class AnswerEngine:
         pool = np.argpartition(-first, k - 1)[:k] if k < len(first) else np.flatnonzero(first)
         if k < len(first):
             pool = np.union1d(pool, self._similar(query, SIMILAR_DEPTH))
-        pool = np.sort(pool)
-        similar = np.zeros(len(first), dtype=np.float32)
-        qsim = np.zeros(len(first), dtype=np.float32)
-        similar[pool], qsim[pool] = self._qsim(query, pool)
-        score = first + QSIM_WEIGHT * similar
-        score[pool] *= self._jargon_kept(query, pool)
-        order = pool[np.lexsort((pool, -score[pool]))[: depth + 1]].tolist()  # best first, then by number
+        similar, qsim = self._qsim(query, pool)  # pool: ascending, from union1d or flatnonzero
+        score = first[pool] + QSIM_WEIGHT * similar
+        score *= self._jargon_kept(query, pool)
+        ranked = np.lexsort((pool, -score))[: depth + 1].tolist()  # best first, then by number
+        order = pool[ranked].tolist()
         shown = sorted(order[:depth])
         hard, anchor, story = self._matched(query, np.array(shown, dtype=np.int64))
         slot = {number: i for i, number in enumerate(shown)}
         candidates = []
         for position, number in enumerate(order[:depth]):
-            rival = order[1] if position == 0 and len(order) > 1 else order[0]
-            margin = float(score[number] - (score[rival] if rival != number else 0.0))
+            at = ranked[position]
+            rival = ranked[1] if position == 0 and len(ranked) > 1 else ranked[0]
+            margin = float(score[at] - (score[rival] if rival != at else 0.0))
             features = Features(
                 float(soft[number]),
                 float(hard[slot[number]]),
                 float(anchor[slot[number]]),
-                float(qsim[number]),
+                float(qsim[at]),
                 margin,
                 float(story[slot[number]]),
             )
             candidates.append(
-                Candidate(
-                    self.entries[number], float(score[number]), features, calibration.confidence(features)
-                )
+                Candidate(self.entries[number], float(score[at]), features, calibration.confidence(features))
             )
         return query, candidates
 

@@ -175,6 +175,7 @@ class PhraseIndex:
         n_terms = max(1, len(corpus.terms))
         key, _ = _group(phrase * n_terms + corpus.term[naming].astype(np.int64))
         self.vocab: Mapping[str, int] = index.terms
+        self.n_terms = n_terms  # term ids are below this
         self.size = int(per_entry.sum())
         self.owner = repeat(np.arange(n, dtype=np.int64), per_entry)  # the entry of each phrase
         #: per row: the term id, the phrase, and the term's idf (int32: a million rows at
