@@ -210,14 +210,6 @@ def decide(
     return Answer(Outcome.UNKNOWN, best.confidence, corrections=corrections)
 
 
-def _find(docs: np.ndarray, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of ``entries`` (ascending) sits in the posting list ``docs``, and whether it is
-    there: a few candidates are looked up in a long list instead of scattering it over every entry."""
-    at = docs.searchsorted(entries)
-    at[at == len(docs)] = 0
-    return at, docs[at] == entries
-
-
 class AnswerEngine:
     """Built once per knowledge load with ``AnswerEngine.build``; read-only afterwards."""
 
@@ -302,39 +294,48 @@ class AnswerEngine:
             soft += w * best
         return soft / query.mass
 
-    def _matched(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _matched(self, query: Query, entries: np.ndarray) -> tuple[list[float], list[float], list[float]]:
         """For a few entries (ascending): the importance matched anywhere over the query's
         total; the *anchor*: how many concepts a subject word (not an everyday one) matches in
         a naming field (title, alias, question), saturating at ``ANCHORS_FOR_FULL``; and the
         share of the story's importance (a long post's context) that subject words match in a
         naming field. Only the candidates need these, so each posting list is searched for
-        them rather than scattered over every entry."""
-        hard = np.zeros(len(entries), dtype=np.float64)
-        anchor = np.zeros(len(entries), dtype=np.float64)
-        story = np.zeros(len(entries), dtype=np.float64)
-        story_mass = 0.0
-        postings = self._index.postings
+        them rather than scattered over every entry, and the sums over a handful of entries
+        are plain Python (float64, added concept by concept)."""
+        terms = [term for concept in query.concepts for term, _ in concept.alternatives]
+        hit, strong = self._index.found(terms, entries)
         everyday, jargon = self._parser.everyday, self._jargon
+        jargon_row = np.array([t in jargon for t in terms])[:, None]
+        subject_row = np.array([t not in everyday for t in terms])[:, None]
+        hits = hit.tolist()
+        names = (hit & (jargon_row | (subject_row & strong))).tolist()
+        n = len(entries)
+        hard, anchor, story = [0.0] * n, [0.0] * n, [0.0] * n
+        story_mass = 0.0
+        row = 0
         for concept in query.concepts:
-            matched = np.zeros(len(entries), dtype=np.float64)
-            named = np.zeros(len(entries), dtype=np.float64)
-            for term, value in concept.alternatives:
-                p = postings[term]
-                at, hit = _find(p.docs, entries)
-                if not hit.any():
-                    continue
-                matched[hit] = np.maximum(matched[hit], value)
-                if term in jargon:
-                    named[hit] = 1.0
-                elif term not in everyday:
-                    named[hit] = np.maximum(named[hit], p.strong[at[hit]])
-            hard += concept.weight * matched
-            anchor += concept.weight * named
+            matched, named = [0.0] * n, [0.0] * n
+            for _, value in concept.alternatives:
+                for e in range(n):
+                    if hits[row][e]:
+                        matched[e] = max(matched[e], value)
+                        if names[row][e]:
+                            named[e] = 1.0
+                row += 1
+            w = concept.weight
+            for e in range(n):
+                hard[e] += w * matched[e]
+                anchor[e] += w * named[e]
             if concept.context:
-                story += concept.weight * concept.importance * named
-                story_mass += concept.weight * concept.importance
-        story = story / story_mass if story_mass > 0 else story
-        return hard / query.mass, np.minimum(1.0, anchor / ANCHORS_FOR_FULL), story
+                mass = w * concept.importance
+                for e in range(n):
+                    story[e] += mass * named[e]
+                story_mass += mass
+        return (
+            [h / query.mass for h in hard],
+            [min(1.0, a / ANCHORS_FOR_FULL) for a in anchor],
+            [s / story_mass for s in story] if story_mass > 0 else story,
+        )
 
     def _qsim(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For the given entries: the best overlap between the query and one of their phrases
@@ -410,15 +411,12 @@ class AnswerEngine:
         the entry never mentions. A question about renewing the PMI-RMP is not answered by the
         CAPM's renewal entry, however much else of the question it shares."""
         kept = np.ones(len(entries), dtype=np.float32)
-        postings, jargon = self._index.postings, self._jargon
+        jargon = self._jargon
         for concept in query.concepts:
             terms = [t for t, _ in concept.alternatives]
             if concept.context or not any(t in jargon and len(t) >= MIN_JARGON for t in terms):
                 continue
-            found = np.zeros(len(entries), dtype=bool)
-            for term in terms:
-                found |= _find(postings[term].docs, entries)[1]
-            kept[~found] *= JARGON_MISS
+            kept[~self._index.found(terms, entries)[0].any(axis=0)] *= JARGON_MISS
         return kept
 
     def _similar(self, query: Query, k: int) -> np.ndarray:
@@ -486,7 +484,9 @@ class AnswerEngine:
             return query, []
         soft = self._soft(query)
         first = (
-            soft if HARD_WEIGHT == 0 else soft + HARD_WEIGHT * self._matched(query, np.arange(len(soft)))[0]
+            soft
+            if HARD_WEIGHT == 0
+            else soft + HARD_WEIGHT * np.array(self._matched(query, np.arange(len(soft)))[0])
         )
         k = min(max(depth + 1, QSIM_DEPTH), int(np.count_nonzero(first)))
         if k == 0:
@@ -500,7 +500,7 @@ class AnswerEngine:
         ranked = np.lexsort((pool, -score))[: depth + 1].tolist()  # best first, then by number
         order = pool[ranked].tolist()
         shown = sorted(order[:depth])
-        hard, anchor, story = self._matched(query, np.array(shown, dtype=np.int64))
+        hard, anchor, story = self._matched(query, np.array(shown))
         slot = {number: i for i, number in enumerate(shown)}
         candidates = []
         for position, number in enumerate(order[:depth]):
@@ -509,11 +509,11 @@ class AnswerEngine:
             margin = float(score[at] - (score[rival] if rival != at else 0.0))
             features = Features(
                 float(soft[number]),
-                float(hard[slot[number]]),
-                float(anchor[slot[number]]),
+                hard[slot[number]],
+                anchor[slot[number]],
                 float(qsim[at]),
                 margin,
-                float(story[slot[number]]),
+                story[slot[number]],
             )
             candidates.append(
                 Candidate(self.entries[number], float(score[at]), features, calibration.confidence(features))
