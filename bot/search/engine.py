@@ -287,9 +287,14 @@ class AnswerEngine:
                 p = postings[term]
                 soft[p.docs] += (w * value) * p.sat
                 continue
+            # the longest list first: it is assigned as it is, the others compared with it
+            lists = sorted(
+                ((postings[term], value) for term, value in alternatives), key=lambda a: -len(a[0].docs)
+            )
             best = np.zeros(n, dtype=np.float32)
-            for term, value in alternatives:
-                p = postings[term]
+            p, value = lists[0]
+            best[p.docs] = value * p.sat
+            for p, value in lists[1:]:
                 best[p.docs] = np.maximum(best[p.docs], value * p.sat)
             soft += w * best
         return soft / query.mass
