@@ -350,27 +350,24 @@ class AnswerEngine:
         phrase's idf."""
         index = self._phrases
         similar, f1 = np.zeros(len(entries), dtype=np.float32), np.zeros(len(entries), dtype=np.float32)
-        # the value each query term gives each concept it serves (a term may serve several: a
-        # synonym phrase spans several words), as *cells* numbered by value, lowest first
-        cells = sorted(
-            (value, ci, tid)
-            for ci, concept in enumerate(query.concepts)
-            for term, value in concept.alternatives
-            if (tid := index.vocab.get(term)) is not None
-        )
+        # the cells of each query term: the concepts it serves, with its value for each (a term
+        # may serve several: a synonym phrase spans several words)
+        cells: dict[int, list[tuple[int, float]]] = {}
+        for ci, concept in enumerate(query.concepts):
+            for term, value in concept.alternatives:
+                tid = index.vocab.get(term)
+                if tid is not None:
+                    cells.setdefault(tid, []).append((ci, value))
         if not cells:
             return similar, f1
-        # each term's cells, grouped term by term in ``flat``; a term is numbered by where its
-        # group starts (0: not in the query; int16: a message has at most MAX_WORDS words)
-        groups: dict[int, list[int]] = {}
-        for number, (_, _, tid) in enumerate(cells):
-            groups.setdefault(tid, []).append(number)
-        flat, count = [0], [0]
+        # the cells term by term in ``flat``; a term is numbered by where its cells start (0: not
+        # in the query; int16: a message's at most MAX_WORDS words name far fewer terms)
+        flat, count = [(0, 0.0)], [0]
         term_number = np.zeros(index.n_terms, dtype=np.int16)
-        for tid, numbers in groups.items():
+        for tid, served in cells.items():
             term_number[tid] = len(flat)
-            flat.extend(numbers)
-            count.extend([len(numbers)] + [0] * (len(numbers) - 1))
+            flat.extend(served)
+            count.extend([len(served)] + [0] * (len(served) - 1))
         rows = index.rows_of(entries)
         matched = term_number[index.term[rows]]
         hit = np.flatnonzero(matched)
@@ -384,25 +381,25 @@ class AnswerEngine:
         np.not_equal(phrase_of[1:], phrase_of[:-1], out=new[1:])
         phrases = phrase_of[new]
         local = np.cumsum(new) - 1
-        if len(flat) > len(groups) + 1:  # a term serves several concepts: credit each
+        if len(flat) > len(cells) + 1:  # a term serves several concepts: credit each
             per_row = np.array(count)[matched]
             local_of = np.repeat(local, per_row)
             at = np.repeat(matched - (np.cumsum(per_row) - per_row), per_row) + np.arange(len(local_of))
         else:
             local_of, at = local, matched
-        cell = np.array(flat, dtype=np.int16)[at]
-        order = cell.argsort(kind="stable")  # assigning cells by ascending value keeps each one's max
-        cell = cell[order]
-        best = np.zeros((len(phrases), len(query.concepts)), dtype=np.float32)
-        best[local_of[order], np.array([c[1] for c in cells])[cell]] = np.array(
-            [c[0] for c in cells], dtype=np.float32
-        )[cell]
+        # per phrase and concept, the best value of the phrase's terms
+        n_concepts = len(query.concepts)
+        best = np.zeros(len(phrases) * n_concepts, dtype=np.float32)
+        cell_concept = np.array([c for c, _ in flat])
+        cell_value = np.array([v for _, v in flat], dtype=np.float32)
+        np.maximum.at(best, local_of * n_concepts + cell_concept[at], cell_value[at])
+        best = best.reshape(len(phrases), n_concepts)
         weights = np.array([c.weight for c in query.concepts], dtype=np.float32)
         recall = (best * weights).sum(axis=1) / query.mass  # not BLAS: its float flags are noisy
         precision = np.bincount(local, weights=index.idf[rows], minlength=len(phrases)) / index.total[phrases]
         # F-beta and F1 per phrase, then the best phrase of each entry (phrases come entry by entry)
-        total = _BETAS * precision + recall
-        f = np.divide((1 + _BETAS) * (recall * precision), total, out=np.zeros_like(total), where=total > 0)
+        total = _BETAS * precision + recall  # > 0: every phrase here has a term of the query
+        f = (1 + _BETAS) * (recall * precision) / total
         owner = index.owner[phrases]
         first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
         best_of = np.maximum.reduceat(f, first, axis=1).astype(np.float32)
