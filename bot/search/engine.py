@@ -389,11 +389,11 @@ class AnswerEngine:
             local_of, at = local, matched
         # per phrase and concept, the best value of the phrase's terms
         n_concepts = len(query.concepts)
-        best = np.zeros(len(phrases) * n_concepts, dtype=np.float32)
+        by_cell = np.zeros(len(phrases) * n_concepts, dtype=np.float32)
         cell_concept = np.array([c for c, _ in flat])
         cell_value = np.array([v for _, v in flat], dtype=np.float32)
-        np.maximum.at(best, local_of * n_concepts + cell_concept[at], cell_value[at])
-        best = best.reshape(len(phrases), n_concepts)
+        np.maximum.at(by_cell, local_of * n_concepts + cell_concept[at], cell_value[at])
+        best = by_cell.reshape(len(phrases), n_concepts)
         weights = np.array([c.weight for c in query.concepts], dtype=np.float32)
         recall = (best * weights).sum(axis=1) / query.mass  # not BLAS: its float flags are noisy
         precision = np.bincount(local, weights=index.idf[rows], minlength=len(phrases)) / index.total[phrases]
@@ -482,8 +482,12 @@ class AnswerEngine:
         """The query and its best ``depth`` candidates, best first, with features and confidence
         (``other_sense``: see ``QueryParser.parse``)."""
         query = self._parser.parse(text, spelling_budget, other_sense)
+        return query, self._ranked(query, depth)
+
+    def _ranked(self, query: Query, depth: int) -> list[Candidate]:
+        """``rank`` for a parsed query."""
         if not query.known or query.mass <= 0 or depth <= 0:
-            return query, []
+            return []
         soft = self._soft(query)
         first = (
             soft
@@ -492,7 +496,7 @@ class AnswerEngine:
         )
         k = min(max(depth + 1, QSIM_DEPTH), int(np.count_nonzero(first)))
         if k == 0:
-            return query, []
+            return []
         pool = np.argpartition(-first, k - 1)[:k] if k < len(first) else np.flatnonzero(first)
         if k < len(first):
             pool = np.union1d(pool, self._similar(query, SIMILAR_DEPTH))
@@ -520,13 +524,13 @@ class AnswerEngine:
             candidates.append(
                 Candidate(self.entries[number], float(score[at]), features, calibration.confidence(features))
             )
-        return query, candidates
+        return candidates
 
     # -- public API ----------------------------------------------------------------------
 
     def answer(self, text: str) -> Answer:
         """Answer, suggest or admit not knowing; never raises for any ``str``."""
-        query, candidates = self.rank(text)
+        query = self._parser.parse(text)
         corrections = tuple(query.corrections)
         direct = self._names.exact.get(query.norm)
         if direct is not None:
@@ -541,6 +545,7 @@ class AnswerEngine:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
         if not query.long and other_career(query.norm) is not None:
             return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
+        candidates = self._ranked(query, RERANK_DEPTH)  # only now: a name or small talk needs none
         if not query.questions:  # a long message of questions only has no sentences to rank apart
             return decide(candidates, corrections, long_post=query.long)
         # a long post: its story spreads the best entry's score, so it is answered from a lower
