@@ -53,7 +53,7 @@ from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
 from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
 from bot.search.query import SPELLING_BUDGET, Query, QueryParser
 from bot.search.scope import other_career
-from bot.search.small_talk import SmallTalk, example_questions, small_talk_kind, small_talk_reply
+from bot.search.small_talk import SmallTalk, example_questions, small_talk_reply, small_talk_words
 from bot.search.speller import Speller
 
 #: How many ranked candidates ``rank`` returns by default: enough for the pick-list.
@@ -540,7 +540,7 @@ class AnswerEngine:
                 self.entries[direct],
                 corrections=corrections,
             )
-        kind = small_talk_kind(text)
+        kind = small_talk_words(query.norm.split())  # the words of ``small_talk_kind(text)``
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
         if not query.long and other_career(query.norm) is not None:
