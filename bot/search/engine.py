@@ -499,8 +499,11 @@ class AnswerEngine:
             return []
         pool = np.argpartition(-first, k - 1)[:k] if k < len(first) else np.flatnonzero(first)
         if k < len(first):
-            pool = np.union1d(pool, self._similar(query, SIMILAR_DEPTH))
-        similar, qsim = self._qsim(query, pool)  # pool: ascending, from union1d or flatnonzero
+            chosen = np.zeros(len(first), dtype=bool)  # the union, ascending, without a sort
+            chosen[pool] = True
+            chosen[self._similar(query, SIMILAR_DEPTH)] = True
+            pool = np.flatnonzero(chosen)
+        similar, qsim = self._qsim(query, pool)  # pool: ascending
         score = first[pool] + QSIM_WEIGHT * similar
         score *= self._jargon_kept(query, pool)
         ranked = np.lexsort((pool, -score))[: depth + 1].tolist()  # best first, then by number
