@@ -53,7 +53,7 @@ from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
 from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
 from bot.search.query import SPELLING_BUDGET, Query, QueryParser
 from bot.search.scope import enters_pm, leaves_pm, other_career
-from bot.search.small_talk import SmallTalk, example_questions, small_talk_kind, small_talk_reply
+from bot.search.small_talk import SmallTalk, example_questions, small_talk_reply, small_talk_words
 from bot.search.speller import Speller
 
 #: How many ranked candidates ``rank`` returns by default: enough for the pick-list.
@@ -79,6 +79,7 @@ SIMILAR_MAX_SHARE = 0.05
 QSIM_WEIGHT = 0.5
 QSIM_BETA = 0.5
 HARD_WEIGHT = 0.0
+_BETAS = np.array([[QSIM_BETA * QSIM_BETA], [1.0]])  # beta squared of F-beta, then of F1
 #: Words written with two or more capitals in the answers (PgMP, PMIEF, VRMS): the
 #: subject's own jargon, which names what an entry is about even when only its answer
 #: mentions it, unlike an ordinary word found there ("nursing").
@@ -209,14 +210,6 @@ def decide(
     return Answer(Outcome.UNKNOWN, best.confidence, corrections=corrections)
 
 
-def _find(docs: np.ndarray, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of ``entries`` (ascending) sits in the posting list ``docs``, and whether it is
-    there: a few candidates are looked up in a long list instead of scattering it over every entry."""
-    at = docs.searchsorted(entries)
-    at[at == len(docs)] = 0
-    return at, docs[at] == entries
-
-
 class AnswerEngine:
     """Built once per knowledge load with ``AnswerEngine.build``; read-only afterwards."""
 
@@ -295,48 +288,62 @@ class AnswerEngine:
             if len(alternatives) == 1:
                 term, value = alternatives[0]
                 p = postings[term]
-                soft[p.docs] += (w * value) * p.sat
+                np.add.at(soft, p.docs, (w * value) * p.sat)  # unbuffered: 2x faster on long lists
                 continue
+            # the longest list first: it is assigned as it is, the others compared with it
+            lists = sorted(
+                ((postings[term], value) for term, value in alternatives), key=lambda a: -len(a[0].docs)
+            )
             best = np.zeros(n, dtype=np.float32)
-            for term, value in alternatives:
-                p = postings[term]
-                best[p.docs] = np.maximum(best[p.docs], value * p.sat)
+            p, value = lists[0]
+            best[p.docs] = value * p.sat
+            for p, value in lists[1:]:
+                np.maximum.at(best, p.docs, value * p.sat)
             soft += w * best
         return soft / query.mass
 
-    def _matched(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _matched(self, query: Query, entries: np.ndarray) -> tuple[list[float], list[float], list[float]]:
         """For a few entries (ascending): the importance matched anywhere over the query's
         total; the *anchor*: how many concepts a subject word (not an everyday one) matches in
         a naming field (title, alias, question), saturating at ``ANCHORS_FOR_FULL``; and the
         share of the story's importance (a long post's context) that subject words match in a
         naming field. Only the candidates need these, so each posting list is searched for
-        them rather than scattered over every entry."""
-        hard = np.zeros(len(entries), dtype=np.float64)
-        anchor = np.zeros(len(entries), dtype=np.float64)
-        story = np.zeros(len(entries), dtype=np.float64)
-        story_mass = 0.0
-        postings = self._index.postings
+        them rather than scattered over every entry, and the sums over a handful of entries
+        are plain Python (float64, added concept by concept)."""
+        terms = [term for concept in query.concepts for term, _ in concept.alternatives]
+        hit, strong = self._index.found(terms, entries)
         everyday, jargon = self._parser.everyday, self._jargon
+        jargon_row = np.array([t in jargon for t in terms])[:, None]
+        subject_row = np.array([t not in everyday for t in terms])[:, None]
+        hits = hit.tolist()
+        names = (hit & (jargon_row | (subject_row & strong))).tolist()
+        n = len(entries)
+        hard, anchor, story = [0.0] * n, [0.0] * n, [0.0] * n
+        story_mass = 0.0
+        row = 0
         for concept in query.concepts:
-            matched = np.zeros(len(entries), dtype=np.float64)
-            named = np.zeros(len(entries), dtype=np.float64)
-            for term, value in concept.alternatives:
-                p = postings[term]
-                at, hit = _find(p.docs, entries)
-                if not hit.any():
-                    continue
-                matched[hit] = np.maximum(matched[hit], value)
-                if term in jargon:
-                    named[hit] = 1.0
-                elif term not in everyday:
-                    named[hit] = np.maximum(named[hit], p.strong[at[hit]])
-            hard += concept.weight * matched
-            anchor += concept.weight * named
+            matched, named = [0.0] * n, [0.0] * n
+            for _, value in concept.alternatives:
+                for e in range(n):
+                    if hits[row][e]:
+                        matched[e] = max(matched[e], value)
+                        if names[row][e]:
+                            named[e] = 1.0
+                row += 1
+            w = concept.weight
+            for e in range(n):
+                hard[e] += w * matched[e]
+                anchor[e] += w * named[e]
             if concept.context:
-                story += concept.weight * concept.importance * named
-                story_mass += concept.weight * concept.importance
-        story = story / story_mass if story_mass > 0 else story
-        return hard / query.mass, np.minimum(1.0, anchor / ANCHORS_FOR_FULL), story
+                mass = w * concept.importance
+                for e in range(n):
+                    story[e] += mass * named[e]
+                story_mass += mass
+        return (
+            [h / query.mass for h in hard],
+            [min(1.0, a / ANCHORS_FOR_FULL) for a in anchor],
+            [s / story_mass for s in story] if story_mass > 0 else story,
+        )
 
     def _qsim(self, query: Query, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For the given entries: the best overlap between the query and one of their phrases
@@ -345,56 +352,61 @@ class AnswerEngine:
         importance (a concept counts once, through its best alternative), precision over the
         phrase's idf."""
         index = self._phrases
-        wanted: list[tuple[int, int, float]] = []  # (term id, concept, value)
+        similar, f1 = np.zeros(len(entries), dtype=np.float32), np.zeros(len(entries), dtype=np.float32)
+        # the cells of each query term: the concepts it serves, with its value for each (a term
+        # may serve several: a synonym phrase spans several words)
+        cells: dict[int, list[tuple[int, float]]] = {}
         for ci, concept in enumerate(query.concepts):
             for term, value in concept.alternatives:
                 tid = index.vocab.get(term)
                 if tid is not None:
-                    wanted.append((tid, ci, value))
-        result = np.zeros(len(entries), dtype=np.float32)
-        if not wanted:
-            return result, result
-        wanted.sort()
-        q_term = np.array([w[0] for w in wanted], dtype=np.int64)
-        q_concept = np.array([w[1] for w in wanted], dtype=np.int64)
-        q_value = np.array([w[2] for w in wanted], dtype=np.float32)
+                    cells.setdefault(tid, []).append((ci, value))
+        if not cells:
+            return similar, f1
+        # the cells term by term in ``flat``; a term is numbered by where its cells start (0: not
+        # in the query; int16: a message's at most MAX_WORDS words name far fewer terms)
+        flat, count = [(0, 0.0)], [0]
+        term_number = np.zeros(index.n_terms, dtype=np.int16)
+        for tid, served in cells.items():
+            term_number[tid] = len(flat)
+            flat.extend(served)
+            count.extend([len(served)] + [0] * (len(served) - 1))
         rows = index.rows_of(entries)
-        terms = index.term[rows]
-        left = q_term.searchsorted(terms, side="left")
-        count = q_term.searchsorted(terms, side="right") - left
-        hit = np.flatnonzero(count)
+        matched = term_number[index.term[rows]]
+        hit = np.flatnonzero(matched)
         if not len(hit):
-            return result, result
-        rows, left, count = rows[hit], left[hit], count[hit]
+            return similar, f1
+        rows, matched = rows[hit], matched[hit]
         # rows come entry by entry and phrase by phrase, so equal phrases are adjacent
         phrase_of = index.phrase[rows]
-        starts = np.empty(len(rows), dtype=bool)
-        starts[0] = True
-        np.not_equal(phrase_of[1:], phrase_of[:-1], out=starts[1:])
-        local = np.cumsum(starts) - 1
-        phrases = phrase_of[starts]
-        if count.max() > 1:
-            # a term may serve several concepts (a synonym phrase spans several words): credit each
-            local_of = np.repeat(local, count)
-            at = np.repeat(left - (np.cumsum(count) - count), count) + np.arange(len(local_of))
+        new = np.empty(len(rows), dtype=bool)
+        new[0] = True
+        np.not_equal(phrase_of[1:], phrase_of[:-1], out=new[1:])
+        phrases = phrase_of[new]
+        local = np.cumsum(new) - 1
+        if len(flat) > len(cells) + 1:  # a term serves several concepts: credit each
+            per_row = np.array(count)[matched]
+            local_of = np.repeat(local, per_row)
+            at = np.repeat(matched - (np.cumsum(per_row) - per_row), per_row) + np.arange(len(local_of))
         else:
-            local_of, at = local, left
-        best = np.zeros((len(phrases), len(query.concepts)), dtype=np.float32)
-        values = q_value[at]
-        order = values.argsort(kind="stable")  # assigning in ascending order keeps the max
-        best[local_of[order], q_concept[at[order]]] = values[order]
+            local_of, at = local, matched
+        # per phrase and concept, the best value of the phrase's terms
+        n_concepts = len(query.concepts)
+        by_cell = np.zeros(len(phrases) * n_concepts, dtype=np.float32)
+        cell_concept = np.array([c for c, _ in flat])
+        cell_value = np.array([v for _, v in flat], dtype=np.float32)
+        np.maximum.at(by_cell, local_of * n_concepts + cell_concept[at], cell_value[at])
+        best = by_cell.reshape(len(phrases), n_concepts)
         weights = np.array([c.weight for c in query.concepts], dtype=np.float32)
         recall = (best * weights).sum(axis=1) / query.mass  # not BLAS: its float flags are noisy
         precision = np.bincount(local, weights=index.idf[rows], minlength=len(phrases)) / index.total[phrases]
         # F-beta and F1 per phrase, then the best phrase of each entry (phrases come entry by entry)
-        b2 = np.array([[QSIM_BETA * QSIM_BETA], [1.0]])
-        total = b2 * precision + recall
-        f = np.divide((1 + b2) * (recall * precision), total, out=np.zeros_like(total), where=total > 0)
+        total = _BETAS * precision + recall  # > 0: every phrase here has a term of the query
+        f = (1 + _BETAS) * (recall * precision) / total
         owner = index.owner[phrases]
         first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
         best_of = np.maximum.reduceat(f, first, axis=1).astype(np.float32)
         slot = entries.searchsorted(owner[first])
-        similar, f1 = np.zeros(len(entries), dtype=np.float32), np.zeros(len(entries), dtype=np.float32)
         similar[slot], f1[slot] = best_of
         return similar, f1
 
@@ -404,15 +416,12 @@ class AnswerEngine:
         the entry never mentions. A question about renewing the PMI-RMP is not answered by the
         CAPM's renewal entry, however much else of the question it shares."""
         kept = np.ones(len(entries), dtype=np.float32)
-        postings, jargon = self._index.postings, self._jargon
+        jargon = self._jargon
         for concept in query.concepts:
             terms = [t for t, _ in concept.alternatives]
             if concept.context or not any(t in jargon and len(t) >= MIN_JARGON for t in terms):
                 continue
-            found = np.zeros(len(entries), dtype=bool)
-            for term in terms:
-                found |= _find(postings[term].docs, entries)[1]
-            kept[~found] *= JARGON_MISS
+            kept[~self._index.found(terms, entries)[0].any(axis=0)] *= JARGON_MISS
         return kept
 
     def _similar(self, query: Query, k: int) -> np.ndarray:
@@ -427,27 +436,35 @@ class AnswerEngine:
         """
         index = self._phrases
         cap = max(1, int(SIMILAR_MAX_SHARE * index.size))
-        phrases, concepts, values = [], [], []
+        lists: list[np.ndarray] = []
+        concepts: list[int] = []
+        weights: list[float] = []
         for ci, concept in enumerate(query.concepts):
-            for term, value in concept.alternatives:
+            # a concept's best alternative first: below, the first of a phrase's is its best
+            alternatives = concept.alternatives
+            if len(alternatives) > 1:
+                alternatives = tuple(sorted(alternatives, key=lambda a: -a[1]))
+            for term, value in alternatives:
                 tid = index.vocab.get(term)
                 if tid is None:
                     continue
                 start, end = index.term_start[tid], index.term_start[tid + 1]
                 if 0 < end - start <= cap:
-                    phrases.append(index.phrases_of_term[start:end])
-                    concepts.append(np.full(end - start, ci, dtype=np.int64))
-                    values.append(np.full(end - start, value * concept.weight, dtype=np.float64))
-        if not phrases:
+                    lists.append(index.phrases_of_term[start:end])
+                    concepts.append(ci)
+                    weights.append(value * concept.weight)
+        if not lists:
             return np.zeros(0, dtype=np.int64)
-        phrase = np.concatenate(phrases).astype(np.int64)  # times the concepts below: no int32 overflow
-        concept_of, weight = np.concatenate(concepts), np.concatenate(values)
-        # a concept counts once per phrase, through its best alternative
+        phrase = np.concatenate(lists).astype(np.int64)  # times the concepts below: no int32 overflow
+        counts = [len(p) for p in lists]
+        concept_of = np.repeat(np.array(concepts, dtype=np.int64), counts)
+        weight = np.repeat(np.array(weights, dtype=np.float64), counts)
+        # a concept counts once per phrase, through its best alternative (the first: the sort is stable)
         key = phrase * len(query.concepts) + concept_of
         order = np.argsort(key, kind="stable")
         key = key[order]
         starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-        best = np.maximum.reduceat(weight[order], starts)
+        best = weight[order[starts]]
         phrase = key[starts] // len(query.concepts)
         starts = np.flatnonzero(np.concatenate(([True], phrase[1:] != phrase[:-1])))
         recall = np.add.reduceat(best, starts)
@@ -468,57 +485,63 @@ class AnswerEngine:
         """The query and its best ``depth`` candidates, best first, with features and confidence
         (``other_sense``: see ``QueryParser.parse``)."""
         query = self._parser.parse(text, spelling_budget, other_sense)
+        return query, self._ranked(query, depth)
+
+    def _ranked(self, query: Query, depth: int) -> list[Candidate]:
+        """``rank`` for a parsed query."""
         if not query.known or query.mass <= 0 or depth <= 0:
-            return query, []
+            return []
         soft = self._soft(query)
         first = (
-            soft if HARD_WEIGHT == 0 else soft + HARD_WEIGHT * self._matched(query, np.arange(len(soft)))[0]
+            soft
+            if HARD_WEIGHT == 0
+            else soft + HARD_WEIGHT * np.array(self._matched(query, np.arange(len(soft)))[0])
         )
         k = min(max(depth + 1, QSIM_DEPTH), int(np.count_nonzero(first)))
         if k == 0:
-            return query, []
+            return []
         pool = np.argpartition(-first, k - 1)[:k] if k < len(first) else np.flatnonzero(first)
         if k < len(first):
-            pool = np.union1d(pool, self._similar(query, SIMILAR_DEPTH))
-        pool = np.sort(pool)
-        similar = np.zeros(len(first), dtype=np.float32)
-        qsim = np.zeros(len(first), dtype=np.float32)
-        similar[pool], qsim[pool] = self._qsim(query, pool)
-        score = first + QSIM_WEIGHT * similar
-        score[pool] *= self._jargon_kept(query, pool)
-        ranked = pool[np.lexsort((pool, -score[pool]))]  # best first, then by number
+            chosen = np.zeros(len(first), dtype=bool)  # the union, ascending, without a sort
+            chosen[pool] = True
+            chosen[self._similar(query, SIMILAR_DEPTH)] = True
+            pool = np.flatnonzero(chosen)
+        similar, qsim = self._qsim(query, pool)  # pool: ascending
+        score = first[pool] + QSIM_WEIGHT * similar
+        score *= self._jargon_kept(query, pool)
+        best_first = np.lexsort((pool, -score))  # best first, then by number
         if len(self._entering) and leaves_pm(query.norm):  # see bot.search.scope
-            ranked = ranked[~np.isin(ranked, self._entering)]
-        order = ranked[: depth + 1].tolist()
-        if not order:
-            return query, []
+            best_first = best_first[~np.isin(pool[best_first], self._entering)]
+        ranked = best_first[: depth + 1].tolist()
+        if not ranked:
+            return []
+        order = pool[ranked].tolist()
         shown = sorted(order[:depth])
-        hard, anchor, story = self._matched(query, np.array(shown, dtype=np.int64))
+        hard, anchor, story = self._matched(query, np.array(shown))
         slot = {number: i for i, number in enumerate(shown)}
         candidates = []
         for position, number in enumerate(order[:depth]):
-            rival = order[1] if position == 0 and len(order) > 1 else order[0]
-            margin = float(score[number] - (score[rival] if rival != number else 0.0))
+            at = ranked[position]
+            rival = ranked[1] if position == 0 and len(ranked) > 1 else ranked[0]
+            margin = float(score[at] - (score[rival] if rival != at else 0.0))
             features = Features(
                 float(soft[number]),
-                float(hard[slot[number]]),
-                float(anchor[slot[number]]),
-                float(qsim[number]),
+                hard[slot[number]],
+                anchor[slot[number]],
+                float(qsim[at]),
                 margin,
-                float(story[slot[number]]),
+                story[slot[number]],
             )
             candidates.append(
-                Candidate(
-                    self.entries[number], float(score[number]), features, calibration.confidence(features)
-                )
+                Candidate(self.entries[number], float(score[at]), features, calibration.confidence(features))
             )
-        return query, candidates
+        return candidates
 
     # -- public API ----------------------------------------------------------------------
 
     def answer(self, text: str) -> Answer:
         """Answer, suggest or admit not knowing; never raises for any ``str``."""
-        query, candidates = self.rank(text)
+        query = self._parser.parse(text)
         corrections = tuple(query.corrections)
         direct = self._names.exact.get(query.norm)
         if direct is not None:
@@ -528,11 +551,12 @@ class AnswerEngine:
                 self.entries[direct],
                 corrections=corrections,
             )
-        kind = small_talk_kind(text)
+        kind = small_talk_words(query.norm.split())  # the words of ``small_talk_kind(text)``
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
         if not query.long and other_career(query.norm) is not None:
             return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
+        candidates = self._ranked(query, RERANK_DEPTH)  # only now: a name or small talk needs none
         if not query.questions:  # a long message of questions only has no sentences to rank apart
             return decide(candidates, corrections, long_post=query.long)
         # a long post: its story spreads the best entry's score, so it is answered from a lower

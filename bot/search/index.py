@@ -17,7 +17,7 @@ a handful of Python objects however large the knowledge base is.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,10 +134,12 @@ class FieldIndex:
         #: term -> its row in the posting arrays (terms that got no row are left out)
         self.terms: dict[str, int] = dict(zip([names[i] for i in present], present, strict=True))
         self._df = df
-        docs = (key % m).astype(np.int32)
+        self._offsets: list[int] = offsets.tolist()
+        self._docs = (key % m).astype(np.int32)
+        self._strong = (strong > 0).astype(np.float32)
         sat = (tf / (k1 + tf)).astype(np.float32)
         self.postings: Mapping[str, Postings] = _PostingsView(
-            self.terms, offsets.tolist(), docs, sat, (strong > 0).astype(np.float32)
+            self.terms, self._offsets, self._docs, sat, self._strong
         )
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         self.idf: dict[str, float] = dict(zip(self.terms, idf[present].tolist(), strict=True))
@@ -157,6 +159,22 @@ class FieldIndex:
     def __contains__(self, term: str) -> bool:
         return term in self.terms
 
+    def found(self, terms: Sequence[str], entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per term (rows) and entry (columns, ascending): whether the entry contains the
+        term, and whether in a naming field (title, alias, question). A few entries are searched
+        for in each posting list rather than each list scattered over every entry."""
+        offsets, docs = self._offsets, self._docs
+        entries = entries.astype(docs.dtype, copy=False)  # a search in another type copies the list
+        starts = [offsets[self.terms[t]] for t in terms]
+        ends = [offsets[self.terms[t] + 1] for t in terms]
+        at = np.array([docs[a:b].searchsorted(entries) for a, b in zip(starts, ends, strict=True)])
+        at += np.array(starts)[:, None]
+        end = np.array(ends)[:, None]
+        inside = at < end
+        at = np.minimum(at, end - 1)  # a posting list is never empty
+        hit = inside & (docs[at] == entries)
+        return hit, hit & (self._strong[at] > 0)
+
 
 class PhraseIndex:
     """The entries' phrases (title, each alias, each question) as term-id rows, entry by entry.
@@ -175,6 +193,7 @@ class PhraseIndex:
         n_terms = max(1, len(corpus.terms))
         key, _ = _group(phrase * n_terms + corpus.term[naming].astype(np.int64))
         self.vocab: Mapping[str, int] = index.terms
+        self.n_terms = n_terms  # term ids are below this
         self.size = int(per_entry.sum())
         self.owner = repeat(np.arange(n, dtype=np.int64), per_entry)  # the entry of each phrase
         #: per row: the term id, the phrase, and the term's idf (int32: a million rows at

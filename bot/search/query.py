@@ -190,9 +190,8 @@ class QueryParser:
         """Each sentence's words, whether it is context around the focus question, and whether
         the message is long (several sentences, more than ``LONG_MESSAGE`` content words)."""
         parts = [(words(s), q) for s, q in sentences(text)]
-        asking = [(ws, q) for ws, q in parts if small_talk_words(ws) is None]
-        if asking:  # "Hi all!" and "Thanks in advance." around a question are not part of it
-            parts = asking
+        if len(parts) > 1:  # "Hi all!" and "Thanks in advance." around a question are not part of it
+            parts = [(ws, q) for ws, q in parts if small_talk_words(ws) is None] or parts
         parts = [
             ([base_word(w, remember=False) for w in ws if w not in COURTESY], q) for ws, q in _capped(parts)
         ]

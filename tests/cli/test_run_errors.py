@@ -31,7 +31,9 @@ def test_unreachable_discord_is_one_line_without_traceback_or_colour(tmp_path: P
     lines = proc.stderr.strip().splitlines()
     assert lines[-1].startswith("error: cannot reach Discord (")
     assert "Traceback" not in proc.stderr
-    assert "voice will NOT be supported" not in proc.stderr  # no voice features: PyNaCl and davey warnings are noise
+    assert (
+        "voice will NOT be supported" not in proc.stderr
+    )  # no voice features: PyNaCl and davey warnings are noise
     assert "\x1b[" not in proc.stderr  # stderr is a pipe here: no colour codes
     assert any(f"progress in the SQLite file {tmp_path / 'coach.db'}" in line for line in lines)
     assert "MTIz.abc.def" not in proc.stderr
