@@ -551,7 +551,7 @@ class AnswerEngine:
                 self.entries[direct],
                 corrections=corrections,
             )
-        kind = small_talk_words(query.norm.split())  # the words of ``small_talk_kind(text)``
+        kind = small_talk_words(query.norm.split())  # ``norm``: the message's cleaned words
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
         if not query.long and other_career(query.norm) is not None:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.knowledge.models import Entry, Knowledge
-from bot.search.text import clean, words
 
 #: Longer messages are never small talk: real questions carry a greeting or thanks.
 MAX_WORDS = 14
@@ -161,13 +160,9 @@ COURTESY = frozenset(
 )
 
 
-def small_talk_kind(text: str) -> Kind | None:
-    """The kind of small talk ``text`` is, or None when it asks (or says) anything else."""
-    return small_talk_words(words(clean(text)))
-
-
 def small_talk_words(found_words: list[str]) -> Kind | None:
-    """``small_talk_kind`` of already cleaned words (one sentence of a long message)."""
+    """The kind of small talk a message's cleaned words are (``words(clean(text))``, or one
+    sentence's), or None when they ask (or say) anything else."""
     if not found_words or len(found_words) > MAX_WORDS:
         return None
     found: Kind | None = None
