@@ -2,7 +2,7 @@
 
 Counting must never delay or break an answer: with the disk full or the database gone a
 member still gets the answer. So the answer path only adds to in-memory tallies here, and a
-background task writes them (summed per day) once a second, or sooner when many are
+background task writes them (summed per day, one transaction) once a second, or sooner when many are
 waiting. A failed write drops that batch and is logged at most once a minute with how much
 was lost, not once per question. Nothing here imports discord.py.
 """
@@ -14,11 +14,11 @@ import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
 
 from bot.storage import Storage
+from bot.storage.protocol import UnansweredQuestion, Usage
 
 log = logging.getLogger(__name__)
 
@@ -26,17 +26,6 @@ FLUSH_SECONDS = 1.0
 FLUSH_ITEMS = 500  # pending items that trigger a write before the second is up
 WARN_EVERY = 60.0  # seconds between two log lines about failed writes
 MAX_PENDING_LOG = 5_000  # unanswered questions kept while the database refuses writes
-
-
-@dataclass(frozen=True, slots=True)
-class UnansweredQuestion:
-    guild_id: int
-    question: str
-    outcome: str
-    best_entry_id: str | None
-    confidence: float
-    at: datetime
-    member_id: int  # stored only as a keyed hash (see Storage.log_question)
 
 
 class Analytics:
@@ -99,27 +88,13 @@ class Analytics:
             await self._write_batch()
 
     async def _write_batch(self) -> None:
-        questions, opens, unanswered = self._questions, self._opens, self._unanswered
+        usage = Usage(self._questions, self._opens, self._unanswered)
         self._questions, self._opens, self._unanswered, self._pending = Counter(), Counter(), [], 0
-        lost = 0
-        for (guild_id, day), n in questions.items():
-            lost += await self._write(n, self.storage.count_question(guild_id, day, n=n))
-        for (guild_id, entry_id, day), n in opens.items():
-            lost += await self._write(n, self.storage.count_entry_open(guild_id, entry_id, day, n=n))
-        for q in unanswered:
-            lost += await self._write(
-                1,
-                self.storage.log_question(
-                    q.guild_id,
-                    q.question,
-                    q.outcome,
-                    q.best_entry_id,
-                    q.confidence,
-                    q.at,
-                    member_id=q.member_id,
-                ),
-            )
-        self._lost += lost
+        try:
+            await self.storage.record_usage(usage)
+        except Exception as error:  # best effort: whatever the backend raised, the answers stand
+            log.debug("analytics write failed: %s", error)
+            self._lost += usage.items
         if self._lost and (self._last_warning is None or self.clock() - self._last_warning >= WARN_EVERY):
             self._last_warning = self.clock()
             log.warning(
@@ -129,16 +104,6 @@ class Analytics:
                 WARN_EVERY,
             )
             self._lost = 0
-
-    @staticmethod
-    async def _write(items: int, write: Awaitable[None]) -> int:
-        """Await one storage write; the number of items lost (0 when it worked)."""
-        try:
-            await write
-        except Exception as error:  # best effort: whatever the backend raised, the answer stands
-            log.debug("analytics write failed: %s", error)
-            return items
-        return 0
 
     async def close(self) -> None:
         """Stop the background task and write what is still pending."""

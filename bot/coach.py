@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
-from bot.analytics import Analytics, UnansweredQuestion
+from bot.analytics import Analytics
 from bot.coaching.service import CoachingService
 from bot.library import Librarian, Library
 from bot.limits import QUESTION_MAX_CHARS
@@ -25,7 +25,7 @@ from bot.reports import daily_series
 from bot.search import Answer
 from bot.settings import Settings
 from bot.storage import Storage, open_storage, sqlite_path
-from bot.storage.protocol import GuildSettings, LoggedQuestion, ProgressRow, VoteTally
+from bot.storage.protocol import GuildSettings, LoggedQuestion, ProgressRow, UnansweredQuestion, VoteTally
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ whole or raises a ``StorageError`` (usually ``StorageUnavailable``) having writt
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
@@ -142,6 +142,34 @@ class LoggedQuestion:
     best_entry_id: str | None
     confidence: float
     asked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UnansweredQuestion:
+    """A question the coach could not answer, as asked; stored with a keyed hash of ``member_id``."""
+
+    guild_id: int
+    question: str
+    outcome: str
+    best_entry_id: str | None
+    confidence: float
+    at: datetime
+    member_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What members did since the last write, summed per UTC day; written in one transaction,
+    because a transaction per item cost the bot as much CPU as a fifth of each answer."""
+
+    questions: Mapping[tuple[int, date], int] = field(default_factory=dict)  # (guild, day): asked
+    opens: Mapping[tuple[int, str, date], int] = field(default_factory=dict)  # (guild, entry, day): opened
+    unanswered: Sequence[UnansweredQuestion] = ()
+
+    @property
+    def items(self) -> int:
+        """How many counted things this holds (what a failed write loses)."""
+        return sum(self.questions.values()) + sum(self.opens.values()) + len(self.unanswered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,36 +307,19 @@ class FeedbackStore(Protocol):
 
     async def vote_tallies(self, guild_id: int) -> dict[str, VoteTally]: ...
 
-    async def count_entry_open(self, guild_id: int, entry_id: str, day: date, n: int = 1) -> None:
-        """Add ``n`` (at least 1) opens of the entry on that day."""
-        ...
-
     async def entry_opens(self, guild_id: int, since: date) -> list[EntryOpens]: ...
 
 
 class QuestionStore(Protocol):
-    async def count_question(self, guild_id: int, day: date, n: int = 1) -> None:
-        """Add ``n`` (at least 1) questions asked on that day."""
+    async def record_usage(self, usage: Usage) -> None:
+        """Add the question and entry-open counts (each at least 1) and keep the unanswered
+        questions' text (at most 1,000 characters each) for moderators, with a keyed hash of who
+        asked (never the id) so the member's deletion can remove it; the newest
+        ``QUESTION_LOG_CAP`` per guild are kept. One transaction: all of it is written, or none."""
         ...
 
     async def questions_per_day(self, guild_id: int, since: date) -> dict[date, int]:
         """Questions asked on each UTC day from ``since`` on (days without any are absent)."""
-        ...
-
-    async def log_question(
-        self,
-        guild_id: int,
-        question: str,
-        outcome: str,
-        best_entry_id: str | None,
-        confidence: float,
-        at: datetime,
-        *,
-        member_id: int,
-    ) -> None:
-        """Keep an unanswered question's text (at most 1,000 characters) for moderators, with a
-        keyed hash of ``member_id`` (never the id) so the member's deletion can remove it; the
-        newest ``QUESTION_LOG_CAP`` per guild are kept."""
         ...
 
     async def logged_questions(self, guild_id: int, since: datetime) -> list[LoggedQuestion]:

@@ -38,6 +38,7 @@ from bot.storage.protocol import (
     MemberRecord,
     MentionOptIn,
     ProgressRow,
+    Usage,
     VoteRecord,
     VoteTally,
     utc_iso,
@@ -681,15 +682,6 @@ class SqlStorage:
 
     # ------------------------------------------------------------------ questions
 
-    async def count_question(self, guild_id: int, day: date, n: int = 1) -> None:
-        if n < 1:
-            raise ValueError("n must be at least 1")
-        await self._write(
-            "INSERT INTO question_counts (guild_id, day, questions) VALUES (?, ?, ?) "
-            "ON CONFLICT (guild_id, day) DO UPDATE SET questions = question_counts.questions + excluded.questions",
-            (guild_id, day.isoformat(), n),
-        )
-
     async def questions_per_day(self, guild_id: int, since: date) -> dict[date, int]:
         rows = await self._rows(
             "SELECT day, questions FROM question_counts WHERE guild_id = ? AND day >= ? ORDER BY day",
@@ -697,42 +689,57 @@ class SqlStorage:
         )
         return {date.fromisoformat(day): n for day, n in rows}
 
-    async def log_question(
-        self,
-        guild_id: int,
-        question: str,
-        outcome: str,
-        best_entry_id: str | None,
-        confidence: float,
-        at: datetime,
-        *,
-        member_id: int,
-    ) -> None:
-        params = (
-            guild_id,
-            question,
-            outcome,
-            best_entry_id,
-            confidence,
-            utc_iso(at),
-            asker_hash(self._asker_key, member_id),
-        )
-        trim = self._trims.due(guild_id)
-
-        def log_it() -> Body[None]:
-            yield Exec(
-                "INSERT INTO question_log (guild_id, question, outcome, best_entry_id, confidence, "
-                "asked_at, asker) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                params,
+    async def record_usage(self, usage: Usage) -> None:
+        if any(n < 1 for n in (*usage.questions.values(), *usage.opens.values())):
+            raise ValueError("counts must be at least 1")
+        questions = [(guild_id, day.isoformat(), n) for (guild_id, day), n in usage.questions.items()]
+        opens = [(guild_id, entry, day.isoformat(), n) for (guild_id, entry, day), n in usage.opens.items()]
+        key = self._asker_key
+        logged = [
+            (
+                q.guild_id,
+                q.question,
+                q.outcome,
+                q.best_entry_id,
+                q.confidence,
+                utc_iso(q.at),
+                asker_hash(key, q.member_id),
             )
-            if trim:  # keep the newest QUESTION_LOG_CAP: members cannot grow it without bound
+            for q in usage.unanswered
+        ]
+        trims = {q.guild_id for q in usage.unanswered if self._trims.due(q.guild_id)}
+
+        def record() -> Body[None]:
+            if questions:
+                yield Many(
+                    "INSERT INTO question_counts (guild_id, day, questions) VALUES (?, ?, ?) "
+                    "ON CONFLICT (guild_id, day) DO UPDATE "
+                    "SET questions = question_counts.questions + excluded.questions",
+                    questions,
+                )
+            if opens:
+                yield Many(
+                    "INSERT INTO entry_opens (guild_id, entry_id, day, opens) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (guild_id, entry_id, day) DO UPDATE SET opens = entry_opens.opens + excluded.opens",
+                    opens,
+                )
+            if logged:
+                yield Many(
+                    "INSERT INTO question_log (guild_id, question, outcome, best_entry_id, confidence, "
+                    "asked_at, asker) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    logged,
+                )
+            for guild_id in sorted(
+                trims
+            ):  # keep the newest QUESTION_LOG_CAP: members cannot grow it without bound
                 yield Exec(
                     "DELETE FROM question_log WHERE guild_id = ? AND asked_at < (SELECT asked_at "
                     "FROM question_log WHERE guild_id = ? ORDER BY asked_at DESC LIMIT 1 OFFSET ?)",
                     (guild_id, guild_id, QUESTION_LOG_CAP - 1),
                 )
 
-        await self._run(log_it, write=True)
+        if questions or opens or logged:
+            await self._run(record, write=True)
 
     async def logged_questions(self, guild_id: int, since: datetime) -> list[LoggedQuestion]:
         rows = await self._rows(
@@ -765,15 +772,6 @@ class SqlStorage:
             (guild_id,),
         )
         return {entry_id: VoteTally(up, down) for entry_id, up, down in rows}
-
-    async def count_entry_open(self, guild_id: int, entry_id: str, day: date, n: int = 1) -> None:
-        if n < 1:
-            raise ValueError("n must be at least 1")
-        await self._write(
-            "INSERT INTO entry_opens (guild_id, entry_id, day, opens) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (guild_id, entry_id, day) DO UPDATE SET opens = entry_opens.opens + excluded.opens",
-            (guild_id, entry_id, day.isoformat(), n),
-        )
 
     async def entry_opens(self, guild_id: int, since: date) -> list[EntryOpens]:
         rows = await self._rows(

@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.coach import Coach
 from bot.gaps import KEY_CHARS, MAX_GROUPED, group_gaps
 from bot.settings import load_settings
-from bot.storage.protocol import LoggedQuestion
+from bot.storage.protocol import LoggedQuestion, UnansweredQuestion, Usage
 
 REPO = Path(__file__).resolve().parents[2]
 GUILD = 4242
@@ -134,8 +134,20 @@ async def test_gaps_in_a_terminal_says_when_only_the_newest_were_grouped(tmp_pat
     rng = random.Random(5)
     try:
         for i in range(MAX_GROUPED + 10):
-            await coach.storage.log_question(
-                GUILD, random_question(rng, 80), "unknown", None, 0.1, now - timedelta(seconds=i), member_id=i
+            await coach.storage.record_usage(
+                Usage(
+                    unanswered=[
+                        UnansweredQuestion(
+                            GUILD,
+                            random_question(rng, 80),
+                            "unknown",
+                            None,
+                            0.1,
+                            now - timedelta(seconds=i),
+                            i,
+                        )
+                    ]
+                )
             )
     finally:
         await coach.close()

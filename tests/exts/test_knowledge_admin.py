@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage.protocol import UnansweredQuestion, Usage
 from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
 
@@ -204,8 +205,14 @@ async def test_gaps_answers_in_time_with_5000_long_questions(
     async with run_coach() as bot:
         for i in range(5000):
             question = "".join(rng.choice(string.ascii_lowercase + "    ") for _ in range(1000))
-            await bot.coach.storage.log_question(
-                guild.id, question, "unknown", None, 0.1, now - timedelta(seconds=i), member_id=i
+            await bot.coach.storage.record_usage(
+                Usage(
+                    unanswered=[
+                        UnansweredQuestion(
+                            guild.id, question, "unknown", None, 0.1, now - timedelta(seconds=i), i
+                        )
+                    ]
+                )
             )
         reply = await (await fake_discord.slash(guild, mod, "kb gaps")).final_message()
         embed = reply.embeds[0]
@@ -217,11 +224,19 @@ async def test_old_unanswered_questions_are_pruned(run_coach: RunBot, guild: Fak
     async with run_coach() as bot:
         storage = bot.coach.storage
         now = datetime.now(UTC)
-        await storage.log_question(
-            guild.id, "old one", "unknown", None, 0.1, now - timedelta(days=91), member_id=1
+        await storage.record_usage(
+            Usage(
+                unanswered=[
+                    UnansweredQuestion(guild.id, "old one", "unknown", None, 0.1, now - timedelta(days=91), 1)
+                ]
+            )
         )
-        await storage.log_question(
-            guild.id, "new one", "unknown", None, 0.1, now - timedelta(days=1), member_id=1
+        await storage.record_usage(
+            Usage(
+                unanswered=[
+                    UnansweredQuestion(guild.id, "new one", "unknown", None, 0.1, now - timedelta(days=1), 1)
+                ]
+            )
         )
         cog = bot.get_cog("KnowledgeAdmin")
         await storage.forget_job_runs(now + timedelta(days=1))  # the start-up run's claim: as in a new window

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage.protocol import UnansweredQuestion, Usage
 from tests.backends import POSTGRES_URL, TestDatabase, new_database
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
 
@@ -83,7 +84,9 @@ async def database(tmp_path: Path) -> AsyncIterator[TestDatabase]:
     storage = await db.open()
     long_ago = datetime.now(UTC) - timedelta(days=400)
     for n in range(OLD_QUESTIONS):
-        await storage.log_question(1, f"old question {n}", "no_match", None, 0.0, long_ago, member_id=n)
+        await storage.record_usage(
+            Usage(unanswered=[UnansweredQuestion(1, f"old question {n}", "no_match", None, 0.0, long_ago, n)])
+        )
     await storage.close()
     yield db
     await db.drop()

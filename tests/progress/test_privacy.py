@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.coaching.service import CoachingService
 from bot.progress.service import EXPORT_FORMAT, ProgressService
-from bot.storage.protocol import CompletionRecord, GuildSettings, Storage
+from bot.storage.protocol import CompletionRecord, GuildSettings, Storage, UnansweredQuestion, Usage
 from tests.backends import TestDatabase, new_database
 from tests.conftest import Clock
 
@@ -30,11 +30,19 @@ async def populate(service: ProgressService, storage: Storage, clock: Clock) -> 
         await storage.set_vote(guild, "learn-a", ME, 1, clock())
         await storage.set_vote(guild, "learn-a", OTHER, -1, clock())
         await storage.set_mention_opt_in(guild, ME, True, clock())
-        await storage.count_entry_open(guild, "learn-a", date(2026, 11, 26))
-        await storage.log_question(
-            guild, f"my question in {guild}", "unknown", None, 0.1, clock(), member_id=ME
+        await storage.record_usage(Usage(opens={(guild, "learn-a", date(2026, 11, 26)): 1}))
+        await storage.record_usage(
+            Usage(
+                unanswered=[
+                    UnansweredQuestion(guild, f"my question in {guild}", "unknown", None, 0.1, clock(), ME)
+                ]
+            )
         )
-        await storage.log_question(guild, "their question", "unknown", None, 0.1, clock(), member_id=OTHER)
+        await storage.record_usage(
+            Usage(
+                unanswered=[UnansweredQuestion(guild, "their question", "unknown", None, 0.1, clock(), OTHER)]
+            )
+        )
     await storage.add_completion(CompletionRecord(G1, ME, "retired-one", clock(), "old", ME))
     await service.moderator_set(G1, ME, OTHER, "b")  # ME acting as a moderator
     await service.moderator_set(G3, ME, OTHER, "b")
@@ -202,12 +210,18 @@ async def test_who_asked_is_a_keyed_hash_unique_to_the_database(
     """Moderators reading the log (or a dump) never see the member id, nor a hash anyone
     could recompute from it without this database's key. The asker has a snowflake-sized id: a
     four-digit one turns up inside a random 64-digit hex hash about once in a thousand runs."""
-    await storage.log_question(G1, "hello?", "unknown", None, 0.0, datetime.now(UTC), member_id=ASKER)
+    await storage.record_usage(
+        Usage(unanswered=[UnansweredQuestion(G1, "hello?", "unknown", None, 0.0, datetime.now(UTC), ASKER)])
+    )
     other_db = new_database(backend, tmp_path / "other")
     await other_db.create()
     try:
         other = await other_db.open()
-        await other.log_question(G1, "hello?", "unknown", None, 0.0, datetime.now(UTC), member_id=ASKER)
+        await other.record_usage(
+            Usage(
+                unanswered=[UnansweredQuestion(G1, "hello?", "unknown", None, 0.0, datetime.now(UTC), ASKER)]
+            )
+        )
         await other.close()
         stored = [row["asker"] for db in (database, other_db) for row in (await db.tables())["question_log"]]
     finally:

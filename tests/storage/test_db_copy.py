@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.storage.copy import DestinationNotEmpty, copy_database
-from bot.storage.protocol import CompletionRecord, GuildSettings, Storage
+from bot.storage.protocol import CompletionRecord, GuildSettings, Storage, UnansweredQuestion, Usage
 from bot.storage.schema import latest_version
 from bot.storage.sql import TABLES, SqlStorage
 from bot.storage.sqlite import SqliteStorage
@@ -33,9 +33,11 @@ async def fill(storage: Storage, members: int = 30) -> None:
     await storage.set_milestone_role(1, "a", 777)
     await storage.set_mention_opt_in(1, ME, True, NOW)
     await storage.set_vote(1, "learn-a", ME, -1, NOW)
-    await storage.count_entry_open(1, "learn-a", date(2026, 11, 26), n=3)
-    await storage.count_question(1, date(2026, 11, 26), n=5)
-    await storage.log_question(1, "how do I…?", "suggest", "learn-a", 0.4, NOW, member_id=ME)
+    await storage.record_usage(Usage(opens={(1, "learn-a", date(2026, 11, 26)): 3}))
+    await storage.record_usage(Usage(questions={(1, date(2026, 11, 26)): 5}))
+    await storage.record_usage(
+        Usage(unanswered=[UnansweredQuestion(1, "how do I…?", "suggest", "learn-a", 0.4, NOW, ME)])
+    )
     await storage.set_state("command-tree-hash:global:1", "abc")
     await storage.claim_job_run("prune-gaps", "2026-11-26T12:00", "host:1", NOW, timedelta(hours=1))
 

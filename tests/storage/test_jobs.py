@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.coach import time_slot
-from bot.storage.protocol import Storage
+from bot.storage.protocol import Storage, UnansweredQuestion, Usage
 from tests.backends import TestDatabase
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,8 +57,12 @@ def test_time_slots_name_the_window() -> None:
 async def test_two_bot_processes_prune_the_question_log_once(
     database: TestDatabase, storage: Storage
 ) -> None:
-    await storage.log_question(
-        1, "old", "unknown", None, 0.0, datetime.now(UTC) - timedelta(days=400), member_id=1
+    await storage.record_usage(
+        Usage(
+            unanswered=[
+                UnansweredQuestion(1, "old", "unknown", None, 0.0, datetime.now(UTC) - timedelta(days=400), 1)
+            ]
+        )
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     procs = [

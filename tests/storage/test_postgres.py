@@ -14,7 +14,7 @@ import pytest
 
 from bot.storage.errors import StorageUnavailable, Unavailable
 from bot.storage.postgres import PostgresStorage
-from bot.storage.protocol import CompletionRecord
+from bot.storage.protocol import CompletionRecord, UnansweredQuestion, Usage
 from tests.backends import POSTGRES_URL, SKIP_REASON, TestDatabase, new_database
 from tests.storage.proxy import Relay
 from tests.storage.test_integrity import burst_then_kill, stored_of
@@ -105,7 +105,9 @@ async def test_privacy_delete_in_one_process_removes_what_another_wrote(schema: 
     try:
         await shard0.add_completion(CompletionRecord(10, 42, "m1", datetime.now(UTC), "hi", 42))
         await shard1.add_completion(CompletionRecord(11, 42, "m1", datetime.now(UTC), None, 42))
-        await shard1.log_question(11, "why?", "unknown", None, 0.0, datetime.now(UTC), member_id=42)
+        await shard1.record_usage(
+            Usage(unanswered=[UnansweredQuestion(11, "why?", "unknown", None, 0.0, datetime.now(UTC), 42)])
+        )
         counts = await shard0.delete_member(42)
         assert (counts.members, counts.completions, counts.questions) == (2, 2, 1)
         assert (await shard1.export_member(42)).members == ()
