@@ -15,8 +15,9 @@ on stems, so "job postings" finds ``job posting``, and before stop words are dro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.search.lexicon import GENERAL_SYNONYMS, IRREGULAR, KEPT_WHOLE, STOPWORDS, american
 from bot.search.porter import stem
@@ -24,25 +25,51 @@ from bot.search.text import clean, text_words, words
 
 __all__ = ["STOPWORDS", "Analyzer", "Span", "base_word", "base_words"]
 
+T = TypeVar("T")
+
 _BASE: dict[str, str] = {}
 _STEMS: dict[str, str] = {}
 _BASE_LIMIT = 200_000
+#: Members' words have caches of their own, emptied whenever they fill: common words are not
+#: worked out again for every message (a bot started from the index cache has met none of the
+#: knowledge's words either), and whatever members type can take at most this many entries.
+_MEMBER_BASE: dict[str, str] = {}
+_MEMBER_STEMS: dict[str, str] = {}
+_MEMBER_LIMIT = 5_000  # a few MB at most; a community's everyday words fit
+
+
+def _cached(
+    word: str, remember: bool, caches: tuple[dict[str, T], dict[str, T]], work: Callable[[str], T]
+) -> T:
+    """``work(word)``, remembered in the knowledge's cache (``remember``) or the members' one."""
+    known, members = caches
+    value = known.get(word)
+    if value is None:
+        cache, limit = (known, _BASE_LIMIT) if remember else (members, _MEMBER_LIMIT)
+        value = None if remember else members.get(word)
+        if value is None:
+            value = work(word)
+            if len(cache) >= limit:
+                cache.clear()
+            cache[word] = value
+    return value
+
+
+def _base(word: str) -> str:
+    return american(IRREGULAR.get(word, word))
+
+
+def _stem(word: str) -> str:
+    return word if word in KEPT_WHOLE else stem(word)
 
 
 def base_word(word: str, remember: bool = True) -> str:
     """A word's base spelling: irregular forms and British spellings mapped (cached).
 
-    ``remember=False`` (members' text) reads the cache but never adds to it: the caches
-    hold the knowledge's words, and whatever members type must not grow them.
+    ``remember=False`` (members' text) reads the knowledge's cache and keeps what it adds in
+    the members' smaller one, so whatever members type never grows the knowledge's caches.
     """
-    base = _BASE.get(word)
-    if base is None:
-        base = american(IRREGULAR.get(word, word))
-        if remember:
-            if len(_BASE) >= _BASE_LIMIT:
-                _BASE.clear()
-            _BASE[word] = base
-    return base
+    return _cached(word, remember, (_BASE, _MEMBER_BASE), _base)
 
 
 def base_words(text: str) -> list[str]:
@@ -76,7 +103,7 @@ class Analyzer:
     def __init__(
         self, synonyms: Iterable[tuple[str, ...]] = (), general: Iterable[tuple[str, ...]] = GENERAL_SYNONYMS
     ) -> None:
-        self._word_groups: dict[str, tuple[str, ...]] = {}
+        self._group_caches: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = ({}, {})
         self._single: dict[str, list[str]] = {}
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.synonym_words: set[str] = set()
@@ -102,14 +129,7 @@ class Analyzer:
         """The Porter stem (cached for the process: the stemmer depends on nothing else, so
         a reload only stems the words it has not met before; see ``base_word`` for
         ``remember``). Words in ``KEPT_WHOLE`` are their own stem."""
-        cached = _STEMS.get(word)
-        if cached is None:
-            cached = word if word in KEPT_WHOLE else stem(word)
-            if remember:
-                if len(_STEMS) >= _BASE_LIMIT:
-                    _STEMS.clear()
-                _STEMS[word] = cached
-        return cached
+        return _cached(word, remember, (_STEMS, _MEMBER_STEMS), _stem)
 
     @property
     def phrase_options(self) -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -123,15 +143,11 @@ class Analyzer:
     def _groups_of(self, word: str, remember: bool = True) -> tuple[str, ...]:
         """The one-word synonym groups a word (or its singular) belongs to (cached; see
         ``base_word`` for ``remember``)."""
-        cached = self._word_groups.get(word)
-        if cached is None:
-            found = [t for form in _singular_forms(word) for t in self._single.get(form, ())]
-            cached = tuple(dict.fromkeys(found))
-            if remember:
-                if len(self._word_groups) >= _BASE_LIMIT:
-                    self._word_groups.clear()
-                self._word_groups[word] = cached
-        return cached
+        return _cached(word, remember, self._group_caches, self._find_groups)
+
+    def _find_groups(self, word: str) -> tuple[str, ...]:
+        found = [t for form in _singular_forms(word) for t in self._single.get(form, ())]
+        return tuple(dict.fromkeys(found))
 
     def spans(self, raw: list[str], stems: list[str]) -> list[Span]:
         """Every synonym phrase in a member's words; overlapping phrases are all kept."""

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.search import AnswerEngine, speller
+from bot.search import AnswerEngine, analyzer, speller
 from bot.search.lookup import MAX_LOOKUP_CHARS
 from bot.search.query import MAX_WORDS, SPELLING_BUDGET
 from bot.search.speller import MAX_PROBES
@@ -108,8 +108,13 @@ def test_a_huge_word_allocates_little(engine: AnswerEngine) -> None:
     assert peak < 2 * 2**20
 
 
-def test_new_words_every_time_do_not_grow_memory(engine: AnswerEngine) -> None:
-    """Hundreds of questions made of words nobody wrote before: nothing stays behind."""
+def test_new_words_every_time_do_not_grow_memory(
+    engine: AnswerEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of questions made of words nobody wrote before: nothing stays behind beyond
+    the members' word caches, which hold at most ``_MEMBER_LIMIT`` words each (made small
+    here, so that the questions fill them several times over)."""
+    monkeypatch.setattr(analyzer, "_MEMBER_LIMIT", 200)
     rng = random.Random(3)
     questions = [random_words(rng, rng.choice((6, 9, 13, 17, 30))) for _ in range(150)]
     engine.answer(questions[0])  # first-call allocations are not growth
