@@ -293,4 +293,32 @@ lose losing gain gaining diet dieting gym fat calories calorie kg kilo kilos lbs
 workout
 """),
     ),
+    (  # a website's certificate, not a credential
+        _words("""
+cert certs certificate certificates certification certifications expire expired expires expiring
+expiry expiration renew renewal renewing renewed
+"""),
+        _words("ssl tls https certbot letsencrypt openssl x509 pem csr keystore truststore nginx iis"),
+    ),
+    (  # running, not a timebox
+        _words("sprint sprints sprinted sprinting sprinter sprinters"),
+        _words("""
+meter meters metre metres 100m 200m 400m athletics hamstring hamstrings stride marathon marathons
+runner runners jogging olympic olympics
+"""),
+    ),
+    (  # rugby
+        _words("scrum scrums scrummage scrummaging"),
+        _words("rugby ruck rucks maul lineout hooker loosehead tighthead scrumhalf"),
+    ),
+    (  # dog agility
+        _words("agile agility"),
+        _words("dog dogs puppy puppies canine handler weave weaves akc"),
+    ),
+    (  # money invested, not a project's risks
+        _words("risk risks risky tolerance"),
+        _words("""
+stock stocks bond bonds etf etfs crypto bitcoin 401k ira roth dividend dividends brokerage
+"""),
+    ),
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from bot.search import AnswerEngine, Candidate, Outcome
 from bot.search import engine as engine_module
 from bot.search.analyzer import Analyzer
@@ -233,3 +235,24 @@ def test_a_long_posts_story_words_are_not_spell_corrected(engine: AnswerEngine) 
     assert told.questions and told.corrections == []
     asked = engine._parser.parse(story + "Is a certifcation worth it for someone like me?")
     assert ("certifcation", "certification") in asked.corrections
+
+
+@pytest.mark.parametrize(
+    ("elsewhere", "here"),
+    [
+        (
+            "my ssl certificate expired on the nginx server, how do I renew it?",
+            "my pmp certification expired, how do I renew it?",
+        ),
+        ("how do I get faster at the 400m sprint, my hamstrings are tight", "how long is a sprint in scrum?"),
+        ("what position should I play in a rugby scrum?", "what does a scrum master do?"),
+        ("how do I train my dog for agility competitions?", "what is agile project management?"),
+        ("how much risk should I take with stocks in my roth ira?", "how do I manage project risks?"),
+    ],
+)
+def test_the_subjects_words_in_another_sense_carry_no_answer(
+    engine: AnswerEngine, elsewhere: str, here: str
+) -> None:
+    """A website's certificate, a runner's sprint, a rugby scrum, dog agility, an investor's risk."""
+    assert engine.answer(elsewhere).outcome is Outcome.UNKNOWN
+    assert engine.answer(here).outcome is Outcome.ANSWER
