@@ -729,9 +729,8 @@ class SqlStorage:
                     "asked_at, asker) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     logged,
                 )
-            for guild_id in sorted(
-                trims
-            ):  # keep the newest QUESTION_LOG_CAP: members cannot grow it without bound
+            # keep the newest QUESTION_LOG_CAP per guild: members cannot grow the log without bound
+            for guild_id in sorted(trims):
                 yield Exec(
                     "DELETE FROM question_log WHERE guild_id = ? AND asked_at < (SELECT asked_at "
                     "FROM question_log WHERE guild_id = ? ORDER BY asked_at DESC LIMIT 1 OFFSET ?)",
