@@ -35,7 +35,7 @@ _BASE_LIMIT = 200_000
 #: knowledge's words either), and whatever members type can take at most this many entries.
 _MEMBER_BASE: dict[str, str] = {}
 _MEMBER_STEMS: dict[str, str] = {}
-_MEMBER_LIMIT = 5_000  # a few MB at most; a community's everyday words fit
+MEMBER_LIMIT = 5_000  # a few MB at most; a community's everyday words fit
 
 
 def _cached(
@@ -45,7 +45,7 @@ def _cached(
     known, members = caches
     value = known.get(word)
     if value is None:
-        cache, limit = (known, _BASE_LIMIT) if remember else (members, _MEMBER_LIMIT)
+        cache, limit = (known, _BASE_LIMIT) if remember else (members, MEMBER_LIMIT)
         value = None if remember else members.get(word)
         if value is None:
             value = work(word)

@@ -89,7 +89,11 @@ def confidence(features: Features, weights: Sequence[float] = WEIGHTS) -> float:
     """P(the candidate is a right answer); halved when no subject word of the question names
     the entry (``anchor == 0``), the mark of an out-of-scope question that only brushes an
     answer's wording ("how do I become a nurse" against "...history, nursing, engineering")."""
-    z = weights[0] + sum(w * x for w, x in zip(weights[1:], features.vector(), strict=True))
+    # written out, not a loop over ``vector()``: the same sum in the same order, at a sixth of
+    # the cost (six candidates per question)
+    intercept, soft, hard, anchor, qsim, margin = weights
+    f = features
+    z = intercept + (soft * f.soft + hard * f.hard + anchor * f.anchor + qsim * f.qsim + margin * f.margin)
     z = max(-30.0, min(30.0, z))
     p = 1.0 / (1.0 + math.exp(-z))
     return p * NO_ANCHOR_FACTOR if features.anchor <= 0.0 else p

@@ -17,8 +17,7 @@ a handful of Python objects however large the knowledge base is.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -34,13 +33,6 @@ FIELDS: Mapping[str, tuple[float, float]] = {
     "answer": (1.0, 0.75),
 }
 K1 = 1.6
-
-
-@dataclass(frozen=True, slots=True)
-class Postings:
-    docs: np.ndarray  # int32 entry numbers, ascending
-    sat: np.ndarray  # float32 BM25F saturation tf~/(k1+tf~) in (0, 1)
-    strong: np.ndarray  # float32 1.0 where the term is in a naming field (title, alias, question)
 
 
 def _group(
@@ -64,35 +56,6 @@ def _group(
     )
     flags = np.maximum.reduceat(flag[order], starts) if flag is not None else first[starts]
     return key[starts], (sums, flags)
-
-
-class _PostingsView(Mapping[str, Postings]):
-    """term -> ``Postings``: slices of three arrays (no Python object per term is kept)."""
-
-    def __init__(
-        self,
-        ids: Mapping[str, int],
-        offsets: list[int],
-        docs: np.ndarray,
-        sat: np.ndarray,
-        strong: np.ndarray,
-    ) -> None:
-        self._ids, self._offsets = ids, offsets
-        self._docs, self._sat, self._strong = docs, sat, strong
-
-    def __getitem__(self, term: str) -> Postings:
-        i = self._ids[term]
-        a, b = self._offsets[i], self._offsets[i + 1]
-        return Postings(self._docs[a:b], self._sat[a:b], self._strong[a:b])
-
-    def __contains__(self, term: object) -> bool:
-        return term in self._ids
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
 
 
 class FieldIndex:
@@ -137,16 +100,20 @@ class FieldIndex:
         self._offsets: list[int] = offsets.tolist()
         self._docs = (key % m).astype(np.int32)
         self._strong = (strong > 0).astype(np.float32)
-        sat = (tf / (k1 + tf)).astype(np.float32)
-        self.postings: Mapping[str, Postings] = _PostingsView(
-            self.terms, self._offsets, self._docs, sat, self._strong
-        )
+        self._sat = (tf / (k1 + tf)).astype(np.float32)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         self.idf: dict[str, float] = dict(zip(self.terms, idf[present].tolist(), strict=True))
         #: idf by term id, for the phrase index
         self.idf_by_id = idf
         #: The idf of a term no entry contains: the most specific a word can be.
         self.unknown_idf = self.idf_for(0)
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The entries that contain ``term`` (int32, ascending) and its BM25F saturation
+        ``tf~/(k1 + tf~)`` in each: slices of the shared arrays."""
+        i = self.terms[term]
+        a, b = self._offsets[i], self._offsets[i + 1]
+        return self._docs[a:b], self._sat[a:b]
 
     def idf_for(self, df: int) -> float:
         return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))

@@ -28,6 +28,7 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
+from bot.search import analyzer as analysis  # its MEMBER_LIMIT, read when used (tests lower it)
 from bot.search.analyzer import STOPWORDS, Analyzer, base_word
 from bot.search.index import FieldIndex
 from bot.search.lexicon import COMMON_WORDS, OTHER_SENSES
@@ -170,6 +171,7 @@ class QueryParser:
             t for t in index.terms if t.startswith("__")
         }
         self._everyday_cap = index.idf_for(max(1, round(index.size * EVERYDAY_DF_SHARE)))
+        self._concepts: dict[tuple[str, str, tuple[tuple[str, int], ...], bool, bool], Concept] = {}
 
     def _known(self, word: str) -> bool:
         return self.analyzer.stem(word, remember=False) in self.index or word in self.analyzer.synonym_words
@@ -219,6 +221,21 @@ class QueryParser:
                     query.corrections.append((word, fix))
                     raw[i], corrected[i] = fix, True
         return corrected
+
+    def _concept_of(
+        self, word: str, stem: str, groups: list[tuple[str, int]], corrected: bool, context: bool
+    ) -> Concept:
+        """``_concept``, remembered: members use the same words over and over, and a concept
+        depends only on the word as written and this parser's index. Bounded like the
+        members' word caches (``analysis.MEMBER_LIMIT``), emptied when full."""
+        key = (word, stem, tuple(groups), corrected, context)
+        concept = self._concepts.get(key)
+        if concept is None:
+            concept = self._concept(word, stem, groups, corrected, context)
+            if len(self._concepts) >= analysis.MEMBER_LIMIT:
+                self._concepts.clear()
+            self._concepts[key] = concept
+        return concept
 
     def _concept(
         self, word: str, stem: str, groups: list[tuple[str, int]], corrected: bool, context: bool
@@ -287,7 +304,7 @@ class QueryParser:
                 if word in query.other_sense:
                     concept = Concept(1.0, self.index.unknown_idf, (), context)
                 else:
-                    concept = self._concept(word, stems[p], covering[p], corrected[p], context)
+                    concept = self._concept_of(word, stems[p], covering[p], corrected[p], context)
                 key = concept.alternatives or word
                 old = best.get(key)
                 if (

@@ -82,7 +82,7 @@ def test_members_words_are_worked_out_once_in_a_bounded_cache_of_their_own(
     for _ in range(3):
         assert analyzer.stem("zorblingly", remember=False) == real_stem("zorblingly")
     assert stemmed == ["zorblingly"]
-    monkeypatch.setattr(analyzer_module, "_MEMBER_LIMIT", 100)
+    monkeypatch.setattr(analyzer_module, "MEMBER_LIMIT", 100)
     for n in range(1_000):  # a flood of made-up words
         analyzer.stem(f"flood{n}ing", remember=False)
         base_word(f"flood{n}our", remember=False)

@@ -112,9 +112,9 @@ def test_new_words_every_time_do_not_grow_memory(
     engine: AnswerEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Hundreds of questions made of words nobody wrote before: nothing stays behind beyond
-    the members' word caches, which hold at most ``_MEMBER_LIMIT`` words each (made small
+    the members' word caches, which hold at most ``MEMBER_LIMIT`` words each (made small
     here, so that the questions fill them several times over)."""
-    monkeypatch.setattr(analyzer, "_MEMBER_LIMIT", 200)
+    monkeypatch.setattr(analyzer, "MEMBER_LIMIT", 200)
     rng = random.Random(3)
     questions = [random_words(rng, rng.choice((6, 9, 13, 17, 30))) for _ in range(150)]
     engine.answer(questions[0])  # first-call allocations are not growth
