@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.cli.render import render
 from bot.knowledge.models import Entry
-from bot.search import AnswerEngine, Candidate, Outcome
+from bot.search import AnswerEngine, Candidate, Outcome, calibration
 from bot.search.calibration import (
     ANSWER_AT,
+    FEATURES,
     LONG_ANSWER_AT,
     MAX_SUGGESTIONS,
     SUGGEST_AT,
@@ -297,3 +300,18 @@ def test_the_longest_phrase_over_a_word_decides_what_it_means(engine: AnswerEngi
     assert answer.entry is not None
     assert "masters" not in answer.entry.id
     assert "scrum" in answer.entry.id
+
+
+def test_the_confidence_reads_each_feature_with_its_own_weight() -> None:
+    """``confidence`` spells the model out term by term (it runs six times a question); it must
+    pair each feature with the weight ``FEATURES`` and ``Features.vector`` (what
+    benchmarks/calibrate.py fits on) give it, so a reordering anywhere shows here."""
+    features = Features(soft=0.11, hard=0.23, anchor=0.37, qsim=0.41, margin=-0.53, story=0.9)
+    weights = (-0.7, 0.3, -1.1, 1.3, 1.7, 0.5)
+    assert features.vector() == tuple(getattr(features, name) for name in FEATURES)
+    z = weights[0] + sum(w * x for w, x in zip(weights[1:], features.vector(), strict=True))
+    assert calibration.confidence(features, weights) == pytest.approx(1.0 / (1.0 + math.exp(-z)))
+    swapped = (weights[0], weights[2], weights[1], *weights[3:])
+    assert calibration.confidence(features, swapped) != pytest.approx(
+        calibration.confidence(features, weights)
+    )
