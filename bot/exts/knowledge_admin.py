@@ -24,7 +24,7 @@ from bot.library import ReloadOutcome
 from bot.limits import EMBED_DESCRIPTION, EMBED_FIELD, EMBED_TOTAL
 from bot.ui.context import guild_id_of, require_moderator
 from bot.ui.embeds import COLOUR, entry_embed, notice
-from bot.ui.entries import entry_view
+from bot.ui.entries import disable, entry_view
 from bot.ui.text import NO_PINGS, clip
 
 if TYPE_CHECKING:
@@ -114,8 +114,8 @@ class DraftModal(discord.ui.Modal, title="Preview a knowledge entry"):
         if result.entry is not None and result.knowledge is not None:
             embeds.append(entry_embed(result.entry, result.knowledge))
             view = entry_view(result.entry, result.knowledge, owner_id=None)
-            for item in view.children:
-                item.disabled = True  # type: ignore[attr-defined]
+            for item in view.children:  # a draft's buttons are shown, never live
+                disable(item)
         if sum(len(e) for e in embeds) > EMBED_TOTAL:  # Discord counts all embeds of a message together
             await interaction.followup.send(embed=embeds.pop(0), ephemeral=True)
         await interaction.followup.send(embeds=embeds, view=view, ephemeral=True)

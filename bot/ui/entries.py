@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord.ui.select import BaseSelect
 
 from bot.knowledge.models import Entry, Knowledge
 from bot.limits import BUTTON_LABEL, SELECT_OPTION
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 
 ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 MAX_RELATED = 3
+#: How many entries' cards (embed and controls, a few KB each) ``EntryCards`` keeps.
+CARDS_KEPT = 256
 
 
 def untracked_view() -> discord.ui.View:
@@ -44,25 +48,87 @@ def untracked_view() -> discord.ui.View:
     return view
 
 
+def standing_controls(entry: Entry, knowledge: Knowledge) -> list[discord.ui.Item[Any]]:
+    """The controls every view of ``entry`` carries: related entries, votes, DM, and the
+    milestone it completes."""
+    items: list[discord.ui.Item[Any]] = [
+        OpenEntryButton(related_id, knowledge.entries[related_id].title)
+        for related_id in _related(entry, knowledge)
+    ]
+    items += [VoteButton(entry.id, up=True), VoteButton(entry.id, up=False), SendToDMButton(entry.id)]
+    if entry.milestone and entry.milestone in knowledge.milestones:
+        items.append(MarkDoneButton(entry.milestone))
+    return items
+
+
 def entry_view(
-    entry: Entry, knowledge: Knowledge, *, owner_id: int | None, also_asked: Sequence[Entry] = ()
+    entry: Entry,
+    knowledge: Knowledge,
+    *,
+    owner_id: int | None,
+    also_asked: Sequence[Entry] = (),
+    controls: Sequence[discord.ui.Item[Any]] | None = None,
 ) -> discord.ui.View:
     """Controls under an entry; ``owner_id`` (public posts only) may delete the post;
-    ``also_asked``: entries answering the post's other questions, offered on a row of their own."""
+    ``also_asked``: entries answering the post's other questions, offered on a row of their own;
+    ``controls``: the entry's ``standing_controls`` when already built (``EntryCards``)."""
     view = untracked_view()
-    related = [r for r in entry.related if r in knowledge.entries][:MAX_RELATED]
-    for related_id in related:
-        view.add_item(OpenEntryButton(related_id, knowledge.entries[related_id].title))
+    for item in standing_controls(entry, knowledge) if controls is None else controls:
+        view.add_item(item)
+    related = _related(entry, knowledge)
     for other in [e for e in also_asked if e.id != entry.id and e.id not in related][:MAX_RELATED]:
         view.add_item(OpenEntryButton(other.id, f"You also asked: {other.title}", row=2))
-    view.add_item(VoteButton(entry.id, up=True))
-    view.add_item(VoteButton(entry.id, up=False))
-    view.add_item(SendToDMButton(entry.id))
-    if entry.milestone and entry.milestone in knowledge.milestones:
-        view.add_item(MarkDoneButton(entry.milestone))
     if owner_id is not None:
         view.add_item(DeleteButton(owner_id))
     return view
+
+
+def disable(item: discord.ui.Item[Any]) -> None:
+    """Grey out a control; a ``DynamicItem`` renders its inner button, so that is the one to set."""
+    inner = item.item if isinstance(item, discord.ui.DynamicItem) else item
+    if isinstance(inner, discord.ui.Button | BaseSelect):
+        inner.disabled = True
+
+
+def _related(entry: Entry, knowledge: Knowledge) -> list[str]:
+    return [r for r in entry.related if r in knowledge.entries][:MAX_RELATED]
+
+
+class EntryCards:
+    """Each entry's embed and standing controls, built once per knowledge version.
+
+    Building them is most of the CPU a reply spends outside the engine (about 50 us of buttons,
+    emoji and embed per answer), and they are only read when a reply is serialised, so replies
+    share them. Nothing may change a shared card: a draft preview, which disables its buttons,
+    builds its own with ``entry_view``. The most recently used ``limit`` entries are kept.
+    """
+
+    def __init__(self, limit: int = CARDS_KEPT) -> None:
+        self.limit = limit
+        self._knowledge: Knowledge | None = None
+        self._cards: OrderedDict[str, tuple[discord.Embed, tuple[discord.ui.Item[Any], ...]]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    def card(
+        self, entry: Entry, knowledge: Knowledge
+    ) -> tuple[discord.Embed, tuple[discord.ui.Item[Any], ...]]:
+        if knowledge is not self._knowledge:  # a reload: the old version's cards are stale
+            self._knowledge, self._cards = knowledge, OrderedDict()
+        card = self._cards.get(entry.id)
+        if card is None:
+            card = entry_embed(entry, knowledge), tuple(standing_controls(entry, knowledge))
+            self._cards[entry.id] = card
+            if len(self._cards) > self.limit:
+                self._cards.popitem(last=False)
+        else:
+            self._cards.move_to_end(entry.id)
+        return card
+
+
+#: Where /ask, /topic, the browser and the related buttons take their entries' cards from.
+CARDS = EntryCards()
 
 
 async def show_entry(
@@ -82,10 +148,11 @@ async def show_entry(
     """
     knowledge = knowledge or interaction.client.coach.library.knowledge
     owner = None if ephemeral else interaction.user.id
+    embed, controls = CARDS.card(entry, knowledge)
     kwargs: dict[str, Any] = {
         "content": content,
-        "embed": entry_embed(entry, knowledge),
-        "view": entry_view(entry, knowledge, owner_id=owner, also_asked=also_asked),
+        "embed": embed,
+        "view": entry_view(entry, knowledge, owner_id=owner, also_asked=also_asked, controls=controls),
         "allowed_mentions": allowed_mentions,
     }
     await interaction.client.coach.record_open(guild_id_of(interaction), entry.id)

@@ -15,6 +15,7 @@ import pytest
 from bot.storage.protocol import UnansweredQuestion, Usage
 from tests.exts.conftest import RunBot
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
+from tests.fake_discord.payloads import walk_components
 
 FEES = "entries/certifications/pmp-fees.yaml"
 
@@ -154,6 +155,9 @@ reviewed: 2026-11-20
         ok = await (await fake_discord.submit_modal(opened, {"Entry YAML": fixed})).final_message()
         assert "No problems" in ok.embeds[0]["description"]
         assert ok.embeds[1]["title"] == "Can nurses become IT project managers?"
+        # a draft's controls are shown, never live: a vote or a milestone on an entry that is not there
+        controls = [c for c in walk_components(ok.components) if "custom_id" in c]
+        assert controls and all(c.get("disabled") for c in controls)
 
 
 async def test_preview_of_an_impossible_date_shows_the_problem_line(
