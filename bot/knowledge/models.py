@@ -62,7 +62,7 @@ class Track:
     milestones: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # weakref: caches must not keep a version alive
 class Knowledge:
     """A validated, self-consistent snapshot of ``knowledge/``.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -105,7 +106,7 @@ class EntryCards:
 
     def __init__(self, limit: int = CARDS_KEPT) -> None:
         self.limit = limit
-        self._knowledge: Knowledge | None = None
+        self._knowledge: weakref.ref[Knowledge] | None = None  # weak: a reload frees the old version
         self._cards: OrderedDict[str, tuple[discord.Embed, tuple[discord.ui.Item[Any], ...]]] = OrderedDict()
 
     def __len__(self) -> int:
@@ -114,8 +115,8 @@ class EntryCards:
     def card(
         self, entry: Entry, knowledge: Knowledge
     ) -> tuple[discord.Embed, tuple[discord.ui.Item[Any], ...]]:
-        if knowledge is not self._knowledge:  # a reload: the old version's cards are stale
-            self._knowledge, self._cards = knowledge, OrderedDict()
+        if self._knowledge is None or self._knowledge() is not knowledge:  # a reload: cards are stale
+            self._knowledge, self._cards = weakref.ref(knowledge), OrderedDict()
         card = self._cards.get(entry.id)
         if card is None:
             card = entry_embed(entry, knowledge), tuple(standing_controls(entry, knowledge))

@@ -4,6 +4,8 @@ shared by every reply that shows the entry."""
 from __future__ import annotations
 
 import dataclasses
+import gc
+import weakref
 
 from bot.knowledge.loader import load_or_raise
 from bot.knowledge.models import Knowledge
@@ -75,3 +77,17 @@ async def test_a_draft_preview_that_disables_its_buttons_leaves_the_shared_card_
         for c in row["components"]
     )
     assert len(controls) == len(standing_controls(entry, knowledge))
+
+
+async def test_the_cards_do_not_keep_a_replaced_knowledge_version_alive() -> None:
+    knowledge = _knowledge()
+    cards = EntryCards()
+    cards.card(knowledge.entries[PMP_FEES], knowledge)
+    gone = weakref.ref(knowledge)
+    del knowledge
+    gc.collect()
+    assert gone() is None  # at 10,000 entries a version is tens of MB
+    assert len(cards) == 1
+    fresh = _knowledge()
+    cards.card(fresh.entries[PMP_FEES], fresh)
+    assert len(cards) == 1
