@@ -259,9 +259,10 @@ worse worst worth write wrong year yesterday young
 #: Derived forms that mean something else than the word they stem to: kept whole, so they
 #: match only where they are written. "chartered" (a chartered accountant, engineer or
 #: professional) is a title, not a form of "charter" (a project charter); "weighting" (how
-#: an exam's domains are weighted) is not body "weight".
+#: an exam's domains are weighted) is not body "weight"; "utilization" (billable hours over
+#: available hours, British "utilisation" included) is not "utilize", which only means "use".
 KEPT_WHOLE = _words("""
-chartered weighting weightings
+chartered weighting weightings utilization utilizations
 """)
 
 #: Words that put a question inside the subject wherever they stand (``bot.search.scope``).

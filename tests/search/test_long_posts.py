@@ -111,6 +111,18 @@ def test_chartered_is_not_a_form_of_charter(engine: AnswerEngine) -> None:
     assert charter.outcome is Outcome.ANSWER and "charter" in charter.entry.id
 
 
+def test_utilize_is_not_a_form_of_utilization(engine: AnswerEngine) -> None:
+    """ "utilize" only means "use": a career changer asking how to utilize their background is
+    not asking about billable utilisation."""
+    assert Analyzer().stem("utilization") == "utilization" != Analyzer().stem("utilize")
+    asked = engine.answer(
+        "I have years of experience in IT operations, how can I utilize it to get a PM job?"
+    )
+    assert asked.entry is None or "utilisation" not in asked.entry.id
+    rate = engine.answer("how do I work out the billable utilisation rate of my team?")
+    assert rate.outcome is Outcome.ANSWER and "utilisation" in rate.entry.id
+
+
 def test_a_long_message_of_questions_only_is_decided_as_a_long_post(
     engine: AnswerEngine, monkeypatch
 ) -> None:
