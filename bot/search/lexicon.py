@@ -316,6 +316,14 @@ runner runners jogging olympic olympics
         _words("agile agility"),
         _words("dog dogs puppy puppies canine handler weave weaves akc"),
     ),
+    (  # a program's exit status, not leaving a job ("code" alone is no cue: "exit PM and go back
+        # to code"); the numbers are the shell's and containers' usual exit codes
+        _words("exit exits exited exiting"),
+        _words("""
+docker container containers kubernetes k8s pod pods sigkill sigterm sigsegv oom oomkilled segfault
+stderr stdout errorlevel 126 127 130 137 139 143 255
+"""),
+    ),
     (  # money invested, not a project's risks
         _words("risk risks risky tolerance"),
         _words("""

@@ -102,6 +102,16 @@ def test_body_weight_is_not_an_exams_domain_weights(engine: AnswerEngine) -> Non
     assert weights.outcome is Outcome.ANSWER and weights.entry.id == "pmp-exam-format"
 
 
+def test_a_programs_exit_code_is_not_leaving_a_job(engine: AnswerEngine) -> None:
+    for crash in (
+        "my script exited with code 139 what does that mean",
+        "my pod keeps exiting with OOMKilled",
+    ):
+        assert engine.answer(crash).outcome is Outcome.UNKNOWN, crash
+    leaving = engine.answer("should I exit PM and go back to writing code?")
+    assert leaving.outcome is Outcome.ANSWER and leaving.entry.id == "leaving-project-management"
+
+
 def test_chartered_is_not_a_form_of_charter(engine: AnswerEngine) -> None:
     analyzer = Analyzer()
     assert analyzer.stem("chartered") == "chartered" and analyzer.stem("charters") == "charter"
