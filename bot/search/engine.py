@@ -79,6 +79,8 @@ SIMILAR_MAX_SHARE = 0.05
 QSIM_WEIGHT = 0.5
 QSIM_BETA = 0.5
 HARD_WEIGHT = 0.0
+#: How many scores ``_largest`` samples for its lower bound.
+_SAMPLE = 512
 _BETAS = np.array([[QSIM_BETA * QSIM_BETA], [1.0]])  # beta squared of F-beta, then of F1
 #: Words written with two or more capitals in the answers (PgMP, PMIEF, VRMS): the
 #: subject's own jargon, which names what an entry is about even when only its answer
@@ -470,7 +472,7 @@ class AnswerEngine:
         recall = np.add.reduceat(best, starts)
         phrase = phrase[starts]
         keep = min(len(recall), 8 * k)
-        top = np.argpartition(-recall, keep - 1)[:keep] if keep < len(recall) else np.arange(len(recall))
+        top = _largest(recall, keep) if keep < len(recall) else np.arange(len(recall))
         top = top[np.argsort(-recall[top], kind="stable")]
         entries = dict.fromkeys(index.owner[phrase[top]].tolist())
         return np.fromiter(entries, dtype=np.int64, count=len(entries))[:k]
@@ -500,7 +502,7 @@ class AnswerEngine:
         k = min(max(depth + 1, QSIM_DEPTH), int(np.count_nonzero(first)))
         if k == 0:
             return []
-        pool = np.argpartition(-first, k - 1)[:k] if k < len(first) else np.flatnonzero(first)
+        pool = _largest(first, k) if k < len(first) else np.flatnonzero(first)
         if k < len(first):
             chosen = np.zeros(len(first), dtype=bool)  # the union, ascending, without a sort
             chosen[pool] = True
@@ -644,6 +646,22 @@ class AnswerEngine:
         """The entry whose id, alias or title is exactly ``text`` (ignoring case and punctuation)."""
         number = self._names.exact.get(normalise_name(text))
         return None if number is None else self.entries[number]
+
+
+def _largest(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest ``values`` (``0 < k < len(values)``), in no order; which of
+    equal values at the cut is as arbitrary as with ``argpartition``.
+
+    ``argpartition`` costs about 100 us over the 10,000 scores of a large knowledge base. The
+    k-th largest of a sample can only be below the k-th largest of all, so only the values at or
+    above it (a few hundred) need partitioning: about 25 us.
+    """
+    step = len(values) // _SAMPLE
+    if step < 4 or k > _SAMPLE // 4:
+        return np.argpartition(-values, k - 1)[:k]
+    sample = values[::step]
+    above = np.flatnonzero(values >= np.partition(sample, len(sample) - k)[len(sample) - k])
+    return above[np.argpartition(-values[above], k - 1)[:k]]
 
 
 def _names_of(entry: Entry) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ from bot.search.calibration import (
     SUGGEST_AT,
     Features,
 )
-from bot.search.engine import decide
+from bot.search.engine import _largest, decide
 
 
 def check_shape(answer) -> None:
@@ -315,3 +316,21 @@ def test_the_confidence_reads_each_feature_with_its_own_weight() -> None:
     assert calibration.confidence(features, swapped) != pytest.approx(
         calibration.confidence(features, weights)
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    size=st.sampled_from([50, 2_000, 10_000, 30_000]),
+    k=st.integers(1, 400),
+    levels=st.integers(1, 5_000),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_largest_finds_the_k_largest_scores(size: int, k: int, levels: int, seed: int) -> None:
+    """The sampled shortcut of a large knowledge base picks the same scores as a full partition,
+    ties (few distinct levels: near-copies of entries) and zeros included."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, levels, size).astype(np.float64) / levels
+    k = min(k, size - 1)
+    picked = _largest(values, k)
+    assert len(picked) == len(set(picked.tolist())) == k
+    assert sorted(values[picked]) == sorted(values)[-k:]
