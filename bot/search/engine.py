@@ -472,7 +472,7 @@ class AnswerEngine:
         recall = np.add.reduceat(best, starts)
         phrase = phrase[starts]
         keep = min(len(recall), 8 * k)
-        top = _largest(recall, keep) if keep < len(recall) else np.arange(len(recall))
+        top = np.argpartition(-recall, keep - 1)[:keep] if keep < len(recall) else np.arange(len(recall))
         top = top[np.argsort(-recall[top], kind="stable")]
         entries = dict.fromkeys(index.owner[phrase[top]].tolist())
         return np.fromiter(entries, dtype=np.int64, count=len(entries))[:k]
