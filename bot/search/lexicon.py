@@ -19,8 +19,8 @@ def _words(text: str) -> frozenset[str]:
 
 #: Function words, question words and chat filler: they never decide which entry is meant.
 STOPWORDS = _words("""
-a about above after again against all am an and any anybody anyone anything are arent as at
-b be because been before being below between both but by c can cant could couldnt d did didnt
+a about above after again against aint all am an and any anybody anyone anything are arent as at
+b be because been before being below between both but by c can cannot cant could couldnt d did didnt
 do does doesnt doing dont down during e each else etc even ever every few for from further g
 gonna guys had hadnt has hasnt have havent having he hed hello hes hey hi him his how hows i
 id ie if ill im in into is isnt it its itself ive just k kinda let lets lol m me might mine
@@ -262,7 +262,7 @@ worse worst worth write wrong year yesterday young
 #: an exam's domains are weighted) is not body "weight"; "utilization" (billable hours over
 #: available hours, British "utilisation" included) is not "utilize", which only means "use".
 KEPT_WHOLE = _words("""
-chartered weighting weightings utilization utilizations
+chartered weighting weightings utilization utilizations container containers
 """)
 
 #: Words that put a question inside the subject wherever they stand (``bot.search.scope``).
@@ -284,7 +284,7 @@ connections connectivity
 """),
         _words("""
 wifi fi wireless router routers modem ethernet laptop laptops adapter bluetooth vpn dns lan
-wlan hotspot firewall bios ipconfig dhcp subnet broadband ssid
+wlan hotspot firewall bios ipconfig dhcp subnet broadband ssid port ports
 """),
     ),
     (
@@ -331,3 +331,9 @@ stock stocks bond bonds etf etfs crypto bitcoin 401k ira roth dividend dividends
 """),
     ),
 )
+
+#: The cues above are real words that the knowledge need not use: a member who writes
+#: "router", "port" or "container" means that thing, so the parser never corrects one of them
+#: to a knowledge word ("router" -> "route") nor reads one as a clipped knowledge word ("port"
+#: -> "portfolio"); unknown, they count against the question being in scope.
+CUE_WORDS: frozenset[str] = frozenset().union(*(cues for _, cues in OTHER_SENSES))

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from bot.search import analyzer as analysis  # its MEMBER_LIMIT, read when used (tests lower it)
 from bot.search.analyzer import STOPWORDS, Analyzer, base_word
 from bot.search.index import FieldIndex
-from bot.search.lexicon import COMMON_WORDS, OTHER_SENSES
+from bot.search.lexicon import COMMON_WORDS, CUE_WORDS, OTHER_SENSES
 from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
 from bot.search.text import MAX_CHARS, clean, sentences, words
@@ -211,7 +211,12 @@ class QueryParser:
         words the member wrote as names, left as they are)."""
         corrected = [False] * len(raw)
         for i, word in enumerate(raw):
-            if word not in STOPWORDS and word not in names and not self._known(word):
+            if (
+                word not in STOPWORDS
+                and word not in names
+                and word not in CUE_WORDS
+                and not self._known(word)
+            ):
                 cost = self.speller.cost(word)
                 if cost > query.spelling_budget:
                     continue
@@ -251,7 +256,7 @@ class QueryParser:
             if stem in self.everyday:
                 importance = min(importance, self._everyday_cap)
         else:
-            clipped = self._clipped(stem)
+            clipped = [] if word in CUE_WORDS else self._clipped(stem)
             if clipped:
                 importance = max(idf[t] for t in clipped)
                 return Concept(1.0, importance, tuple((t, idf[t] * CLIPPED_VALUE) for t in clipped), context)

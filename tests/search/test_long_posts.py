@@ -133,6 +133,31 @@ def test_utilize_is_not_a_form_of_utilization(engine: AnswerEngine) -> None:
     assert rate.outcome is Outcome.ANSWER and "utilisation" in rate.entry.id
 
 
+def test_things_named_by_the_cues_are_not_knowledge_words(engine: AnswerEngine) -> None:
+    """A member who writes "router", "port" or "container" means that thing: it is not a typo
+    of "route", a clipped "portfolio" or a form of "contain", so it matches nothing."""
+    for thing in ("router", "routers", "port", "ports", "container", "containers"):
+        query = engine._parser.parse(f"my {thing} is not working")
+        assert thing in query.unknown and not query.corrections, thing
+    wifi = (
+        "I have a router and a pocket WiFi. On the router I cannot search in Google and on the "
+        "pocket WiFi I can search but cannot port forward, please help"
+    )
+    assert engine.answer(wifi).outcome is Outcome.UNKNOWN
+    assert engine.answer("my docker container will not start, any ideas?").outcome is Outcome.UNKNOWN
+    portfolio = engine.answer("how do I build a project management portfolio?")
+    assert portfolio.outcome is Outcome.ANSWER and portfolio.entry.id == "pm-portfolio"
+
+
+def test_cannot_is_a_function_word(engine: AnswerEngine) -> None:
+    """ "cannot" is "can't" written whole; the knowledge writes it a few times, which made it
+    one of the rarest, heaviest words of a question."""
+    assert (
+        engine._parser.parse("i cannot find a job").concepts
+        == engine._parser.parse("i cant find a job").concepts
+    )
+
+
 def test_a_long_message_of_questions_only_is_decided_as_a_long_post(
     engine: AnswerEngine, monkeypatch
 ) -> None:
