@@ -52,7 +52,7 @@ from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
 from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
 from bot.search.query import SPELLING_BUDGET, Query, QueryParser
-from bot.search.scope import enters_pm, leaves_pm, other_career
+from bot.search.scope import asks_about_a_move, enters_pm, leaves_pm, other_career
 from bot.search.small_talk import SmallTalk, example_questions, small_talk_reply, small_talk_words
 from bot.search.speller import Speller
 
@@ -559,6 +559,13 @@ class AnswerEngine:
         if not query.long and other_career(query.norm) is not None:
             return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
         candidates = self._ranked(query, RERANK_DEPTH)  # only now: a name or small talk needs none
+        if (
+            not query.long
+            and candidates
+            and enters_pm(candidates[0].entry.title)
+            and not asks_about_a_move(query.norm)
+        ):
+            return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
         if not query.questions:  # a long message of questions only has no sentences to rank apart
             return decide(candidates, corrections, long_post=query.long)
         # a long post: its story spreads the best entry's score, so it is answered from a lower

@@ -15,6 +15,11 @@ entry about switching from software development into PM, and the ranking cannot 
 way the member is going. A message that moves out of PM ("from PM to ...", "leave project
 management") is not answered by an entry whose title moves into it ("Switching into IT PM
 from ...").
+
+Background alone: "is a PhD worth it" or "is the military worth it" shares its rare words
+with the entry about moving from academia or the forces into PM, and was answered with it. A
+short question answered by such an entry must name project work or a move (a job, a switch,
+a CV...); otherwise it is about the background itself, which the coach does not cover.
 """
 
 from __future__ import annotations
@@ -69,6 +74,22 @@ _LEAVING = re.compile(
 _ENTERING = re.compile(
     r"\b(?:into|to) (?:it )?(?:pm|project management|project manager|project coordinat\w*)\b"
 )
+
+
+#: Words that show a question is about changing careers or getting hired, not about the
+#: background itself: "is a phd worth it" is not asking how to move from academia into PM.
+_MOVE = re.compile(
+    r"\b(?:switch\w*|transition\w*|pivot\w*|career\w*|change|changing|move|moving|become|becoming|"
+    r"get into|getting into|break into|breaking into|job|jobs|role|roles|hired|hire|hiring|apply|"
+    r"applying|application|resume|cv|interviews?|transferable|retrain\w*|leave|leaving|quit|after|out of)\b"
+)
+
+
+def asks_about_a_move(norm: str) -> bool:
+    """Whether a question (``Query.norm``) names project work or a career move: without either,
+    an entry about moving into PM from some background does not answer a question that only
+    names the background ("is the military worth it", "how to survive a postdoc")."""
+    return not PROJECT_WORDS.isdisjoint(norm.split()) or _MOVE.search(norm) is not None
 
 
 def leaves_pm(norm: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.search import AnswerEngine, Outcome
-from bot.search.scope import enters_pm, leaves_pm, other_career
+from bot.search.scope import asks_about_a_move, enters_pm, leaves_pm, other_career
 from bot.search.text import clean, words
 
 
@@ -108,3 +108,34 @@ def test_moving_out_is_not_answered_with_an_entry_about_moving_in(
     shown += [entry for entry, _ in answer.suggestions]
     assert shown, "the question is on topic: some entry is offered"
     assert not any(enters_pm(entry.title) for entry in shown)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is a phd worth it",
+        "how to survive a postdoc",
+        "is the military worth it",
+        "how to publish a research paper",
+    ],
+)
+def test_a_question_about_a_background_alone_is_not_a_move_into_pm(
+    engine: AnswerEngine, question: str
+) -> None:
+    """Each was answered (0.67-0.95) with the entry about moving from that background into PM."""
+    assert not asks_about_a_move(norm(question))
+    assert engine.answer(question).outcome is Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("i have a phd, how do i become a project manager", "academia-to-it-pm"),
+        ("postdoc here, what jobs could i apply for in project management?", "academia-to-it-pm"),
+        ("leaving the army next year, can i get a job in it project management", "military-veteran-to-it-pm"),
+    ],
+)
+def test_a_background_with_a_move_is_still_answered(engine: AnswerEngine, question: str, entry: str) -> None:
+    assert asks_about_a_move(norm(question))
+    answer = engine.answer(question)
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None and answer.entry.id == entry
