@@ -324,6 +324,21 @@ docker container containers kubernetes k8s pod pods sigkill sigterm sigsegv oom 
 stderr stdout errorlevel 126 127 130 137 139 143 255
 """),
     ),
+    (  # disks, games and the police, not a RAID log
+        _words("raid raids raided raiding"),
+        _words("""
+array arrays nas disk disks drive drives ssd ssds hdd hdds controller controllers mirror mirrored
+mirroring parity striping striped zfs mdadm rebuild boss bosses guild guilds loot dungeon dungeons
+police cops warrant
+"""),
+    ),
+    (  # a household's money, not a project's
+        _words("budget budgets budgeting contingency forecast forecasting"),
+        _words("""
+savings wedding household groceries grocery rent mortgage paycheck paycheque payday debt debts
+christmas
+"""),
+    ),
     (  # money invested, not a project's risks
         _words("risk risks risky tolerance"),
         _words("""

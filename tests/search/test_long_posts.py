@@ -149,6 +149,35 @@ def test_things_named_by_the_cues_are_not_knowledge_words(engine: AnswerEngine) 
     assert portfolio.outcome is Outcome.ANSWER and portfolio.entry.id == "pm-portfolio"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what is a raid 1 mirror",
+        "which raid controller should i buy",
+        "police raid on the building",
+        "how much contingency should i keep in my savings",
+        "how do i budget for my wedding",
+    ],
+)
+def test_raids_and_household_budgets_are_not_project_ones(engine: AnswerEngine, message: str) -> None:
+    """Each was answered (0.69-0.91) by the RAID log or the project budget entry."""
+    assert engine.answer(message).outcome is Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("what is a raid log", "raid-log-and-action-log"),
+        ("my project budget is over, how do i explain it to the sponsor", "managing-an-it-project-budget"),
+    ],
+)
+def test_a_projects_raid_log_and_budget_are_still_answered(
+    engine: AnswerEngine, question: str, entry: str
+) -> None:
+    answer = engine.answer(question)
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None and answer.entry.id == entry
+
+
 def test_cannot_is_a_function_word(engine: AnswerEngine) -> None:
     """ "cannot" is "can't" written whole; the knowledge writes it a few times, which made it
     one of the rarest, heaviest words of a question."""
