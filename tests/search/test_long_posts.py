@@ -332,3 +332,16 @@ def test_the_subjects_words_in_another_sense_carry_no_answer(
     """A website's certificate, a runner's sprint, a rugby scrum, dog agility, an investor's risk."""
     assert engine.answer(elsewhere).outcome is Outcome.UNKNOWN
     assert engine.answer(here).outcome is Outcome.ANSWER
+
+
+def test_family_words_are_everyday_words(engine: AnswerEngine) -> None:
+    """ "son" was missing from the everyday words, so the one stored question that says "my
+    son" made it one of the rarest, heaviest words: a toddler's first steps opened the degrees
+    entry at 0.74."""
+    assert engine.answer("My son is 15 months old he is not walking?").outcome is Outcome.UNKNOWN
+    degree = engine.answer("my daughter wants to manage IT projects one day, what should she study?")
+    assert (
+        degree.outcome is Outcome.ANSWER
+        and degree.entry is not None
+        and degree.entry.id == "degrees-for-it-pm"
+    )
