@@ -339,6 +339,12 @@ savings wedding household groceries grocery rent mortgage paycheck paycheque pay
 christmas
 """),
     ),
+    (  # a software product's plans, not a career's steps (the coach's /roadmap)
+        _words("roadmap roadmaps"),
+        _words("""
+release releases released version versions patch patches changelog repo repository github v1 v2 v3
+"""),
+    ),
     (  # money invested, not a project's risks
         _words("risk risks risky tolerance"),
         _words("""

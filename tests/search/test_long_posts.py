@@ -178,6 +178,22 @@ def test_a_projects_raid_log_and_budget_are_still_answered(
     assert answer.outcome is Outcome.ANSWER and answer.entry is not None and answer.entry.id == entry
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I can't find the project roadmap, when is the next release?",
+        "project roadmap says v2 ships in march, is that still the plan?",
+    ],
+)
+def test_a_software_roadmap_is_not_the_career_roadmap(engine: AnswerEngine, message: str) -> None:
+    """Both opened the "how to become an IT project manager" entry (0.97, 0.72) through its
+    /roadmap."""
+    assert engine.answer(message).outcome is Outcome.UNKNOWN
+    career = engine.answer("is there a roadmap to become an it project manager")
+    assert career.outcome is Outcome.ANSWER and career.entry is not None
+    assert career.entry.id == "how-to-become-an-it-project-manager"
+
+
 def test_cannot_is_a_function_word(engine: AnswerEngine) -> None:
     """ "cannot" is "can't" written whole; the knowledge writes it a few times, which made it
     one of the rarest, heaviest words of a question."""
