@@ -76,12 +76,15 @@ _ENTERING = re.compile(
 )
 
 
-#: Words that show a question is about changing careers or getting hired, not about the
-#: background itself: "is a phd worth it" is not asking how to move from academia into PM.
+#: Words that show a question is about the member's own next step (a move, getting hired,
+#: where to start) rather than about the background itself: "veteran here, where do I start?"
+#: asks for a way in; "is a phd worth it" does not.
 _MOVE = re.compile(
     r"\b(?:switch\w*|transition\w*|pivot\w*|career\w*|change|changing|move|moving|become|becoming|"
     r"get into|getting into|break into|breaking into|job|jobs|role|roles|hired|hire|hiring|apply|"
-    r"applying|application|resume|cv|interviews?|transferable|retrain\w*|leave|leaving|quit|after|out of)\b"
+    r"applying|application|resume|cv|interviews?|transferable|retrain\w*|leave|leaving|quit|after|out of|"
+    r"im an?|i am an?|former|ex|here|start\w*|begin\w*|next|tips?|advice|options?|path|route|steps?|"
+    r"where do|what now|help)\b"
 )
 
 

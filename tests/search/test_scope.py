@@ -133,6 +133,10 @@ def test_a_question_about_a_background_alone_is_not_a_move_into_pm(
         ("i have a phd, how do i become a project manager", "academia-to-it-pm"),
         ("postdoc here, what jobs could i apply for in project management?", "academia-to-it-pm"),
         ("leaving the army next year, can i get a job in it project management", "military-veteran-to-it-pm"),
+        # a member saying who they are and asking for a way in is asking about a move
+        ("veteran here, where do I start?", "military-veteran-to-it-pm"),
+        ("former military, any tips?", "military-veteran-to-it-pm"),
+        ("im an it support tech, what next", "it-support-to-it-pm"),
     ],
 )
 def test_a_background_with_a_move_is_still_answered(engine: AnswerEngine, question: str, entry: str) -> None:
