@@ -171,6 +171,15 @@ def test_raids_and_household_budgets_are_not_project_ones(engine: AnswerEngine, 
         ("my project budget is over, how do i explain it to the sponsor", "managing-an-it-project-budget"),
     ],
 )
+def test_project_costs_are_not_household_cues(engine: AnswerEngine) -> None:
+    """Rent and debt are project words too (office rent, technical debt): not cues of a household."""
+    for question in (
+        "how do i budget for technical debt in my project",
+        "is office rent part of the project budget",
+    ):
+        assert "budget" not in engine._parser.parse(question).other_sense, question
+
+
 def test_a_projects_raid_log_and_budget_are_still_answered(
     engine: AnswerEngine, question: str, entry: str
 ) -> None:
