@@ -177,6 +177,7 @@ def test_project_costs_are_not_household_cues(engine: AnswerEngine) -> None:
     ("question", "entry"),
     [
         ("what is a raid log", "raid-log-and-action-log"),
+        ("my boss wants a raid log, how do i drive the weekly review", "raid-log-and-action-log"),
         ("my project budget is over, how do i explain it to the sponsor", "managing-an-it-project-budget"),
     ],
 )
