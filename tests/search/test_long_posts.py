@@ -371,3 +371,13 @@ def test_family_words_are_everyday_words(engine: AnswerEngine) -> None:
         and degree.entry is not None
         and degree.entry.id == "degrees-for-it-pm"
     )
+
+
+def test_way_is_an_everyday_word(engine: AnswerEngine) -> None:
+    """ "by the way" is filler: "way" counted as a subject word, and a question about a software
+    release's date was offered a menu of PM entries (0.61)."""
+    message = (
+        "1. I don't find the project roadmap, can you consider about it? "
+        "2. By the way, I want to ask the release date of version 2."
+    )
+    assert engine.answer(message).outcome is Outcome.UNKNOWN
