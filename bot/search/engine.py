@@ -234,9 +234,9 @@ class AnswerEngine:
         self._names = names
         self._jargon = jargon
         self._examples = example_questions(knowledge)
-        self._entering = np.array(
-            [i for i, e in enumerate(self.entries) if enters_pm(e.title)], dtype=np.int64
-        )
+        entering = [i for i, e in enumerate(self.entries) if enters_pm(e.title)]
+        self._entering = np.array(entering, dtype=np.int64)
+        self._entering_ids = frozenset(self.entries[i].id for i in entering)
 
     @classmethod
     def build(
@@ -562,7 +562,7 @@ class AnswerEngine:
         if (
             not query.long
             and candidates
-            and enters_pm(candidates[0].entry.title)
+            and candidates[0].entry.id in self._entering_ids
             and not asks_about_a_move(query.norm)
         ):
             return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
