@@ -80,6 +80,8 @@ IRREGULAR = {
     "hrs": "hours",
     "yrs": "years",
     "yr": "year",
+    "wks": "weeks",
+    "wk": "week",
     "mins": "minutes",
     "min": "minute",
     "uni": "university",

@@ -27,6 +27,9 @@ from bot.search.text import MAX_CHARS, clean, sentences, words
         ("a\x00b\x07c", "a b c"),
         ("\ud800 lone \udfff surrogates", "lone surrogates"),
         ("🎉🎉 pmp 🚀", "pmp"),
+        ("35hrs of training, 3YRS as a coordinator", "35 hrs of training 3 yrs as a coordinator"),
+        ("6months, 2wks, 90days", "6 months 2 wks 90 days"),
+        ("prince2 at 80k in my 40s", "prince2 at 80k in my 40s"),
     ],
 )
 def test_clean(raw: str, expected: str) -> None:

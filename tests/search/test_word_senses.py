@@ -187,3 +187,11 @@ def test_way_is_an_everyday_word(engine: AnswerEngine) -> None:
         "2. By the way, I want to ask the release date of version 2."
     )
     assert engine.answer(message).outcome is Outcome.UNKNOWN
+
+
+def test_a_unit_glued_to_its_number_is_read_as_the_unit(engine: AnswerEngine) -> None:
+    """ "35hrs" was one word no entry has, the heaviest of the question: the contact hours
+    question went unanswered."""
+    answer = engine.answer("do my 35hrs of training expire")
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None
+    assert answer.entry.id == "pm-contact-hours-explained"
