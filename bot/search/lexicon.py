@@ -345,6 +345,16 @@ savings wedding household groceries grocery mortgage paycheck paycheque payday c
 release releases released version versions patch patches changelog repo repository github v1 v2 v3
 """),
     ),
+    (  # a computer's power-on self-test and parts, not an exam
+        _words("""
+test tests tested testing pass passes passed passing fail fails failed failing self start starts
+started starting
+"""),
+        _words("""
+motherboard motherboards gpu gpus graphics psu cpu cpus overclock overclocked overclocking bios
+ram dimm dimms
+"""),
+    ),
     (  # money invested, not a project's risks
         _words("risk risks risky tolerance"),
         _words("""

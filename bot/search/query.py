@@ -188,9 +188,14 @@ class QueryParser:
             found.append(term)
         return sorted(found, key=lambda t: self.index.idf[t])[:3]
 
-    def _weighted_sentences(self, text: str) -> tuple[list[tuple[list[str], bool]], bool]:
-        """Each sentence's words, whether it is context around the focus question, and whether
-        the message is long (several sentences, more than ``LONG_MESSAGE`` content words)."""
+    def _weighted_sentences(self, text: str) -> tuple[list[tuple[list[str], bool, bool]], bool]:
+        """Each sentence's words, whether it is context around the focus question and whether
+        its words may be spell-corrected; and whether the message is long (several sentences,
+        more than ``LONG_MESSAGE`` content words).
+
+        When the question sentences name no subject ("What would you do here?"), the first
+        sentence is a focus too: a forum post's title says what the post is about. Its words
+        are not corrected, as a story's are not (see ``parse``)."""
         parts = [(words(s), q) for s, q in sentences(text)]
         if len(parts) > 1:  # "Hi all!" and "Thanks in advance." around a question are not part of it
             parts = [(ws, q) for ws, q in parts if small_talk_words(ws) is None] or parts
@@ -200,11 +205,23 @@ class QueryParser:
         parts = [(ws, q) for ws, q in parts if ws]
         content = sum(1 for ws, _ in parts for w in ws if w not in STOPWORDS)
         if len(parts) < 2 or content <= LONG_MESSAGE:
-            return [(ws, False) for ws, _ in parts], False
+            return [(ws, False, True) for ws, _ in parts], False
         asks = [asked or ws[0] in _QUESTION_OPENERS for ws, asked in parts]
         if not any(asks):
             asks[-1] = True
-        return [(ws, not ask) for (ws, _), ask in zip(parts, asks, strict=True)], True
+        title = not asks[0] and not any(
+            self._names_a_subject(ws) for (ws, _), ask in zip(parts, asks, strict=True) if ask
+        )
+        asks[0] = asks[0] or title
+        return [
+            (ws, not ask, ask and not (title and i == 0))
+            for i, ((ws, _), ask) in enumerate(zip(parts, asks, strict=True))
+        ], True
+
+    def _names_a_subject(self, sentence: list[str]) -> bool:
+        """Whether a sentence holds a word that is neither a function word nor an everyday one."""
+        stem = self.analyzer.stem
+        return any(w not in STOPWORDS and stem(w, remember=False) not in self.everyday for w in sentence)
 
     def _correct(self, raw: list[str], query: Query, names: frozenset[str]) -> list[bool]:
         """Correct unknown words in place while the message's probe budget lasts (``names``:
@@ -287,11 +304,11 @@ class QueryParser:
         idf = self.index.idf
         weighted, query.long = self._weighted_sentences(norm)
         names = _names(text[:MAX_CHARS]) if query.long else frozenset()
-        story = any(context for _, context in weighted)
-        for raw, context in weighted:
+        story = any(context for _, context, _ in weighted)
+        for raw, context, correct in weighted:
             # a story's words are not corrected: they only say what the post is about, and a real
             # word the knowledge lacks would be turned into one it has ("hiking" -> "hiring")
-            corrected = [False] * len(raw) if context else self._correct(raw, query, names)
+            corrected = self._correct(raw, query, names) if correct else [False] * len(raw)
             if story and not context:
                 query.questions.append(" ".join(raw))
             stems = [self.analyzer.stem(w, remember=False) for w in raw]

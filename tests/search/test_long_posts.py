@@ -41,6 +41,31 @@ def test_a_question_that_names_nothing_is_ranked_by_its_story(engine: AnswerEngi
     assert candidates[0].entry.id == "leading-teams-across-time-zones"
 
 
+#: The question names nothing ("What would you do here?"); the first sentence, a forum post's
+#: title, names what the post is about.
+HIDDEN_DELAY = (
+    "My sponsor wants me to hide a delay from the steering committee. I took this project over "
+    "from a colleague six months in, and we are well behind because another business unit has not "
+    "delivered its part. Today he came to my desk and asked me to reword my next update so the delay "
+    "disappears and the other group gets the blame. I told him I would stay truthful, but he keeps "
+    "hinting that someone else could run the project instead. What would you do here?"
+)
+
+
+def test_when_the_questions_name_nothing_the_first_sentence_is_a_question_too(engine: AnswerEngine) -> None:
+    query = engine._parser.parse(HIDDEN_DELAY)
+    focus = {alt for c in query.concepts if not c.context for alt, _ in c.alternatives}
+    assert {"sponsor", "delai", "steer"} <= focus
+    answer = engine.answer(HIDDEN_DELAY)
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None
+    assert answer.entry.id == "pressure-to-misreport-project-status"
+    # a question that names its subject keeps the focus to itself
+    named = engine._parser.parse(
+        HIDDEN_DELAY.replace("What would you do here?", "Should I escalate to the PMO?")
+    )
+    assert "sponsor" not in {alt for c in named.concepts if not c.context for alt, _ in c.alternatives}
+
+
 def test_a_clear_question_still_counts_after_a_very_long_story(engine: AnswerEngine) -> None:
     """The story weighs at most ``STORY_CAP`` times the questions: a long, wordy story about a
     career change must not drown the one thing the member asked."""
@@ -171,7 +196,7 @@ def test_a_long_post_is_offered_a_menu_from_its_storys_confidence(engine: Answer
     post = (
         "I have taught history at a secondary school for twelve years, planning the curriculum, "
         "running school trips and coordinating exams for three year groups. Teaching is wearing me "
-        "out. Is there any chance?"
+        "out. Is a switch realistic?"
     )
     _, candidates = engine.rank(post)
     top = candidates[0]

@@ -195,3 +195,15 @@ def test_a_unit_glued_to_its_number_is_read_as_the_unit(engine: AnswerEngine) ->
     answer = engine.answer("do my 35hrs of training expire")
     assert answer.outcome is Outcome.ANSWER and answer.entry is not None
     assert answer.entry.id == "pm-contact-hours-explained"
+
+
+def test_a_computers_self_test_is_not_an_exam(engine: AnswerEngine) -> None:
+    """With the first sentence read as a question, "pass the self-test" opened the PSM I entry."""
+    post = (
+        "After fitting a new graphics card the computer has to be started several times before it "
+        "passes the self-test. Sometimes I must unplug the card from the motherboard and reinsert it "
+        "before it will start. What should I do?"
+    )
+    assert engine.answer(post).outcome is Outcome.UNKNOWN
+    exam = engine.answer("my gpu died the night before my online pmp exam, can i reschedule?")
+    assert exam.outcome is Outcome.ANSWER and exam.entry is not None and "exam" in exam.entry.id
