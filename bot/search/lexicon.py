@@ -273,6 +273,13 @@ project projects pm pms pmp capm pmi prince2 apm program programme programs prog
 agile kanban product owner pmo portfolio coordinator coordinators manager managers management ba
 """)
 
+#: Numbers written as words: unknown to the knowledge, they say as little as unknown digits.
+NUMBER_WORDS = _words("""
+zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
+thousand million dozen dozens half
+""")
+
 #: Words with an everyday sense beside the one this subject uses, and the words around them
 #: that show the other sense: "can't connect to this network" beside "wifi" or "router" is
 #: a connection problem, not professional networking; "lose weight" is not an exam's domain

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from bot.search import analyzer as analysis  # its MEMBER_LIMIT, read when used (tests lower it)
 from bot.search.analyzer import STOPWORDS, Analyzer, base_word
 from bot.search.index import FieldIndex
-from bot.search.lexicon import COMMON_WORDS, CUE_WORDS, OTHER_SENSES
+from bot.search.lexicon import COMMON_WORDS, CUE_WORDS, NUMBER_WORDS, OTHER_SENSES
 from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
 from bot.search.text import MAX_CHARS, clean, sentences, words
@@ -158,6 +158,14 @@ def _capped(parts: list[tuple[list[str], bool]]) -> list[tuple[list[str], bool]]
     return out
 
 
+def _background(raw: list[str], p: int) -> bool:
+    """Whether word ``p`` names what the member is or was ("as a chef", "I'm a florist", "former
+    dancer"): a question about moving on from it needs no entry that knows the word."""
+    return (p >= 2 and raw[p - 1] in ("a", "an") and raw[p - 2] in ("as", "im", "am")) or (
+        p >= 1 and raw[p - 1] in ("former", "ex")
+    )
+
+
 class QueryParser:
     """Turns text into a ``Query`` using the index's vocabulary and idf."""
 
@@ -171,7 +179,7 @@ class QueryParser:
             t for t in index.terms if t.startswith("__")
         }
         self._everyday_cap = index.idf_for(max(1, round(index.size * EVERYDAY_DF_SHARE)))
-        self._concepts: dict[tuple[str, str, tuple[tuple[str, int], ...], bool, bool], Concept] = {}
+        self._concepts: dict[tuple[str, str, tuple[tuple[str, int], ...], bool, bool, bool], Concept] = {}
 
     def _known(self, word: str) -> bool:
         return self.analyzer.stem(word, remember=False) in self.index or word in self.analyzer.synonym_words
@@ -232,6 +240,7 @@ class QueryParser:
                 word not in STOPWORDS
                 and word not in names
                 and word not in CUE_WORDS
+                and word not in NUMBER_WORDS
                 and not self._known(word)
             ):
                 cost = self.speller.cost(word)
@@ -245,22 +254,34 @@ class QueryParser:
         return corrected
 
     def _concept_of(
-        self, word: str, stem: str, groups: list[tuple[str, int]], corrected: bool, context: bool
+        self,
+        word: str,
+        stem: str,
+        groups: list[tuple[str, int]],
+        corrected: bool,
+        context: bool,
+        background: bool = False,
     ) -> Concept:
         """``_concept``, remembered: members use the same words over and over, and a concept
         depends only on the word as written and this parser's index. Bounded like the
         members' word caches (``analysis.MEMBER_LIMIT``), emptied when full."""
-        key = (word, stem, tuple(groups), corrected, context)
+        key = (word, stem, tuple(groups), corrected, context, background)
         concept = self._concepts.get(key)
         if concept is None:
-            concept = self._concept(word, stem, groups, corrected, context)
+            concept = self._concept(word, stem, groups, corrected, context, background)
             if len(self._concepts) >= analysis.MEMBER_LIMIT:
                 self._concepts.clear()
             self._concepts[key] = concept
         return concept
 
     def _concept(
-        self, word: str, stem: str, groups: list[tuple[str, int]], corrected: bool, context: bool
+        self,
+        word: str,
+        stem: str,
+        groups: list[tuple[str, int]],
+        corrected: bool,
+        context: bool,
+        background: bool = False,
     ) -> Concept:
         idf = self.index.idf
         if groups:
@@ -277,7 +298,7 @@ class QueryParser:
             if clipped:
                 importance = max(idf[t] for t in clipped)
                 return Concept(1.0, importance, tuple((t, idf[t] * CLIPPED_VALUE) for t in clipped), context)
-            weak = word.isdigit() or len(word) <= 2
+            weak = background or word.isdigit() or len(word) <= 2 or word in NUMBER_WORDS
             return Concept(1.0, self.index.unknown_idf * (WEAK_UNKNOWN if weak else 1.0), (), context)
         alternatives: list[tuple[str, float]] = []
         if stem in idf and word not in STOPWORDS:
@@ -326,7 +347,9 @@ class QueryParser:
                 if word in query.other_sense:
                     concept = Concept(1.0, self.index.unknown_idf, (), context)
                 else:
-                    concept = self._concept_of(word, stems[p], covering[p], corrected[p], context)
+                    concept = self._concept_of(
+                        word, stems[p], covering[p], corrected[p], context, _background(raw, p)
+                    )
                 key = concept.alternatives or word
                 old = best.get(key)
                 if (
