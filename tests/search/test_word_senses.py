@@ -207,3 +207,24 @@ def test_a_computers_self_test_is_not_an_exam(engine: AnswerEngine) -> None:
     assert engine.answer(post).outcome is Outcome.UNKNOWN
     exam = engine.answer("my gpu died the night before my online pmp exam, can i reschedule?")
     assert exam.outcome is Outcome.ANSWER and exam.entry is not None and "exam" in exam.entry.id
+
+
+def test_what_the_member_was_needs_no_entry_that_knows_the_word(engine: AnswerEngine) -> None:
+    """An unknown word weighs the most a word can, to keep off-topic questions out; the job a
+    member comes from ("as a chef") and a number written out ("twelve") weigh like an unknown
+    digit instead, so they no longer sink a plain question about moving into PM."""
+    parser = engine._parser
+    query = parser.parse("twelve years as a chef")
+    weights = {c.importance for c in query.concepts if not c.alternatives}
+    assert weights and max(weights) < parser.index.unknown_idf / 2
+    moving = engine.answer(
+        "I spent twelve years as a chef and I want to become an IT project manager, where do I start?"
+    )
+    assert moving.outcome is Outcome.ANSWER
+    # the unknown words of an off-topic question still keep it out, background or not
+    for off_topic in (
+        "as a chef how do i stop my bread dough from being sticky",
+        "im a florist, how do i price wedding bouquets",
+    ):
+        assert engine.answer(off_topic).outcome is Outcome.UNKNOWN
+    assert ("fifty", "fifth") not in parser.parse("fifty and starting over").corrections
