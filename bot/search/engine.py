@@ -178,17 +178,18 @@ def decide(
     corrections: tuple[tuple[str, str], ...] = (),
     long_post: bool = False,
     menu_confidence: float = 0.0,
+    may_answer: bool = True,
 ) -> Answer:
     """The outcome for ranked candidates (best first), by the thresholds in ``calibration``
     (a long post is answered from ``LONG_ANSWER_AT``, and offered a menu from
     ``LONG_SUGGEST_AT`` when its best entry has a full anchor). ``menu_confidence``, when
     higher than the best candidate's, is what the menu threshold is compared with: a long
-    post's story can earn a menu, never an answer."""
+    post's story can earn a menu, never an answer. ``may_answer=False``: a menu at most."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
     answer_at = calibration.LONG_ANSWER_AT if long_post else calibration.ANSWER_AT
-    if best.confidence >= answer_at:
+    if best.confidence >= answer_at and may_answer:
         others = [
             (c.entry, c.confidence)
             for c in candidates[1 : 1 + calibration.MAX_ALTERNATIVES]
@@ -567,7 +568,10 @@ class AnswerEngine:
         ):
             return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
         if not query.questions:  # a long message of questions only has no sentences to rank apart
-            return decide(candidates, corrections, long_post=query.long)
+            # a short question about something named in capitals that no entry knows ("is the
+            # MPM worth it after the PMP") is not answered by what its other words match
+            sure = query.long or not query.unknown_acronym
+            return decide(candidates, corrections, long_post=query.long, may_answer=sure)
         # a long post: its story spreads the best entry's score, so it is answered from a lower
         # confidence (and offered a menu from a confidence raised when the entry's own phrasings
         # name what the story is about), and each question sentence is also ranked on its own

@@ -72,6 +72,10 @@ WEAK_UNKNOWN = 0.3
 _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}\b")
 _CAPITALISED = re.compile(r"\b[A-Z]")
 TITLE_CASE_SHARE = 0.3
+#: A word written in capitals ("MPM", "PMQ") is the name of a credential, tool or body; more
+#: than ``MAX_ACRONYMS`` of them is a message typed in capitals, not names.
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
+MAX_ACRONYMS = 4
 
 _QUESTION_OPENERS = frozenset(
     (
@@ -126,6 +130,8 @@ class Query:
     long: bool = False
     #: words read in their everyday sense here (``OTHER_SENSES``): unknown words, whatever the index has
     other_sense: frozenset[str] = frozenset()
+    #: the message names something in capitals that no entry knows ("is the MPM worth it")
+    unknown_acronym: bool = False
 
     @property
     def known(self) -> bool:
@@ -368,4 +374,9 @@ class QueryParser:
         query.concepts = concepts
         query.mass = sum(c.weight * c.importance for c in concepts)
         query.unknown = [k for k, c in best.items() if isinstance(k, str)]
+        if query.unknown:
+            written = _ACRONYM.findall(text[:MAX_CHARS])
+            query.unknown_acronym = 0 < len(written) <= MAX_ACRONYMS and not set(query.unknown).isdisjoint(
+                base_word(w.lower(), remember=False) for w in written
+            )
         return query

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.knowledge.models import Entry, Knowledge, Link
-from bot.search import AnswerEngine
+from bot.search import AnswerEngine, Outcome
 from bot.search import engine as engine_module
 
 
@@ -76,3 +76,15 @@ def test_the_rule_leaves_entries_that_name_every_asked_credential_alone(monkeypa
     _, unchanged = engine.rank("How long is the QRX valid for?")
     assert candidates[0].entry.id == unchanged[0].entry.id == "entry-badge"
     assert candidates[0].score == unchanged[0].score
+
+
+def test_a_credential_no_entry_knows_is_offered_a_menu_not_answered(engine: AnswerEngine) -> None:
+    """ "PPM" is written as a name and no entry has it: what the question's other words match
+    (the CAPM) is a guess, so the member gets a menu, not a confident answer. A message typed
+    in capitals is not a list of names."""
+    named = engine.answer("should I get the PPM certification after my CAPM?")
+    assert named.outcome is Outcome.SUGGEST
+    assert engine._parser.parse("should I get the PPM certification after my CAPM?").unknown_acronym
+    assert engine.answer("should I get the certification after my CAPM?").outcome is Outcome.ANSWER
+    shouted = engine.answer("HOW DO I GET MY PMP")
+    assert shouted.outcome is Outcome.ANSWER
