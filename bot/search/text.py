@@ -33,10 +33,12 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _DOTTED = re.compile(r"(?<!\d)\d++(?:\.\d++)+")
 # Patterns start with their literal character so the regex engine can skip ahead to it.
 _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
-#: A unit of time glued to its number ("35hrs", "3yrs", "6months") is split off: glued, the
-#: whole is a word no entry has, the heaviest of the question, and the unit is lost.
+#: A unit of time glued to its number ("35hrs", "3yrs", "6months") is split off in members'
+#: messages: glued, the whole is a word no entry has, the heaviest of the question, and the
+#: unit is lost. Curated entries write them apart, and a scan of every entry's text would
+#: double the time a large knowledge base takes to load and index.
 _GLUED_UNIT = re.compile(
-    r"\b(\d+)(?=(?:hrs|hours?|yrs?|years?|wks?|weeks?|months?|days?|mins?|minutes?)\b)", re.IGNORECASE
+    r"\b(\d++)(?=(?:hrs|hours?|yrs?|years?|wks?|weeks?|months?|days?|mins?|minutes?)\b)", re.IGNORECASE
 )
 _PLUS = re.compile(r"\+(?<=[^\W_]\+)")
 #: Apostrophes go ("what's" -> "whats"); elsewhere they would split words just the same.
@@ -101,7 +103,8 @@ def _prepare(text: str, chat: bool = True, lower: bool = True) -> str:
         text = _DOTTED.sub(" ", text)
     if "+" in text:
         text = _PLUS.sub(" plus", text)
-    text = _GLUED_UNIT.sub(r"\1 ", text)
+    if chat:
+        text = _GLUED_UNIT.sub(r"\1 ", text)
     if lower:
         text = text.lower()
     for symbol, replacement in _SYMBOLS:
