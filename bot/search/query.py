@@ -164,6 +164,11 @@ def _capped(parts: list[tuple[list[str], bool]]) -> list[tuple[list[str], bool]]
     return out
 
 
+#: A word as written, its stem, its synonym groups, and whether it was corrected, is story
+#: (context) and names the member's background.
+_ConceptKey = tuple[str, str, tuple[tuple[str, int], ...], bool, bool, bool]
+
+
 def _background(raw: list[str], p: int) -> bool:
     """Whether word ``p`` names what the member is or was ("as a chef", "I'm a florist", "former
     dancer"): a question about moving on from it needs no entry that knows the word."""
@@ -185,7 +190,7 @@ class QueryParser:
             t for t in index.terms if t.startswith("__")
         }
         self._everyday_cap = index.idf_for(max(1, round(index.size * EVERYDAY_DF_SHARE)))
-        self._concepts: dict[tuple[str, str, tuple[tuple[str, int], ...], bool, bool, bool], Concept] = {}
+        self._concepts: dict[_ConceptKey, Concept] = {}
 
     def _known(self, word: str) -> bool:
         return self.analyzer.stem(word, remember=False) in self.index or word in self.analyzer.synonym_words
@@ -274,21 +279,15 @@ class QueryParser:
         key = (word, stem, tuple(groups), corrected, context, background)
         concept = self._concepts.get(key)
         if concept is None:
-            concept = self._concept(word, stem, groups, corrected, context, background)
+            concept = self._concept(key)
             if len(self._concepts) >= analysis.MEMBER_LIMIT:
                 self._concepts.clear()
             self._concepts[key] = concept
         return concept
 
-    def _concept(
-        self,
-        word: str,
-        stem: str,
-        groups: list[tuple[str, int]],
-        corrected: bool,
-        context: bool,
-        background: bool = False,
-    ) -> Concept:
+    def _concept(self, key: _ConceptKey) -> Concept:
+        """What a word weighs and the terms it matches (``key``: see ``_concept_of``)."""
+        word, stem, groups, corrected, context, background = key
         idf = self.index.idf
         if groups:
             importance = max(idf[g] for g, _ in groups)

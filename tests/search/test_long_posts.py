@@ -117,9 +117,9 @@ def test_a_long_message_of_questions_only_is_decided_as_a_long_post(
     assert not engine._parser.parse("How long should I study for the PMP?").long
     seen: list[bool] = []
 
-    def spy(candidates, corrections=(), long_post=False):
+    def spy(candidates, corrections=(), long_post=False, may_answer=True):
         seen.append(long_post)
-        return decide(candidates, corrections, long_post)
+        return decide(candidates, corrections, long_post, may_answer=may_answer)
 
     monkeypatch.setattr(engine_module, "decide", spy)
     engine.answer(asked)
