@@ -31,8 +31,6 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 #: found by a version or a decimal. Matched from the start of a run of digits, without
 #: backtracking into it, so a 6,000-digit run costs one pass, not one per digit.
 _DOTTED = re.compile(r"(?<!\d)\d++(?:\.\d++)+")
-# Patterns start with their literal character so the regex engine can skip ahead to it.
-_THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 #: A unit of time glued to its number ("35hrs", "3yrs", "6months") is split off in members'
 #: messages: glued, the whole is a word no entry has, the heaviest of the question, and the
 #: unit is lost. Curated entries write them apart, and a scan of every entry's text would
@@ -40,6 +38,8 @@ _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _GLUED_UNIT = re.compile(
     r"\b(\d++)(?=(?:hrs|hours?|yrs?|years?|wks?|weeks?|months?|days?|mins?|minutes?)\b)", re.IGNORECASE
 )
+# Patterns start with their literal character so the regex engine can skip ahead to it.
+_THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _PLUS = re.compile(r"\+(?<=[^\W_]\+)")
 #: Apostrophes go ("what's" -> "whats"); elsewhere they would split words just the same.
 #: "&" and "%" become words, "_" a space (``\w`` would otherwise keep it inside words).
