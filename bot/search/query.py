@@ -73,8 +73,10 @@ _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}\b")
 _CAPITALISED = re.compile(r"\b[A-Z]")
 TITLE_CASE_SHARE = 0.3
 #: A word written in capitals ("MPM", "PMQ") is the name of a credential, tool or body; more
-#: than ``MAX_ACRONYMS`` of them is a message typed in capitals, not names.
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
+#: than ``MAX_ACRONYMS`` of them is a message typed in capitals, not names. Capitals only,
+#: unlike the engine's mixed-case jargon pattern (``engine._ACRONYM``, "PgMP"): a brand such
+#: as "YouTube" is a name the knowledge need not know (tried: one tune question lost).
+_IN_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
 MAX_ACRONYMS = 4
 
 _QUESTION_OPENERS = frozenset(
@@ -374,7 +376,7 @@ class QueryParser:
         query.mass = sum(c.weight * c.importance for c in concepts)
         query.unknown = [k for k, c in best.items() if isinstance(k, str)]
         if query.unknown:
-            written = _ACRONYM.findall(text[:MAX_CHARS])
+            written = _IN_CAPITALS.findall(text[:MAX_CHARS])
             query.unknown_acronym = 0 < len(written) <= MAX_ACRONYMS and not set(query.unknown).isdisjoint(
                 base_word(w.lower(), remember=False) for w in written
             )

@@ -50,11 +50,15 @@ _OTHER_CAREER = re.compile(
 )
 
 
+def _names_project_work(norm: str) -> bool:
+    return not PROJECT_WORDS.isdisjoint(norm.split())
+
+
 def other_career(norm: str) -> str | None:
     """The other career a short question asks how to reach, or None.
 
     ``norm`` is the question's cleaned words joined by single spaces (``Query.norm``)."""
-    if not PROJECT_WORDS.isdisjoint(norm.split()):
+    if _names_project_work(norm):
         return None
     for goal in _GOAL.finditer(norm):
         career = _OTHER_CAREER.search(goal.group(1))
@@ -92,7 +96,7 @@ def asks_about_a_move(norm: str) -> bool:
     """Whether a question (``Query.norm``) names project work or a career move: without either,
     an entry about moving into PM from some background does not answer a question that only
     names the background ("is the military worth it", "how to survive a postdoc")."""
-    return not PROJECT_WORDS.isdisjoint(norm.split()) or _MOVE.search(norm) is not None
+    return _names_project_work(norm) or _MOVE.search(norm) is not None
 
 
 def leaves_pm(norm: str) -> bool:
