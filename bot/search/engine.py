@@ -42,7 +42,6 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz
 
 from bot.knowledge.models import Entry, Knowledge
 from bot.search import calibration
@@ -641,6 +640,8 @@ class AnswerEngine:
         close = [number for number, score in ranked if score * CLEAR_NAME_MARGIN > ranked[0][1]]
         if len(close) == 1:
             return self.entries[close[0]]
+        from rapidfuzz import fuzz  # 2.8 MB on import, and only the terminal's /open comes here
+
         typed = normalise_name(text)
         spelled = sorted(
             (

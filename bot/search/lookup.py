@@ -15,12 +15,11 @@ from array import array
 from collections.abc import Sequence
 
 import numpy as np
-from rapidfuzz.distance import OSA
 
 from bot.knowledge.models import Entry
 from bot.limits import FOCUSED_OPTION, MAX_CHOICES
 from bot.search.corpus import Ids
-from bot.search.speller import Speller
+from bot.search.speller import Speller, osa_distance
 from bot.search.text import clean, text_words, words
 
 MAX_LOOKUP_CHARS = FOCUSED_OPTION  # Discord sends at most this much of a focused option
@@ -100,7 +99,7 @@ class NameIndex:
     def _near_prefix_words(self, prefix: str) -> list[str]:
         """Vocabulary words whose start is one edit away from a (misspelt) prefix."""
         block = self._prefix_words(prefix[:2], _MAX_PREFIX_WORDS * 4)
-        return [w for w in block if OSA.distance(prefix, w[: len(prefix)], score_cutoff=1) <= 1]
+        return [w for w in block if osa_distance(prefix, w[: len(prefix)], 1) <= 1]
 
     def _word_matches(self, word: str, last: bool) -> list[tuple[str, float]]:
         if last and len(word) >= 2:

@@ -4,11 +4,11 @@ autocomplete that every command taking a milestone shares."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
-from rapidfuzz import fuzz
 
 from bot.limits import CHOICE_NAME, MAX_CHOICES
 from bot.ui.context import guild_id_of
@@ -26,7 +26,21 @@ def name_score(current: str, *names: str) -> float:
     needle = current.strip().lower()
     if not needle:
         return 100.0
-    return max(100.0 if needle in n.lower() else fuzz.WRatio(needle, n.lower()) for n in names)
+    return max(100.0 if needle in n.lower() else _spelling(needle, n.lower()) for n in names)
+
+
+def _similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _spelling(typed: str, name: str) -> float:
+    """0-100: how closely ``typed`` spells the whole name, or its words one by one in any order
+    ("netwrk" for "build-your-network", "network build"), or at least one of them ("first
+    job"). The standard library's matcher: a list this short needs no faster one, and rapidfuzz
+    would cost 2.8 MB of memory for it."""
+    words = name.replace("-", " ").split()
+    best = [max((_similarity(t, w) for w in words), default=0.0) for t in typed.split()]
+    return 100.0 * max(_similarity(typed, name), 0.9 * sum(best) / len(best), 0.75 * max(best))
 
 
 def ranked(current: str, items: Iterable[T], names: Callable[[T], tuple[str, ...]]) -> list[T]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bot.search.speller import Speller
+import random
+
+from rapidfuzz.distance import OSA
+
+from bot.search.speller import Speller, osa_distance
 
 VOCAB = {
     "certification": 5,
@@ -37,3 +41,18 @@ def test_engine_reports_corrections(engine) -> None:
     answer = engine.answer("pmp certifcation requirments")
     assert ("certifcation", "certification") in answer.corrections
     assert answer.entry is not None and answer.entry.id == "pmp-eligibility"
+
+
+def test_osa_distance_agrees_with_rapidfuzz() -> None:
+    """The plain-Python distance gives rapidfuzz's figure (with its cutoff) on every pair: short
+    strings over small alphabets hit the swaps, repeats and shared ends where shortcuts go wrong."""
+    rng = random.Random(7)
+    for trial in range(20_000):
+        alphabet = "ab" if trial % 3 == 0 else "abc" if trial % 3 == 1 else "abcdefg"
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7)))
+        b = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7)))
+        for limit in (0, 1, 2):
+            assert osa_distance(a, b, limit) == OSA.distance(a, b, score_cutoff=limit), (a, b, limit)
+    assert osa_distance("certifcation", "certification", 2) == 1
+    assert osa_distance("scrum", "scurm", 2) == 1  # a swap is one edit
+    assert osa_distance("weather", "gather", 1) == 2
