@@ -3,7 +3,7 @@
 Moderators' edits arrive through pull requests, so a file may be empty, binary, huge,
 hostile (a "billion laughs" alias bomb) or simply mistyped. Everything here turns such
 input into one clear ``Problem`` instead of an exception, and only ever uses PyYAML's safe
-loader.
+loader (in ``bot.knowledge.yamlparse``, imported when a file is parsed).
 """
 
 from __future__ import annotations
@@ -14,39 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from yaml.composer import Composer
-from yaml.constructor import SafeConstructor
-from yaml.resolver import Resolver
-
-from bot.knowledge.problems import Problem, Severity, quote
-
-if yaml.__with_libyaml__:
-    from yaml._yaml import CParser
-
-    class _SafeLoader(Composer, CParser, SafeConstructor, Resolver):
-        """libyaml's scanner and parser (about 10x faster) with PyYAML's own composer.
-
-        The Python composer keeps composition subject to Python's recursion limit, and the
-        safe constructor builds nothing but plain data: ``yaml.safe_load`` semantics.
-        """
-
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            SafeConstructor.__init__(self)
-            Resolver.__init__(self)
-            Composer.__init__(self)
-
-else:  # pragma: no cover - PyYAML built without libyaml
-    _SafeLoader = yaml.SafeLoader  # type: ignore[misc,assignment]
+from bot.knowledge.problems import Problem, Severity
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 40
-
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class YamlMap(dict[str, Any]):
@@ -76,15 +48,6 @@ class ParsedFile:
     data: Any = None
     raw: bytes = b""
     problems: list[Problem] = field(default_factory=list)
-
-
-class _Reject(Exception):
-    """Raised inside the tree walk to stop at the first structural problem."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 class UnreadableFile(Exception):
@@ -163,82 +126,10 @@ def parse_yaml(raw: bytes, rel: str) -> ParsedFile:
     if not text.strip():
         return fail(1, "file is empty")
 
-    loader = _SafeLoader(text)
+    from bot.knowledge.yamlparse import read_document  # PyYAML: only once a file is parsed
+
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return fail(1, "file holds no YAML content (only comments?)")
-        result.data = _Walker(loader).value(node, depth=0)
-    except _Reject as exc:
-        return fail(exc.line, exc.message)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        return fail(line, f"invalid YAML: {exc.problem or exc.context}")
-    except yaml.YAMLError as exc:
-        return fail(1, f"invalid YAML: {exc}")
-    except RecursionError:
-        return fail(1, f"YAML is nested too deeply (the limit is {MAX_DEPTH} levels)")
-    finally:
-        loader.dispose()
+        result.data = read_document(text)
+    except UnreadableFile as exc:
+        return fail(exc.line, str(exc))
     return result
-
-
-class _Walker:
-    """Turns a composed node tree into YamlMap/YamlList/scalars, enforcing the limits.
-
-    Anchors and aliases are refused outright: knowledge files never need them, and refusing
-    them is what defuses alias bombs (the walk never revisits a node).
-    """
-
-    def __init__(self, loader: _SafeLoader) -> None:
-        self._loader = loader
-        self._seen: set[int] = set()
-
-    def value(self, node: yaml.Node, depth: int) -> Any:
-        line = node.start_mark.line + 1
-        if id(node) in self._seen:
-            raise _Reject(line, "YAML anchors and aliases (&name / *name) are not supported here")
-        self._seen.add(id(node))
-        if len(self._seen) > MAX_NODES:
-            raise _Reject(line, f"too many YAML values (the limit is {MAX_NODES:,})")
-        if depth > MAX_DEPTH:
-            raise _Reject(line, f"YAML is nested too deeply (the limit is {MAX_DEPTH} levels)")
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, depth, line)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ_TAG:
-                raise _Reject(line, f"unsupported YAML tag {node.tag}")
-            items = YamlList(line)
-            for child in node.value:
-                items.append(self.value(child, depth + 1))
-                items.item_lines.append(child.start_mark.line + 1)
-            return items
-        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
-            return node.value  # what the safe constructor makes of a str scalar, without its dispatch
-        try:
-            return self._loader.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            raise _Reject(line, f"invalid value: {getattr(exc, 'problem', None) or exc}") from None
-        except ValueError as exc:
-            raise _Reject(line, f"invalid value {quote(node.value)}: {exc}") from None
-
-    def _mapping(self, node: yaml.MappingNode, depth: int, line: int) -> YamlMap:
-        if node.tag != _MAP_TAG:
-            raise _Reject(line, f"unsupported YAML tag {node.tag}")
-        mapping = YamlMap(line)
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Reject(key_line, "YAML merge keys (<<) are not supported here")
-            key = self.value(key_node, depth + 1)
-            if not isinstance(key, str):
-                raise _Reject(key_line, f"keys must be text, found {quote(repr(key))}")
-            if key in mapping:
-                raise _Reject(
-                    key_line, f"duplicate key {quote(key)} (first at line {mapping.key_lines[key]})"
-                )
-            mapping[key] = self.value(value_node, depth + 1)
-            mapping.key_lines[key] = key_line
-            mapping.value_lines[key] = value_node.start_mark.line + 1
-        return mapping
