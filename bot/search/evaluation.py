@@ -28,8 +28,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bot.knowledge.models import Entry
 from bot.search.engine import Answer, Outcome
 
@@ -120,6 +118,8 @@ def _item(raw: object, where: str) -> EvalItem:
 
 def load_items(path: Path) -> list[EvalItem]:
     """Read and check a question file; raises ``EvalFileError`` with a readable message."""
+    import yaml  # the bot's process imports this module (``kb eval`` is one of its commands), not PyYAML
+
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
