@@ -337,7 +337,7 @@ def test_largest_finds_the_k_largest_scores(size: int, k: int, levels: int, seed
 
 
 def test_words_that_only_say_the_member_wants_something_carry_no_weight(engine: AnswerEngine) -> None:
-    """"wanting", "keen", "eager", "willing" say nothing about the subject; unknown to the
+    """ "wanting", "keen", "eager", "willing" say nothing about the subject; unknown to the
     knowledge, they weighed as much as the rarest word, and "wanting" as a rare one."""
     plain = engine.rank("to become a project manager")[0]
     for word in ("wanting", "needing", "keen", "eager", "willing"):
