@@ -363,6 +363,10 @@ motherboard motherboards gpu gpus graphics psu cpu cpus overclock overclocked ov
 ram dimm dimms
 """),
     ),
+    (  # a JavaScript framework, not Pearson VUE's test centres
+        _words("vue vuejs"),
+        _words("react angular svelte javascript typescript js ts nuxt frontend framework frameworks"),
+    ),
     (  # money invested, not a project's risks
         _words("risk risks risky tolerance"),
         _words("""

@@ -228,3 +228,11 @@ def test_what_the_member_was_needs_no_entry_that_knows_the_word(engine: AnswerEn
     ):
         assert engine.answer(off_topic).outcome is Outcome.UNKNOWN
     assert ("fifty", "fifth") not in parser.parse("fifty and starting over").corrections
+
+
+def test_vue_the_framework_is_not_pearson_vue(engine: AnswerEngine) -> None:
+    """ "should I learn react or vue" opened the exam-day entry (0.88) through Pearson VUE."""
+    assert engine.answer("should I learn react or vue").outcome is Outcome.UNKNOWN
+    centre = engine.answer("can I take the pmp at a pearson vue test centre")
+    assert centre.outcome is Outcome.ANSWER and centre.entry is not None
+    assert centre.entry.id == "pmp-exam-day-logistics"
