@@ -78,6 +78,8 @@ TITLE_CASE_SHARE = 0.3
 #: as "YouTube" is a name the knowledge need not know (tried: one tune question lost).
 _IN_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
 MAX_ACRONYMS = 4
+#: Words that open a letter or a post to someone: "Dear Elizabeth", "Hi Vicki".
+_GREETINGS = frozenset(("hi", "hello", "hey", "dear", "hiya", "heya"))
 
 _QUESTION_OPENERS = frozenset(
     (
@@ -221,7 +223,8 @@ class QueryParser:
         if len(parts) > 1:  # "Hi all!" and "Thanks in advance." around a question are not part of it
             parts = [(ws, q) for ws, q in parts if small_talk_words(ws) is None] or parts
         parts = [
-            ([base_word(w, remember=False) for w in ws if w not in COURTESY], q) for ws, q in _capped(parts)
+            ([base_word(w, remember=False) for w in self._addressed(ws) if w not in COURTESY], q)
+            for ws, q in _capped(parts)
         ]
         parts = [(ws, q) for ws, q in parts if ws]
         content = sum(1 for ws, _ in parts for w in ws if w not in STOPWORDS)
@@ -238,6 +241,13 @@ class QueryParser:
             (ws, not ask, ask and not (title and i == 0))
             for i, ((ws, _), ask) in enumerate(zip(parts, asks, strict=True))
         ], True
+
+    def _addressed(self, sentence: list[str]) -> list[str]:
+        """The sentence without the name it greets ("Hi Vicki", "Dear Elizabeth"): a word the
+        knowledge lacks right after an opening greeting is whom the post is written to."""
+        if len(sentence) > 1 and sentence[0] in _GREETINGS and not self._known(sentence[1]):
+            return sentence[:1] + sentence[2:]
+        return sentence
 
     def _names_a_subject(self, sentence: list[str]) -> bool:
         """Whether a sentence holds a word that is neither a function word nor an everyday one."""

@@ -225,3 +225,23 @@ def test_a_long_posts_story_words_are_not_spell_corrected(engine: AnswerEngine) 
     assert told.questions and told.corrections == []
     asked = engine._parser.parse(story + "Is a certifcation worth it for someone like me?")
     assert ("certifcation", "certification") in asked.corrections
+
+
+def test_the_name_a_post_greets_is_not_its_subject(engine: AnswerEngine) -> None:
+    """ "Hi Vicki, ..." : the name is a word no entry has, and weighed as the rarest word of a
+    post whose own question ("Can you offer any advice on how to start?") names nothing; the
+    post was refused (0.07). A known word after a greeting is still read ("hi pmp holders")."""
+    post = (
+        "Hi Vicki, so I am seriously evaluating my career. Based on my skills and what I excel at, "
+        "I am very interested in getting into Project management. Can you offer any advice on how "
+        "to start? My resume is mainly in sales so I am lost as to even get started. Let me know "
+        "your thoughts."
+    )
+    query = engine.rank(post)[0]
+    assert "vicki" not in query.unknown
+    assert engine.answer(post).outcome is not Outcome.UNKNOWN
+    assert "pmp" in {
+        t
+        for c in engine.rank("hi pmp holders, how long did you study?")[0].concepts
+        for t, _ in c.alternatives
+    }
