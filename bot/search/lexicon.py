@@ -363,6 +363,13 @@ motherboard motherboards gpu gpus graphics psu cpu cpus overclock overclocked ov
 ram dimm dimms
 """),
     ),
+    (  # the email program, not the job market's outlook
+        _words("outlook"),
+        _words("""
+password passwords email emails inbox mailbox calendar microsoft office 365 o365 exchange sync
+crash crashes crashing addin plugin pst
+"""),
+    ),
     (  # a JavaScript framework, not Pearson VUE's test centres
         _words("vue vuejs"),
         _words("react angular svelte javascript typescript js ts nuxt frontend framework frameworks"),

@@ -236,3 +236,11 @@ def test_vue_the_framework_is_not_pearson_vue(engine: AnswerEngine) -> None:
     centre = engine.answer("can I take the pmp at a pearson vue test centre")
     assert centre.outcome is Outcome.ANSWER and centre.entry is not None
     assert centre.entry.id == "pmp-exam-day-logistics"
+
+
+def test_outlook_the_email_program_is_not_the_job_outlook(engine: AnswerEngine) -> None:
+    """ "Outlook keeps asking for my password." opened the job-outlook entry (0.89)."""
+    assert engine.answer("Outlook keeps asking for my password.").outcome is Outcome.UNKNOWN
+    market = engine.answer("what is the job outlook for project managers")
+    assert market.outcome is Outcome.ANSWER and market.entry is not None
+    assert market.entry.id == "pm-job-outlook-demand"
