@@ -8,7 +8,8 @@ import pytest
 
 from bot.knowledge.loader import load_or_raise
 from bot.knowledge.models import Knowledge
-from bot.ui.choices import ranked
+from bot.limits import FOCUSED_OPTION
+from bot.ui.choices import name_score, ranked
 
 
 @pytest.fixture(scope="module")
@@ -32,3 +33,14 @@ def test_typos_words_out_of_order_and_one_word_of_several_find_the_milestone(
 def test_empty_text_lists_everything_in_order_and_nonsense_nothing(knowledge: Knowledge) -> None:
     assert _milestone_ids("", knowledge) == list(knowledge.milestones)
     assert _milestone_ids("xyz", knowledge) == []
+
+
+def test_only_what_autocomplete_reads_of_a_huge_text_counts(knowledge: Knowledge) -> None:
+    """An option can hold 6,000 characters; the matcher's cost grows with them, so only the
+    first ``FOCUSED_OPTION`` are compared (as for the topic autocomplete)."""
+    huge = "network build " * 430
+    assert len(huge) > 6000
+    assert _milestone_ids(huge, knowledge) == _milestone_ids(huge[:FOCUSED_OPTION], knowledge)
+    assert name_score(huge, "build-your-network") == name_score(huge[:FOCUSED_OPTION], "build-your-network")
+    # what lies past the limit is never read
+    assert _milestone_ids("x" * FOCUSED_OPTION + " netwrk", knowledge) == []
