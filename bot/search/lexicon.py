@@ -241,7 +241,7 @@ original otherwise outside page pain paper parent park part party pass past pay 
 people perfect perhaps period person phone pick picture piece place plant play player
 pleasure plenty point police poor popular position positive possible post pound power pretty
 price private probably problem produce promise proper protect proud prove public pull
-push put quality question quick quickly quiet quite race rain raise random rather reach read
+push put quality question quick quickly quiet quite race rain raise random range rather reach read
 ready real realize reason receive recent recently recommend red relationship remember rent
 reply rest result return rich ride right ring rise road rock room rule run sad safe
 sale save say scared school sea season seat second see seem sell send sense
