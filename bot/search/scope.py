@@ -46,7 +46,9 @@ _OTHER_CAREER = re.compile(
     r"penetration testers?|pen ?testers?|sysadmins?|system administrators?|"
     r"(?:qa|software) testers?|it support|help ?desk|technicians?|nurses?|nursing|doctors?|"
     r"dentists?|lawyers?|electricians?|plumbers?|pilots?|accountants?|teachers?|pharmacists?|"
-    r"architects?|hackers?)\b"
+    r"architects?|hackers?|(?:(?:personal|fitness|gym) )+trainers?|chefs?|firefighters?|paramedics?|"
+    r"police officers?|therapists?|physiotherapists?|psychologists?|social workers?|vets?|"
+    r"veterinarians?|real estate agents?|realtors?)\b"
 )
 
 

@@ -47,6 +47,7 @@ def check_shape(answer) -> None:
         ("what is pmief", "pmi-chapter-volunteering"),
         ("scrum master vs project manager??", "pm-vs-scrum-master"),
         ("<@123> **capm** exam how many questions 🙏", "capm-exam-format"),
+        ("What if I don't pass the PMP exam?", "failing-pmi-exam-retakes"),
     ],
 )
 def test_clear_questions_are_answered(engine: AnswerEngine, question: str, entry_id: str) -> None:

@@ -24,6 +24,8 @@ def norm(text: str) -> str:
         ("how to get a job as a devops engineer", "devops engineer"),
         ("how do i get into cybersecurity", "cybersecurity"),
         ("Can I retrain as a nurse at 40?", "nurse"),
+        ("How do I become a certified personal fitness trainer?", "personal fitness trainer"),
+        ("how long does it take to qualify as a physiotherapist", "physiotherapist"),
     ],
 )
 def test_the_goal_of_another_career_is_found(question: str, career: str) -> None:
