@@ -35,7 +35,7 @@ anyway tho though guess vs versus much many get gets got getting gotten need nee
 want wants wanted like know knows think stuff thing things lot lots kind sort literally
 honestly seriously wat wut idk tbh imo imho ngl bc cuz coz btw fyi asap omg nobody nothing
 everyone everybody everything anywhere somewhere nowhere go goes going mean means meaning
-wanting needing keen eager willing thoughts
+wanting needing keen eager willing thoughts however whose
 """)
 
 #: Irregular forms the stemmer would leave apart from their base form.
@@ -270,7 +270,7 @@ thousand throw ticket tiny tired today together tomorrow tonight top total touch
 track train travel tree trip trouble true trust truth try turn type ugly understand unless
 upon use useful usual usually value various view visit voice wait wake walk wall war warm
 wash watch water weak wear weather website wedding week weekend weird whatever whenever while
-white whole wide wife win window winter wish woman wonder wonderful word work world worry
+white whole wide wife win window winter wish woman wonder wonderful word work world worry additional amount entire particular simply
 worse worst worth write wrong year yesterday young son mom mum dad toddler children way ways
 """)
 
