@@ -344,3 +344,13 @@ def test_words_that_only_say_the_member_wants_something_carry_no_weight(engine: 
     for word in ("wanting", "needing", "keen", "eager", "willing"):
         query = engine.rank(f"{word} to become a project manager")[0]
         assert query.unknown == [] and query.mass == plain.mass, word
+
+
+def test_discourse_words_do_not_outweigh_the_subject(engine: AnswerEngine) -> None:
+    """ "however" and "whose" are function words; "particular" and "additional" everyday ones.
+    Rare in the knowledge, each weighed about as much as its rarest word in a chatty post."""
+    for sentence in ("however, which certification first", "whose certification first"):
+        assert engine.rank(sentence)[0].mass == engine.rank("which certification first")[0].mass, sentence
+    everyday = engine.rank("which certification first, random question")[0].mass  # capped: everyday
+    for word in ("particular", "additional"):
+        assert engine.rank(f"which certification first, {word} question")[0].mass <= everyday, word
