@@ -74,7 +74,9 @@ _PM = r"(?:it )?(?:pm|project manag\w*|project management)"
 _LEAVING = re.compile(
     rf"\bfrom (?:(?:an?|my) )?{_PM}(?: (?:role|job|position|career))? (?:to|into|back to)\b|"
     rf"\bafter (?:being|years as|working as) (?:an? )?{_PM}\b|"
-    rf"\b(?:leave|leaving|quit|quitting|exit|exiting|get out of|getting out of) (?:of )?{_PM}\b"
+    rf"\b(?:leave|leaving|quit|quitting|exit|exiting|get out of|getting out of) (?:of )?{_PM}\b|"
+    rf"\b(?:pivot|pivoting|transition|transitioning|move|moving|switch|switching) "
+    rf"(?:out of|away from) (?:(?:an?|my) )?{_PM}\b"
 )
 #: An entry's title that moves into project management: "Switching into IT PM from ...".
 _ENTERING = re.compile(

@@ -72,6 +72,8 @@ def test_a_long_post_mentioning_other_jobs_is_ranked_as_usual(engine: AnswerEngi
         "going from a project manager role back to engineering?",
         "can i go back to development after being a pm",
         "how do I get out of project management",
+        "how do i pivot out of project management into something calmer",
+        "moving away from PM after ten years, what else can I do",
     ],
 )
 def test_moving_out_of_pm_is_seen(question: str) -> None:
@@ -84,6 +86,7 @@ def test_moving_out_of_pm_is_seen(question: str) -> None:
         "how do i switch from software development to pm",
         "how do I get into project management",
         "from teacher to project manager, is it realistic",
+        "how do i pivot into project management from retail",
     ],
 )
 def test_moving_into_pm_is_not_leaving(question: str) -> None:
