@@ -271,7 +271,7 @@ track train travel tree trip trouble true trust truth try turn type ugly underst
 upon use useful usual usually value various view visit voice wait wake walk wall war warm
 wash watch water weak wear weather website wedding week weekend weird whatever whenever while
 white whole wide wife win window winter wish woman wonder wonderful word work world worry
-additional amount entire particular simply
+additional amount entire particular simply attend
 worse worst worth write wrong year yesterday young son mom mum dad toddler children way ways
 """)
 

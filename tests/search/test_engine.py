@@ -352,5 +352,5 @@ def test_discourse_words_do_not_outweigh_the_subject(engine: AnswerEngine) -> No
     for sentence in ("however, which certification first", "whose certification first"):
         assert engine.rank(sentence)[0].mass == engine.rank("which certification first")[0].mass, sentence
     everyday = engine.rank("which certification first, random question")[0].mass  # capped: everyday
-    for word in ("particular", "simply"):
+    for word in ("particular", "simply", "attend"):
         assert engine.rank(f"which certification first, {word} question")[0].mass <= everyday, word
