@@ -149,6 +149,7 @@ def american(word: str) -> str:
 #: knowledge base's own synonym groups.
 GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("attempts", "attempt", "tries", "try", "tried", "goes at"),
+    ("mandatory", "compulsory", "obligatory"),
     # a pass that did not happen is a fail: "not" and "dont" are stop words, so without these
     # "what if I don't pass the PMP" reads as "pass PMP" and finds the entry for those who did
     (

@@ -64,6 +64,7 @@ def test_general_english_groups() -> None:
     assert set(analyzer.terms("passing score")) & set(analyzer.terms("pass mark"))
     # "not" and "dont" are stop words: without the phrase, "don't pass" would read as "pass"
     assert set(analyzer.terms("what if I don't pass")) & set(analyzer.terms("I failed"))
+    assert set(analyzer.terms("is the pmp compulsory")) & set(analyzer.terms("is the pmp mandatory"))
 
 
 def test_stop_words_are_dropped() -> None:
