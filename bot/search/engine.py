@@ -317,9 +317,8 @@ class AnswerEngine:
         everyday, jargon = self._parser.everyday, self._jargon
         jargon_row = np.array([t in jargon for t in terms])[:, None]
         # a single digit names nothing: "2." numbering a list matched "2 months to go" in a question
-        subject_row = np.array([t not in everyday and not (len(t) == 1 and t.isdigit()) for t in terms])[
-            :, None
-        ]
+        subject = [t not in everyday and not (len(t) == 1 and t.isdigit()) for t in terms]
+        subject_row = np.array(subject)[:, None]
         hits = hit.tolist()
         names = (hit & (jargon_row | (subject_row & strong))).tolist()
         n = len(entries)

@@ -347,8 +347,8 @@ def test_words_that_only_say_the_member_wants_something_carry_no_weight(engine: 
 
 
 def test_discourse_words_do_not_outweigh_the_subject(engine: AnswerEngine) -> None:
-    """ "however" and "whose" are function words; "particular" and "additional" everyday ones.
-    Rare in the knowledge, each weighed about as much as its rarest word in a chatty post."""
+    """ "however" and "whose" are function words; "particular", "simply" and "attend" everyday
+    ones. Rare in the knowledge, each weighed as a subject word in a chatty post."""
     for sentence in ("however, which certification first", "whose certification first"):
         assert engine.rank(sentence)[0].mass == engine.rank("which certification first")[0].mass, sentence
     everyday = engine.rank("which certification first, random question")[0].mass  # capped: everyday
