@@ -94,6 +94,14 @@ _ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
 #: and a sentence that names another entry is offered beside the answer instead.
 MAX_QUESTIONS = 3
 AGREE_FLOOR = 0.2
+#: ... except when a question sentence alone is all but certain (``SURE_QUESTION``) and the whole
+#: post is far less sure of its own best entry (by ``SURE_MARGIN``): then the question decides.
+#: "... Is the PMP really worth it?" after a story about the writer's career, or "How do you take
+#: time off as a PM?" after one about being the switchboard for every team: the story's words
+#: picked an entry about the story, the question named its subject plainly. Chosen on the tune
+#: split (top-1 +1.5, one gap post answered; docs/benchmarks.md, thirteenth round).
+SURE_QUESTION = 0.97
+SURE_MARGIN = 0.5
 #: A candidate's rank score is multiplied by this for each named thing of the question (an
 #: acronym the answers write, at least ``MIN_JARGON`` letters: "rmp", not "pm") it never mentions.
 JARGON_MISS = 0.7
@@ -593,6 +601,10 @@ class AnswerEngine:
             if alone.outcome is not Outcome.ANSWER or alone.entry is None:
                 continue
             answered.append(alone.entry)
+            sure = alone.confidence >= SURE_QUESTION and top.confidence < alone.confidence - SURE_MARGIN
+            if sure and alone.entry != top.entry:
+                best = alone
+                break
             joint = (top.confidence + alone.confidence) / 2
             if alone.entry == top.entry and joint > best.confidence:
                 # the post's own ranking, with the mean of its confidence and its question's alone

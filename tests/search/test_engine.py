@@ -20,7 +20,7 @@ from bot.search.calibration import (
     SUGGEST_AT,
     Features,
 )
-from bot.search.engine import _largest, decide
+from bot.search.engine import SURE_MARGIN, _largest, decide
 
 
 def check_shape(answer) -> None:
@@ -246,6 +246,25 @@ def test_a_question_sentence_lifts_the_posts_best_entry(engine: AnswerEngine) ->
     answer = engine.answer(RETAIL)
     assert answer.entry == candidates[0].entry
     assert answer.confidence == (post + alone.confidence) / 2
+
+
+def test_a_question_sure_of_its_entry_decides_a_post_whose_story_points_elsewhere(
+    engine: AnswerEngine,
+) -> None:
+    """The story (vendors, carriers, a week away) ranks the takeover entry first and unsure; the
+    question alone names the time-off entry with near certainty, and it answers."""
+    post = (
+        "I coordinate four projects for a logistics firm and I am the switchboard between the warehouse "
+        "crews, the carriers, our vendors and the developers. Last summer I booked a week at the coast, and "
+        "the messages never stopped: the carriers, the vendors, the warehouse. My partner was furious and "
+        "the kids barely saw me. How do you take time off as a PM?"
+    )
+    query, candidates = engine.rank(post)
+    alone = engine.answer(query.questions[-1])
+    assert candidates[0].entry != alone.entry and candidates[0].confidence < alone.confidence - SURE_MARGIN
+    answer = engine.answer(post)
+    assert answer.outcome is Outcome.ANSWER and answer.entry == alone.entry
+    assert answer.entry is not None and answer.entry.id == "taking-time-off-as-a-pm"
 
 
 def test_a_long_post_is_answered_from_a_lower_confidence(engine: AnswerEngine) -> None:
