@@ -94,12 +94,13 @@ _ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
 #: and a sentence that names another entry is offered beside the answer instead.
 MAX_QUESTIONS = 3
 AGREE_FLOOR = 0.2
-#: ... except when a question sentence alone is all but certain (``SURE_QUESTION``) and the whole
-#: post is far less sure of its own best entry (by ``SURE_MARGIN``): then the question decides.
-#: "... Is the PMP really worth it?" after a story about the writer's career, or "How do you take
-#: time off as a PM?" after one about being the switchboard for every team: the story's words
-#: picked an entry about the story, the question named its subject plainly. Chosen on the tune
-#: split (top-1 +1.5, one gap post answered; docs/benchmarks.md, thirteenth round).
+#: ... except when a question sentence alone is all but certain (``SURE_QUESTION``) of an entry
+#: the post also ranks, and the whole post is far less sure of its own best one (by
+#: ``SURE_MARGIN``): then the question decides. "How do you take time off as a PM?" after a story
+#: about being the switchboard for every team: the story's words picked an entry about the story,
+#: the question named its subject plainly. Chosen on the tune split (top-1 +1.0, one gap post
+#: answered; without the post's ranking as a check, +1.5 and more gap posts answered on the
+#: fresh sets; docs/benchmarks.md, thirteenth round).
 SURE_QUESTION = 0.97
 SURE_MARGIN = 0.5
 #: A candidate's rank score is multiplied by this for each named thing of the question (an
@@ -602,7 +603,8 @@ class AnswerEngine:
                 continue
             answered.append(alone.entry)
             sure = alone.confidence >= SURE_QUESTION and top.confidence < alone.confidence - SURE_MARGIN
-            if sure and alone.entry != top.entry:
+            ranked_too = any(c.entry == alone.entry for c in candidates)
+            if sure and alone.entry != top.entry and ranked_too:
                 best = alone
                 break
             joint = (top.confidence + alone.confidence) / 2
