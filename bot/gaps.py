@@ -8,18 +8,17 @@ Members fill this log, so the cost is bounded whatever they type: only the newes
 ``MAX_GROUPED`` questions are grouped, a question's key is its first ``KEY_WORDS`` content
 words from its first ``KEY_CHARS`` characters, and a question is compared only with the
 ``CANDIDATES`` groups sharing the most words with it (found through a word index), never
-with every group. Callers on the event loop run it in a worker thread.
+with every group. Callers on the event loop run it in a worker thread, which is also where
+rapidfuzz (2.8 MB) is first imported: the running bot needs it for this command only.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from rapidfuzz import fuzz
 
 from bot.search.lexicon import STOPWORDS
 from bot.search.text import clean, words
@@ -52,6 +51,8 @@ class Gap:
 
 def group_gaps(questions: Sequence[LoggedQuestion], limit: int = 20) -> list[Gap]:
     """Cluster near-duplicates among the newest ``MAX_GROUPED`` questions; most asked first."""
+    from rapidfuzz.fuzz import token_set_ratio
+
     if len(questions) > MAX_GROUPED:
         newest = heapq.nlargest(MAX_GROUPED, range(len(questions)), key=lambda i: questions[i].asked_at)
         questions = [questions[i] for i in sorted(newest)]
@@ -63,7 +64,7 @@ def group_gaps(questions: Sequence[LoggedQuestion], limit: int = 20) -> list[Gap
             continue
         key = " ".join(sorted(key_words))
         text = " ".join(logged.question[:KEY_CHARS].split())[:200]
-        gap = _closest(key, key_words, gaps, by_word)
+        gap = _closest(key, key_words, gaps, by_word, token_set_ratio)
         if gap is None:
             gap = Gap(example=text, _key=key)
             for word in key_words:
@@ -87,10 +88,16 @@ def _key_words(question: str) -> list[str]:
     return list(found)[:KEY_WORDS]
 
 
-def _closest(key: str, key_words: list[str], gaps: list[Gap], by_word: dict[str, list[int]]) -> Gap | None:
+def _closest(
+    key: str,
+    key_words: list[str],
+    gaps: list[Gap],
+    by_word: dict[str, list[int]],
+    similarity: Callable[[str, str], float],
+) -> Gap | None:
     """The most similar group among those sharing the most words with the key, if similar enough."""
     shared = Counter(i for word in key_words for i in by_word.get(word, ()))
     candidates = sorted(i for i, _ in shared.most_common(CANDIDATES))  # oldest group wins a tie
-    scores = [(fuzz.token_set_ratio(key, gaps[i]._key), i) for i in candidates]
+    scores = [(similarity(key, gaps[i]._key), i) for i in candidates]
     score, best = max(scores, key=lambda pair: pair[0], default=(0, -1))
     return gaps[best] if score >= SIMILAR else None

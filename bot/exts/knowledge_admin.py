@@ -17,6 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.gaps import MAX_GROUPED, group_gaps
 from bot.knowledge.preview import check_draft
 from bot.knowledge.problems import Problem, left_out
 from bot.library import ReloadOutcome
@@ -223,8 +224,6 @@ class KnowledgeAdmin(
     async def gaps(
         self, interaction: discord.Interaction[CoachBot], days: app_commands.Range[int, 1, 365] = 30
     ) -> None:
-        from bot.gaps import MAX_GROUPED, group_gaps  # with rapidfuzz (2.8 MB): only this command needs it
-
         coach = interaction.client.coach
         since = datetime.now(UTC) - timedelta(days=days)
         questions = await coach.unanswered_questions(guild_id_of(interaction), since)
