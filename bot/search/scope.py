@@ -20,6 +20,13 @@ Background alone: "is a PhD worth it" or "is the military worth it" shares its r
 with the entry about moving from academia or the forces into PM, and was answered with it. A
 short question answered by such an entry must name project work or a move (a job, a switch,
 a CV...); otherwise it is about the background itself, which the coach does not cover.
+
+Faults: "I have a custom field in my Jira site and it cannot update it" or "when I move a
+card nothing happens" share "field", "card" and "projects" with the entries about tools and
+boards, and were answered with them. A message that reports a software or hardware fault (an
+error, a crash, something that will not install or load) and names nothing of a career,
+a credential or a project's people is a support request for some product, which the coach
+does not give.
 """
 
 from __future__ import annotations
@@ -50,6 +57,29 @@ _OTHER_CAREER = re.compile(
     r"police officers?|therapists?|physiotherapists?|psychologists?|social workers?|vets?|"
     r"veterinarians?|real estate agents?|realtors?)\b"
 )
+
+
+#: A fault being reported: words of software and hardware support, not of running a project.
+_FAULT = re.compile(
+    r"\b(?:nothing happens|(?:this|the|an|following) errors?|error (?:messages?|codes?)|errors? (?:when|while)|"
+    r"crash(?:es|ed|ing)?|buggy|traceback|stack ?trace|"
+    r"(?:cant|cannot|unable to|couldnt) (?:install|load|upload|connect|log ?in|sign in|download|compile|"
+    r"import|boot|drag|update it))\b"
+)
+#: Words of the coach's own subject that may sit beside such words in a real question: "the
+#: exam site crashed", "an error in my PMP application", "crashing the schedule".
+_OWN_SUBJECT = re.compile(
+    r"\b(?:pms?|pmp|capm|pmi|prince2|apm|csm|psm|acp|exams?|certif\w*|certs?|jobs?|careers?|interview\w*|"
+    r"resume|cv|salary|hired|hiring|courses?|degree|study\w*|learn\w*|managers?|management|coordinator|"
+    r"scrum master|roles?|stakeholders?|sponsors?|teams?|clients?|customers?|schedul\w*|fast track\w*|"
+    r"critical path)\b"
+)
+
+
+def reports_a_fault(norm: str) -> bool:
+    """Whether a message (``Query.norm``) reports a product's fault and names nothing of the
+    coach's subject: a support request the coach declines."""
+    return _FAULT.search(norm) is not None and _OWN_SUBJECT.search(norm) is None
 
 
 def _names_project_work(norm: str) -> bool:

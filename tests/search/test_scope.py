@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.search import AnswerEngine, Outcome
-from bot.search.scope import asks_about_a_move, enters_pm, leaves_pm, other_career
+from bot.search.scope import asks_about_a_move, enters_pm, leaves_pm, other_career, reports_a_fault
 from bot.search.text import clean, words
 
 
@@ -146,5 +146,39 @@ def test_a_question_about_a_background_alone_is_not_a_move_into_pm(
 )
 def test_a_background_with_a_move_is_still_answered(engine: AnswerEngine, question: str, entry: str) -> None:
     assert asks_about_a_move(norm(question))
+    answer = engine.answer(question)
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None and answer.entry.id == entry
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # each was answered (0.79-0.89) with the entry about the tool or board it names
+        "The sprint board in our tracker shows an error when I drag a card to Done",
+        "my gantt chart plugin crashes every time I open a big project file",
+        "when I click export on the burndown report nothing happens",
+    ],
+)
+def test_a_product_fault_is_declined(engine: AnswerEngine, message: str) -> None:
+    assert reports_a_fault(norm(message))
+    assert engine.answer(message).outcome is Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("Our release crashed in production, how do I tell the stakeholders?", "release-and-go-live"),
+        ("the pmi website shows an error when I pay for the pmp exam", "pmp-fees"),
+        ("what is crashing the schedule?", "critical-path-method"),
+        (
+            "I got an error in my PMP application, the audit says my hours don't match",
+            "pmp-application-process",
+        ),
+    ],
+)
+def test_a_fault_within_the_subject_is_still_answered(
+    engine: AnswerEngine, question: str, entry: str
+) -> None:
+    assert not reports_a_fault(norm(question))
     answer = engine.answer(question)
     assert answer.outcome is Outcome.ANSWER and answer.entry is not None and answer.entry.id == entry
