@@ -51,7 +51,14 @@ from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
 from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
 from bot.search.query import SPELLING_BUDGET, Query, QueryParser
-from bot.search.scope import asks_about_a_move, enters_pm, leaves_pm, other_career, reports_a_fault
+from bot.search.scope import (
+    asks_about_a_move,
+    asks_about_another_exam,
+    enters_pm,
+    leaves_pm,
+    other_career,
+    reports_a_fault,
+)
 from bot.search.small_talk import SmallTalk, example_questions, small_talk_reply, small_talk_words
 from bot.search.speller import Speller
 
@@ -567,7 +574,11 @@ class AnswerEngine:
         kind = small_talk_words(query.norm.split())  # ``norm``: the message's cleaned words
         if kind is not None:
             return Answer(Outcome.SMALL_TALK, 1.0, small_talk=small_talk_reply(kind, self._examples))
-        if (not query.long and other_career(query.norm) is not None) or reports_a_fault(query.norm):
+        if (
+            (not query.long and other_career(query.norm) is not None)
+            or reports_a_fault(query.norm)
+            or asks_about_another_exam(query.norm)
+        ):
             return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
         candidates = self._ranked(query, RERANK_DEPTH)  # only now: a name or small talk needs none
         if (

@@ -76,6 +76,20 @@ _OWN_SUBJECT = re.compile(
 )
 
 
+#: Another profession's licensing or entrance exam: the coach knows project management's
+#: credentials, not how to study for the CPA or the bar.
+_OTHER_EXAM = re.compile(
+    r"\b(?:cpa|cfa|acca|cima|nclex|usmle|mcat|lsat|gmat|gre|bar exams?|series (?:7|63|65|66)|"
+    r"(?:actuarial|medical board|board|licensing|real estate|nursing) exams?)\b"
+)
+
+
+def asks_about_another_exam(norm: str) -> bool:
+    """Whether a message (``Query.norm``) is about another profession's exam and names no
+    project work: "how many hours should I study for the FAR CPA exam"."""
+    return _OTHER_EXAM.search(norm) is not None and not _names_project_work(norm)
+
+
 def reports_a_fault(norm: str) -> bool:
     """Whether a message (``Query.norm``) reports a product's fault and names nothing of the
     coach's subject: a support request the coach declines."""

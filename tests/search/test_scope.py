@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from bot.search import AnswerEngine, Outcome
-from bot.search.scope import asks_about_a_move, enters_pm, leaves_pm, other_career, reports_a_fault
+from bot.search.scope import (
+    asks_about_a_move,
+    asks_about_another_exam,
+    enters_pm,
+    leaves_pm,
+    other_career,
+    reports_a_fault,
+)
 from bot.search.text import clean, words
 
 
@@ -180,5 +187,35 @@ def test_a_fault_within_the_subject_is_still_answered(
     engine: AnswerEngine, question: str, entry: str
 ) -> None:
     assert not reports_a_fault(norm(question))
+    answer = engine.answer(question)
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None and answer.entry.id == entry
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # each was answered or offered a menu of the PMP's study time or the finance move
+        "how many hours should i study for the lsat",
+        "is the nclex harder than the cpa exam",
+        "cfa level 1 study plan while working full time",
+        "how long to prepare for the bar exam",
+    ],
+)
+def test_another_professions_exam_is_declined(engine: AnswerEngine, message: str) -> None:
+    assert asks_about_another_exam(norm(message))
+    assert engine.answer(message).outcome is Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("I'm a CPA, can I move into IT project management?", "finance-accounting-to-it-pm"),
+        ("accountant with a cpa wanting to switch into project management", "finance-accounting-to-it-pm"),
+    ],
+)
+def test_another_exam_beside_project_work_is_still_answered(
+    engine: AnswerEngine, question: str, entry: str
+) -> None:
+    assert not asks_about_another_exam(norm(question))
     answer = engine.answer(question)
     assert answer.outcome is Outcome.ANSWER and answer.entry is not None and answer.entry.id == entry
