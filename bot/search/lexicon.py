@@ -38,6 +38,21 @@ everyone everybody everything anywhere somewhere nowhere go goes going mean mean
 wanting needing keen eager willing thoughts however whose vice versa
 """)
 
+#: Ways of asking for a simple explanation: they say how to answer, not what about, so none of
+#: their words carries a question ("explain the critical path in plain English" is not the entry
+#: whose own phrasing happens to say "in plain English").
+HOW_TO_EXPLAIN: tuple[tuple[str, ...], ...] = (
+    ("plain", "english"),
+    ("simple", "english"),
+    ("simple", "terms"),
+    ("layman", "terms"),
+    ("laymans", "terms"),
+    ("layman", "s", "terms"),
+    ("like", "im", "five"),
+    ("like", "i", "m", "five"),
+    ("eli5",),
+)
+
 #: Irregular forms the stemmer would leave apart from their base form.
 IRREGULAR = {
     "paid": "pay",

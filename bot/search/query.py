@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from bot.search import analyzer as analysis  # its MEMBER_LIMIT, read when used (tests lower it)
 from bot.search.analyzer import STOPWORDS, Analyzer, base_word
 from bot.search.index import FieldIndex
-from bot.search.lexicon import COMMON_WORDS, CUE_WORDS, NUMBER_WORDS, OTHER_SENSES
+from bot.search.lexicon import COMMON_WORDS, CUE_WORDS, HOW_TO_EXPLAIN, NUMBER_WORDS, OTHER_SENSES
 from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
 from bot.search.text import MAX_CHARS, clean, sentences, words
@@ -181,6 +181,20 @@ def _background(raw: list[str], p: int) -> bool:
     )
 
 
+_EXPLAIN_OPENERS = frozenset(phrase[0] for phrase in HOW_TO_EXPLAIN)
+
+
+def _how_to_explain(raw: list[str]) -> set[int]:
+    """The positions of words that only ask for a simple explanation (``HOW_TO_EXPLAIN``)."""
+    found: set[int] = set()
+    for start, word in enumerate(raw):
+        if word in _EXPLAIN_OPENERS:
+            for phrase in HOW_TO_EXPLAIN:
+                if tuple(raw[start : start + len(phrase)]) == phrase:
+                    found.update(range(start, start + len(phrase)))
+    return found
+
+
 class QueryParser:
     """Turns text into a ``Query`` using the index's vocabulary and idf."""
 
@@ -308,7 +322,7 @@ class QueryParser:
                 importance = min(importance, self._everyday_cap)
         elif stem in idf:
             importance, share = idf[stem], 1.0
-            if stem in self.everyday:
+            if stem in self.everyday or word.isdigit():
                 importance = min(importance, self._everyday_cap)
         else:
             clipped = [] if word in CUE_WORDS else self._clipped(stem)
@@ -358,8 +372,9 @@ class QueryParser:
             # the longest phrase over a word says what it means: "scrum masters" is the role,
             # not the degree that "masters" alone names
             covering = [[g for g in c if g[1] == max(n for _, n in c)] for c in covering]
+            manner = _how_to_explain(raw)
             for p, word in enumerate(raw):
-                if word in STOPWORDS and not covering[p]:
+                if (word in STOPWORDS and not covering[p]) or p in manner:
                     continue
                 if word in query.other_sense:
                     concept = Concept(1.0, self.index.unknown_idf, (), context)

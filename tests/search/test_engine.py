@@ -378,3 +378,14 @@ def test_discourse_words_do_not_outweigh_the_subject(engine: AnswerEngine) -> No
     everyday = engine.rank("which certification first, random question")[0].mass  # capped: everyday
     for word in ("particular", "simply", "attend"):
         assert engine.rank(f"which certification first, {word} question")[0].mass <= everyday, word
+
+
+def test_asking_for_a_simple_explanation_does_not_pick_the_entry(engine: AnswerEngine) -> None:
+    """ "in plain English", "in layman's terms", "like I'm five" say how to answer, not what
+    about: an entry whose own phrasing says "in plain English" took the critical path question."""
+    plain = engine.rank("explain the critical path")[0]
+    for manner in ("in plain english", "in layman's terms", "in simple terms", "like im five"):
+        query = engine.rank(f"explain the critical path {manner}")[0]
+        assert query.mass == plain.mass and query.unknown == [], manner
+    answer = engine.answer("can someone explain the critical path in plain english")
+    assert answer.entry is not None and answer.entry.id == "critical-path-method"

@@ -244,3 +244,15 @@ def test_outlook_the_email_program_is_not_the_job_outlook(engine: AnswerEngine) 
     market = engine.answer("what is the job outlook for project managers")
     assert market.outcome is Outcome.ANSWER and market.entry is not None
     assert market.entry.id == "pm-job-outlook-demand"
+
+
+def test_a_bare_number_weighs_as_an_everyday_word(engine: AnswerEngine) -> None:
+    """A number in a post is a count, a score or a temperature that happens to appear in some
+    entry ("70%" pass marks, ages "30, 40 or 50"); rare in the knowledge, it weighed like its
+    most specific word and carried a gaming PC's fan speeds to the practice-score entry."""
+    fans = "the fans on my gaming pc never go above 70% even when the cpu hits 90 degrees"
+    assert engine.answer(fans).outcome is Outcome.UNKNOWN
+    parser = engine._parser
+    everyday = parser.parse("practice exam score average")
+    numbered = parser.parse("practice exam score 70")
+    assert numbered.mass <= everyday.mass
