@@ -35,7 +35,7 @@ anyway tho though guess vs versus much many get gets got getting gotten need nee
 want wants wanted like know knows think stuff thing things lot lots kind sort literally
 honestly seriously wat wut idk tbh imo imho ngl bc cuz coz btw fyi asap omg nobody nothing
 everyone everybody everything anywhere somewhere nowhere go goes going mean means meaning
-wanting needing keen eager willing thoughts however whose vice versa
+wanting needing keen eager willing thoughts however whose vice versa brand
 """)
 
 #: Ways of asking for a simple explanation: they say how to answer, not what about, so none of

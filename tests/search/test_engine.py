@@ -366,15 +366,18 @@ def test_words_that_only_say_the_member_wants_something_carry_no_weight(engine: 
 
 
 def test_discourse_words_do_not_outweigh_the_subject(engine: AnswerEngine) -> None:
-    """ "however", "whose" and "vice versa" are function words; "particular", "simply" and
-    "attend" everyday ones. Rare or unknown in the knowledge, each weighed as a subject word in
-    a chatty post ("PMP rather than PRINCE2, or vice versa?" was declined)."""
+    """ "however", "whose", "vice versa" and the "brand" of "brand new" are function words;
+    "particular", "simply" and "attend" everyday ones. Rare or unknown in the knowledge, each
+    weighed as a subject word in a chatty post ("PMP rather than PRINCE2, or vice versa?" was
+    declined; "a brand new project" went to the one entry whose question said "brand new")."""
     for sentence in (
         "however, which certification first",
         "whose certification first",
         "which certification first, or vice versa",
     ):
         assert engine.rank(sentence)[0].mass == engine.rank("which certification first")[0].mass, sentence
+    new = engine.rank("agenda for a new project")[0].mass
+    assert engine.rank("agenda for a brand new project")[0].mass == new
     everyday = engine.rank("which certification first, random question")[0].mass  # capped: everyday
     for word in ("particular", "simply", "attend"):
         assert engine.rank(f"which certification first, {word} question")[0].mass <= everyday, word
