@@ -113,6 +113,29 @@ _QUESTION_OPENERS = frozenset(
 )
 
 
+#: Words that ask without a question mark: "I was wondering if...", "please advise", "any
+#: suggestions welcome", "I'd appreciate your thoughts".
+_INDIRECT = frozenset(
+    (
+        "wondering",
+        "wonder",
+        "advise",
+        "advice",
+        "suggestions",
+        "suggestion",
+        "recommend",
+        "recommendations",
+        "appreciate",
+        "appreciated",
+        "thoughts",
+        "tips",
+        "ideas",
+        "insights",
+        "guidance",
+    )
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Concept:
     weight: float  # how much the member stressed it
@@ -245,8 +268,9 @@ class QueryParser:
         if len(parts) < 2 or content <= LONG_MESSAGE:
             return [(ws, False, True) for ws, _ in parts], False
         asks = [asked or ws[0] in _QUESTION_OPENERS for ws, asked in parts]
-        if not any(asks):
-            asks[-1] = True
+        if not any(asks):  # no question mark, no opener: "I was wondering if...", else the last sentence
+            asks = [not _INDIRECT.isdisjoint(ws) for ws, _ in parts]
+            asks[-1] = asks[-1] or not any(asks)
         title = not asks[0] and not any(
             self._names_a_subject(ws) for (ws, _), ask in zip(parts, asks, strict=True) if ask
         )

@@ -245,3 +245,21 @@ def test_the_name_a_post_greets_is_not_its_subject(engine: AnswerEngine) -> None
         for c in engine.rank("hi pmp holders, how long did you study?")[0].concepts
         for t, _ in c.alternatives
     }
+
+
+def test_a_post_without_a_question_mark_asks_where_it_says_so(engine: AnswerEngine) -> None:
+    """No sentence ends in "?" or opens like a question: the sentence that asks indirectly ("I
+    was wondering if...", "any tips appreciated") is the focus, not the closing remark."""
+    story = (
+        "I have been leading the release weekends of a payments platform for a year, and the "
+        "developers, testers and operations people are exhausted after every cutover. "
+    )
+    closing = "We track everything in Jira and Confluence across three offices"
+    asking = "I was wondering if anyone has advice on keeping on-call work and burnout under control. "
+    query = engine._parser.parse(story + asking + closing)
+    assert query.long
+    assert query.questions == [
+        "i was wondering if anyone has advice on keeping on call work and burnout under control"
+    ]
+    silent = engine._parser.parse(story + "Our release checklist lives in Confluence. " + closing)
+    assert silent.questions == ["we track everything in jira and confluence across three offices"]
