@@ -406,6 +406,12 @@ crash crashes crashing addin plugin pst
         _words("vue vuejs"),
         _words("react angular svelte javascript typescript js ts nuxt frontend framework frameworks"),
     ),
+    (  # using the Discord app itself, not the communities that meet there
+        _words("discord"),
+        _words(
+            "mute unmute muted nitro ban banned emoji emojis notifications notification pfp avatar nickname"
+        ),
+    ),
     (  # money invested, not a project's risks
         _words("risk risks risky tolerance"),
         _words("""
