@@ -341,7 +341,9 @@ workout
 cert certs certificate certificates certification certifications expire expired expires expiring
 expiry expiration renew renewal renewing renewed
 """),
-        _words("ssl tls https certbot letsencrypt openssl x509 pem csr keystore truststore nginx iis"),
+        _words(
+            "ssl tls https certbot letsencrypt encrypt openssl x509 pem csr keystore truststore nginx iis"
+        ),
     ),
     (  # running, not a timebox
         _words("sprint sprints sprinted sprinting sprinter sprinters"),

@@ -152,6 +152,10 @@ def test_cannot_is_a_function_word(engine: AnswerEngine) -> None:
             "my ssl certificate expired on the nginx server, how do I renew it?",
             "my pmp certification expired, how do I renew it?",
         ),
+        (
+            "The Let's Encrypt certificate on our staging site expired yesterday, can someone renew it?",
+            "my pmp certificate expired, how do i renew",
+        ),
         ("how do I get faster at the 400m sprint, my hamstrings are tight", "how long is a sprint in scrum?"),
         ("what position should I play in a rugby scrum?", "what does a scrum master do?"),
         ("how do I train my dog for agility competitions?", "what is agile project management?"),
