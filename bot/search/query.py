@@ -346,6 +346,7 @@ class QueryParser:
                 importance = min(importance, self._everyday_cap)
         elif stem in idf:
             importance, share = idf[stem], 1.0
+            # a bare number is a count, score or age that some entry happens to quote: everyday
             if stem in self.everyday or word.isdigit():
                 importance = min(importance, self._everyday_cap)
         else:
