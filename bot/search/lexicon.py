@@ -38,10 +38,11 @@ everyone everybody everything anywhere somewhere nowhere go goes going mean mean
 wanting needing keen eager willing thoughts however whose vice versa brand
 """)
 
-#: Ways of asking for a simple explanation: they say how to answer, not what about, so none of
-#: their words carries a question ("explain the critical path in plain English" is not the entry
-#: whose own phrasing happens to say "in plain English").
-HOW_TO_EXPLAIN: tuple[tuple[str, ...], ...] = (
+#: Phrases that say how or when to answer, not what about, so none of their words carries a
+#: question: ways of asking for a simple explanation ("explain the critical path in plain
+#: English" is not the entry whose own phrasing happens to say "in plain English") and "right
+#: now" ("the job market right now" is not "is PM right for me").
+FILLER_PHRASES: tuple[tuple[str, ...], ...] = (
     ("plain", "english"),
     ("simple", "english"),
     ("simple", "terms"),
@@ -51,6 +52,8 @@ HOW_TO_EXPLAIN: tuple[tuple[str, ...], ...] = (
     ("like", "im", "five"),
     ("like", "i", "m", "five"),
     ("eli5",),
+    ("right", "now"),
+    ("at", "the", "moment"),
 )
 
 #: Irregular forms the stemmer would leave apart from their base form.
@@ -413,6 +416,10 @@ crash crashes crashing addin plugin pst
         _words(
             "mute unmute muted nitro ban banned emoji emojis notifications notification pfp avatar nickname"
         ),
+    ),
+    (  # fitting a CV to a job ad, not tailoring a method to a project
+        _words("tailor tailors tailored tailoring"),
+        _words("resume resumes cv cvs"),
     ),
     (  # money invested, not a project's risks
         _words("risk risks risky tolerance"),

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from bot.search import analyzer as analysis  # its MEMBER_LIMIT, read when used (tests lower it)
 from bot.search.analyzer import STOPWORDS, Analyzer, base_word
 from bot.search.index import FieldIndex
-from bot.search.lexicon import COMMON_WORDS, CUE_WORDS, HOW_TO_EXPLAIN, NUMBER_WORDS, OTHER_SENSES
+from bot.search.lexicon import COMMON_WORDS, CUE_WORDS, FILLER_PHRASES, NUMBER_WORDS, OTHER_SENSES
 from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
 from bot.search.text import MAX_CHARS, clean, sentences, words
@@ -204,15 +204,15 @@ def _background(raw: list[str], p: int) -> bool:
     )
 
 
-_EXPLAIN_OPENERS = frozenset(phrase[0] for phrase in HOW_TO_EXPLAIN)
+_FILLER_OPENERS = frozenset(phrase[0] for phrase in FILLER_PHRASES)
 
 
-def _how_to_explain(raw: list[str]) -> set[int]:
-    """The positions of words that only ask for a simple explanation (``HOW_TO_EXPLAIN``)."""
+def _filler(raw: list[str]) -> set[int]:
+    """The positions of words that only say how or when to answer (``FILLER_PHRASES``)."""
     found: set[int] = set()
     for start, word in enumerate(raw):
-        if word in _EXPLAIN_OPENERS:
-            for phrase in HOW_TO_EXPLAIN:
+        if word in _FILLER_OPENERS:
+            for phrase in FILLER_PHRASES:
                 if tuple(raw[start : start + len(phrase)]) == phrase:
                     found.update(range(start, start + len(phrase)))
     return found
@@ -397,9 +397,9 @@ class QueryParser:
             # the longest phrase over a word says what it means: "scrum masters" is the role,
             # not the degree that "masters" alone names
             covering = [[g for g in c if g[1] == max(n for _, n in c)] for c in covering]
-            manner = _how_to_explain(raw)
+            filler = _filler(raw)
             for p, word in enumerate(raw):
-                if (word in STOPWORDS and not covering[p]) or p in manner:
+                if (word in STOPWORDS and not covering[p]) or p in filler:
                     continue
                 if word in query.other_sense:
                     concept = Concept(1.0, self.index.unknown_idf, (), context)

@@ -392,3 +392,15 @@ def test_asking_for_a_simple_explanation_does_not_pick_the_entry(engine: AnswerE
         assert query.mass == plain.mass and query.unknown == [], manner
     answer = engine.answer("can someone explain the critical path in plain english")
     assert answer.entry is not None and answer.entry.id == "critical-path-method"
+
+
+def test_right_now_says_when_not_what(engine: AnswerEngine) -> None:
+    """ "right" of "right now" weighed as a subject word: "what's the job market like for pms
+    right now" opened the scrum master job market entry, with "is PM right for me" close behind."""
+    plain = engine.rank("what's the job market like for pms")[0]
+    for when in ("right now", "at the moment"):
+        assert engine.rank(f"what's the job market like for pms {when}")[0].mass == plain.mass, when
+    answer = engine.answer("what's the job market like for pms right now")
+    assert answer.entry is not None and answer.entry.id == "pm-job-outlook-demand"
+    fit = engine.answer("is project management the right career for me")
+    assert fit.entry is not None and fit.entry.id == "is-project-management-right-for-me"

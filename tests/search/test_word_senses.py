@@ -172,6 +172,16 @@ def test_the_subjects_words_in_another_sense_carry_no_answer(
     assert engine.answer(here).outcome is Outcome.ANSWER
 
 
+def test_tailoring_a_cv_is_not_tailoring_a_method(engine: AnswerEngine) -> None:
+    """ "tailor" is among the rarest words of the knowledge, all of it about fitting PRINCE2 or a
+    method to a project: "how do i tailor my resume for a pm job" opened that entry at 0.89."""
+    cv = engine.answer("how do i tailor my resume for a pm job")
+    assert cv.outcome is Outcome.ANSWER and cv.entry is not None and cv.entry.id == "pm-resume-tips"
+    method = engine.answer("how do you tailor prince2 for a small project")
+    assert method.outcome is Outcome.ANSWER and method.entry is not None
+    assert method.entry.id == "prince2-agile-and-tailoring"
+
+
 def test_family_words_are_everyday_words(engine: AnswerEngine) -> None:
     """ "son" was missing from the everyday words, so the one stored question that says "my
     son" made it one of the rarest, heaviest words: a toddler's first steps opened the degrees
