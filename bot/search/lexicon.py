@@ -56,7 +56,7 @@ FILLER_PHRASES: tuple[tuple[str, ...], ...] = (
     ("at", "the", "moment"),
 )
 
-#: Irregular forms the stemmer would leave apart from their base form.
+#: Irregular forms the stemmer would leave apart from their base form (or merge with another word).
 IRREGULAR = {
     "paid": "pay",
     "made": "make",
@@ -104,6 +104,10 @@ IRREGULAR = {
     "mins": "minutes",
     "min": "minute",
     "uni": "university",
+    # the plural and the adjective of a word kept whole (``KEPT_WHOLE``), British spellings included
+    "organizations": "organization",
+    "organisations": "organization",
+    "organisational": "organizational",
 }
 
 #: British spellings the rules in ``american`` cannot derive.
@@ -298,9 +302,11 @@ worse worst worth write wrong year yesterday young son mom mum dad toddler child
 #: match only where they are written. "chartered" (a chartered accountant, engineer or
 #: professional) is a title, not a form of "charter" (a project charter); "weighting" (how
 #: an exam's domains are weighted) is not body "weight"; "utilization" (billable hours over
-#: available hours, British "utilisation" included) is not "utilize", which only means "use".
+#: available hours, British "utilisation" included) is not "utilize", which only means "use";
+#: an "organization" (a company) is not being "organized" (tidy): both stem to "organ".
 KEPT_WHOLE = _words("""
-chartered weighting weightings utilization utilizations container containers
+chartered weighting weightings utilization utilizations container containers organization
+organizational
 """)
 
 #: Words that put a question inside the subject wherever they stand (``bot.search.scope``).

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.search import AnswerEngine, Outcome
-from bot.search.analyzer import Analyzer
+from bot.search.analyzer import Analyzer, base_word
 from bot.search.calibration import SUGGEST_AT
 
 
@@ -63,6 +63,19 @@ def test_utilize_is_not_a_form_of_utilization(engine: AnswerEngine) -> None:
     assert asked.entry is None or "utilisation" not in asked.entry.id
     rate = engine.answer("how do I work out the billable utilisation rate of my team?")
     assert rate.outcome is Outcome.ANSWER and "utilisation" in rate.entry.id
+
+
+def test_being_organised_is_not_an_organisation(engine: AnswerEngine) -> None:
+    """Both stem to "organ": "how do i become more organized" opened the entry on matrix
+    organisations (0.93) instead of the one on organisation and time management."""
+    analyzer = Analyzer()
+    company = {analyzer.stem(base_word(w)) for w in ("organisation", "organizations", "organisations")}
+    assert company == {"organization"} and analyzer.stem(base_word("organised")) == "organ"
+    tidy = engine.answer("how do i become more organized")
+    assert tidy.outcome is Outcome.ANSWER and tidy.entry.id == "skill-organisation-time"
+    matrix = engine.answer("what is a matrix organisation")
+    assert matrix.outcome is Outcome.ANSWER
+    assert matrix.entry.id == "matrix-organisations-and-functional-managers"
 
 
 def test_things_named_by_the_cues_are_not_knowledge_words(engine: AnswerEngine) -> None:
