@@ -23,7 +23,7 @@ from bot.search.speller import Speller, osa_distance
 from bot.search.text import clean, text_words, words
 
 MAX_LOOKUP_CHARS = FOCUSED_OPTION  # Discord sends at most this much of a focused option
-_EXACT, _STARTS, _WORD, _PREFIX, _FIXED = 100.0, 40.0, 1.0, 0.8, 0.6
+_EXACT, _STARTS, _WORD, _PREFIX, _FIXED, _NEAR = 100.0, 40.0, 1.0, 0.8, 0.6, 0.3
 _MAX_PREFIX_WORDS = 64
 _MAX_NAME_PREFIX = 200
 
@@ -96,10 +96,16 @@ class NameIndex:
             out.append(word)
         return out
 
-    def _near_prefix_words(self, prefix: str) -> list[str]:
-        """Vocabulary words whose start is one edit away from a (misspelt) prefix."""
+    def _near_prefix_words(self, prefix: str) -> list[tuple[str, float]]:
+        """Vocabulary words whose start is one edit away from a (misspelt) prefix, with their
+        quality: a word that is itself one edit away ("princ2" for "prince2") above one that
+        only starts so ("principles")."""
         block = self._prefix_words(prefix[:2], _MAX_PREFIX_WORDS * 4)
-        return [w for w in block if osa_distance(prefix, w[: len(prefix)], 1) <= 1]
+        return [
+            (w, _FIXED if osa_distance(prefix, w, 1) <= 1 else _NEAR)
+            for w in block
+            if osa_distance(prefix, w[: len(prefix)], 1) <= 1
+        ]
 
     def _word_matches(self, word: str, last: bool) -> list[tuple[str, float]]:
         if last and len(word) >= 2:
@@ -112,7 +118,7 @@ class NameIndex:
         if fixed is not None:
             return [(fixed, _FIXED)]
         if last and len(word) >= 3:
-            return [(w, _FIXED) for w in self._near_prefix_words(word)]
+            return self._near_prefix_words(word)
         return []
 
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[int]:
@@ -154,6 +160,9 @@ class NameIndex:
         k = min(limit, found)
         if k == 0:
             return []
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.flatnonzero(scores)
+        # every entry tied with the k-th best, so that ties go to the lower number whatever
+        # ``argpartition`` picked (it picks among equal values at the cut arbitrarily)
+        cut = -np.partition(-scores, k - 1)[k - 1]
+        top = np.flatnonzero(scores >= cut)
         ranked = sorted(top.tolist(), key=lambda number: (-scores[number], number))[:k]
         return [(number, float(scores[number])) for number in ranked]
