@@ -38,6 +38,11 @@ _DOTTED = re.compile(r"(?<!\d)\d++(?:\.\d++)+")
 _GLUED_UNIT = re.compile(
     r"\b(\d++)(?=(?:hrs|hours?|yrs?|years?|wks?|weeks?|months?|days?|mins?|minutes?)\b)", re.IGNORECASE
 )
+#: "Spring" before a Scrum event or artifact is a slip for "sprint" ("the Scrum Master's role in
+#: Spring Planning"): a real word, so the speller leaves it, and the question loses its subject.
+_SPRING_FOR_SPRINT = re.compile(
+    r"\bspring(?=[\s-]+(?:planning|review|retrospective|retro|backlog|goal|length|zero)\b)", re.IGNORECASE
+)
 # Patterns start with their literal character so the regex engine can skip ahead to it.
 _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _PLUS = re.compile(r"\+(?<=[^\W_]\+)")
@@ -105,6 +110,8 @@ def _prepare(text: str, chat: bool = True, lower: bool = True) -> str:
         text = _PLUS.sub(" plus", text)
     if chat:
         text = _GLUED_UNIT.sub(r"\1 ", text)
+        if "pring" in text or "PRING" in text:
+            text = _SPRING_FOR_SPRINT.sub("sprint", text)
     if lower:
         text = text.lower()
     for symbol, replacement in _SYMBOLS:

@@ -30,6 +30,8 @@ from bot.search.text import MAX_CHARS, clean, sentences, words
         ("35hrs of training, 3YRS as a coordinator", "35 hrs of training 3 yrs as a coordinator"),
         ("6months, 2wks, 90days", "6 months 2 wks 90 days"),
         ("prince2 at 80k in my 40s", "prince2 at 80k in my 40s"),
+        ("the SM's role in Spring Planning, spring-review", "the sms role in sprint planning sprint review"),
+        ("spring break, Spring Boot app", "spring break spring boot app"),
     ],
 )
 def test_clean(raw: str, expected: str) -> None:
