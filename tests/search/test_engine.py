@@ -255,7 +255,7 @@ def test_a_question_sure_of_its_entry_decides_a_post_whose_story_points_elsewher
     question alone names the time-off entry with near certainty, and it answers."""
     post = (
         "I coordinate four projects for a logistics firm and I am the switchboard between the warehouse "
-        "crews, the carriers, our vendors and the developers. Last summer I booked a week at the coast, and "
+        "crews, the carriers, our vendors and the developers. Last summer I went to the coast for a few days, and "
         "the messages never stopped: the carriers, the vendors, the warehouse. My partner was furious and "
         "the kids barely saw me. How do you take time off as a PM?"
     )
