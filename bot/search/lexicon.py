@@ -427,6 +427,16 @@ crash crashes crashing addin plugin pst
         _words("tailor tailors tailored tailoring"),
         _words("resume resumes cv cvs"),
     ),
+    (  # building work on a home, not an IT project or a contract PM role
+        _words("""
+contractor contractors contract contracts subcontractor subcontractors project projects job jobs
+"""),
+        _words("""
+kitchen kitchens bathroom bathrooms remodel remodels remodeled remodeling remodelled remodelling
+drywall plumber plumbers plumbing roofer roofers roofing countertop countertops homeowner homeowners
+basement brownstone duplex flooring handyman tiler tiling
+"""),
+    ),
     (  # money invested, not a project's risks
         _words("risk risks risky tolerance"),
         _words("""

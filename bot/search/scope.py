@@ -76,11 +76,13 @@ _OWN_SUBJECT = re.compile(
 )
 
 
-#: Another profession's licensing or entrance exam: the coach knows project management's
-#: credentials, not how to study for the CPA or the bar.
+#: Another profession's licensing or entrance exam, or a technology vendor's exam by its code
+#: (Microsoft's "PL-300", "AZ-900"; the cleaned text splits them as "pl 300"): the coach knows
+#: project management's credentials, not how to study for the CPA or sit a Power BI exam.
 _OTHER_EXAM = re.compile(
     r"\b(?:cpa|cfa|acca|cima|nclex|usmle|mcat|lsat|gmat|gre|bar exams?|series (?:7|63|65|66)|"
-    r"(?:actuarial|medical board|board|licensing|real estate|nursing) exams?)\b"
+    r"(?:actuarial|medical board|board|licensing|real estate|nursing) exams?|"
+    r"(?:az|ai|dp|pl|ms|md|mb|sc) ?(?!365\b)[1-9]\d\d)\b"
 )
 
 
@@ -97,7 +99,9 @@ def reports_a_fault(norm: str) -> bool:
 
 
 def _names_project_work(norm: str) -> bool:
-    return not PROJECT_WORDS.isdisjoint(norm.split())
+    """Whether ``norm`` names project work; a possessive reads as its word ("the PMP's" is
+    cleaned to "pmps")."""
+    return any(w in PROJECT_WORDS or (w[-1] == "s" and w[:-1] in PROJECT_WORDS) for w in norm.split())
 
 
 def other_career(norm: str) -> str | None:

@@ -170,6 +170,9 @@ DECLINES: dict[str, Callable[[str], bool]] = {
         ("exam", "is the nclex harder than the cpa exam"),
         ("exam", "cfa level 1 study plan while working full time"),
         ("exam", "how long to prepare for the bar exam"),
+        # a technology vendor's exam by its code: a menu of the PMP's and CAPM's study pages
+        ("exam", "My proctor flagged me for cheating in the PL-300 and cancelled my exam, how do I appeal?"),
+        ("exam", "how long should I study for the AZ-900"),
     ],
 )
 def test_a_message_outside_the_subject_is_declined(engine: AnswerEngine, rule: str, message: str) -> None:
@@ -198,6 +201,8 @@ def test_a_message_outside_the_subject_is_declined(engine: AnswerEngine, rule: s
             "accountant with a cpa wanting to switch into project management",
             "finance-accounting-to-it-pm",
         ),
+        # a vendor's exam beside a PM credential; "capm's" is cleaned to "capms", still a PM word
+        ("exam", "does an az-900 course count toward the capm's 23 hours", "pm-contact-hours-explained"),
     ],
 )
 def test_the_same_words_within_the_subject_are_still_answered(

@@ -174,13 +174,19 @@ def test_cannot_is_a_function_word(engine: AnswerEngine) -> None:
         ("how do I train my dog for agility competitions?", "what is agile project management?"),
         ("how much risk should I take with stocks in my roth ira?", "how do I manage project risks?"),
         ("how do i change my discord avatar", "any good discord servers for project managers?"),
+        (
+            "Our kitchen remodel contractor is two months behind and keeps blaming us for the delays. "
+            "Should we fire him and find a new one, or wait it out?",
+            "how do I manage a contractor who keeps missing deadlines on my IT project?",
+        ),
     ],
 )
 def test_the_subjects_words_in_another_sense_carry_no_answer(
     engine: AnswerEngine, elsewhere: str, here: str
 ) -> None:
     """A website's certificate, a runner's sprint, a rugby scrum, dog agility, an investor's risk,
-    the Discord app's settings (not the communities that meet on Discord)."""
+    the Discord app's settings (not the communities that meet on Discord), a builder on a home
+    remodel (not a vendor or a contract PM role)."""
     assert engine.answer(elsewhere).outcome is Outcome.UNKNOWN
     assert engine.answer(here).outcome is Outcome.ANSWER
 
