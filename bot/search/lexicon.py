@@ -429,14 +429,12 @@ crash crashes crashing addin plugin pst
         _words("tailor tailors tailored tailoring"),
         _words("resume resumes cv cvs"),
     ),
-    (  # building work on a home, not an IT project or a contract PM role
-        _words("""
-contractor contractors contract contracts subcontractor subcontractors project projects job jobs
-"""),
+    (  # a builder on a home remodel, not a vendor or a contract PM role. Only the contract words:
+        # a career changer's "I ran our kitchen remodel as a project" is still project experience
+        _words("contractor contractors contract contracts subcontractor subcontractors"),
         _words("""
 kitchen kitchens bathroom bathrooms remodel remodels remodeled remodeling remodelled remodelling
-drywall plumber plumbers plumbing roofer roofers roofing countertop countertops homeowner homeowners
-basement brownstone duplex flooring handyman tiler tiling
+drywall plumbing roofing countertop countertops basement brownstone duplex flooring tiling
 """),
     ),
     (  # money invested, not a project's risks

@@ -191,6 +191,27 @@ def test_the_subjects_words_in_another_sense_carry_no_answer(
     assert engine.answer(here).outcome is Outcome.ANSWER
 
 
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        (
+            "homeowner here, I coordinated a basement remodel, can I get a project coordinator job?",
+            "entry-level-pm-jobs-no-experience",
+        ),
+        ("can my bathroom renovation project go on my pm resume", "pm-resume-tips"),
+    ],
+)
+def test_a_remodel_as_project_experience_is_still_answered(
+    engine: AnswerEngine, message: str, entry: str
+) -> None:
+    """Only the contract words take their builder's sense beside a remodel: a career changer
+    who ran one as a project still asks about project work (both were refused when "project"
+    and "job" took the everyday sense too)."""
+    answer = engine.answer(message)
+    assert answer.outcome is not Outcome.UNKNOWN
+    assert entry in [e.id for e, _ in answer.suggestions] + ([answer.entry.id] if answer.entry else [])
+
+
 def test_tailoring_a_cv_is_not_tailoring_a_method(engine: AnswerEngine) -> None:
     """ "tailor" is among the rarest words of the knowledge, all of it about fitting PRINCE2 or a
     method to a project: "how do i tailor my resume for a pm job" opened that entry at 0.89."""
