@@ -66,6 +66,19 @@ _FAULT = re.compile(
     r"(?:cant|cannot|unable to|couldnt) (?:install|load|upload|connect|log ?in|sign in|download|compile|"
     r"import|boot|drag|update it))\b"
 )
+#: ... or a programming or system tool named beside a bare error word ("npm ERR! code ERESOLVE",
+#: "Python: Select Interpreter shows no options"): a developer's support request, whose own
+#: words ("project", "dependency", "install") would otherwise rank the coach's entries.
+_CODE_TOOL = re.compile(
+    r"\b(?:npm|pip|nodejs|node js|python|javascript|typescript|java|react|angular|django|flask|vscode|"
+    r"vs code|visual studio|docker|kubernetes|kubectl|git|maven|gradle|webpack|php|ruby|golang|powershell|"
+    r"linux|ubuntu|macos|mysql|sql server|postgres\w*|vba|compiler|interpreter|localhost)\b"
+)
+_TOOL_FAULT = re.compile(
+    r"\b(?:errors?|err|exceptions?|not working|doesnt work|wont (?:work|start|run|load|open|install)|"
+    r"no options|permission denied|(?:fails?|failed|failing) to (?:build|install|run|start|load|compile|"
+    r"connect|resolve))\b"
+)
 #: Words of the coach's own subject that may sit beside such words in a real question: "the
 #: exam site crashed", "an error in my PMP application", "crashing the schedule".
 _OWN_SUBJECT = re.compile(
@@ -95,7 +108,10 @@ def asks_about_another_exam(norm: str) -> bool:
 def reports_a_fault(norm: str) -> bool:
     """Whether a message (``Query.norm``) reports a product's fault and names nothing of the
     coach's subject: a support request the coach declines."""
-    return _FAULT.search(norm) is not None and _OWN_SUBJECT.search(norm) is None
+    reported = _FAULT.search(norm) is not None or (
+        _CODE_TOOL.search(norm) is not None and _TOOL_FAULT.search(norm) is not None
+    )
+    return reported and _OWN_SUBJECT.search(norm) is None
 
 
 def _names_project_work(norm: str) -> bool:

@@ -165,6 +165,9 @@ DECLINES: dict[str, Callable[[str], bool]] = {
         ("fault", "The sprint board in our tracker shows an error when I drag a card to Done"),
         ("fault", "my gantt chart plugin crashes every time I open a big project file"),
         ("fault", "when I click export on the burndown report nothing happens"),
+        # a programming tool beside a bare error word: menus of the dependencies and vendor entries
+        ("fault", "npm ERR! code ERESOLVE unable to resolve dependency tree when I install the project"),
+        ("fault", "VS Code: Python Select Interpreter shows no options for my new project"),
         # another profession's exam: each was answered or offered a menu of the PMP's study time
         ("exam", "how many hours should i study for the lsat"),
         ("exam", "is the nclex harder than the cpa exam"),
@@ -190,6 +193,11 @@ def test_a_message_outside_the_subject_is_declined(engine: AnswerEngine, rule: s
         ),
         ("fault", "the pmi website shows an error when I pay for the pmp exam", "pmp-fees"),
         ("fault", "what is crashing the schedule?", "critical-path-method"),
+        (
+            "fault",
+            "our Java upgrade keeps failing to start in test, how do I tell the sponsor the release will slip",
+            "recovering-a-late-project",
+        ),
         (
             "fault",
             "I got an error in my PMP application, the audit says my hours don't match",
