@@ -68,12 +68,46 @@ _FAULT = re.compile(
 )
 #: ... or a programming or system tool named beside a bare error word ("npm ERR! code ERESOLVE",
 #: "Python: Select Interpreter shows no options"): a developer's support request, whose own
-#: words ("project", "dependency", "install") would otherwise rank the coach's entries.
-_CODE_TOOL = re.compile(
-    r"\b(?:npm|pip|nodejs|node js|python|javascript|typescript|java|react|angular|django|flask|vscode|"
-    r"vs code|visual studio|docker|kubernetes|kubectl|git|maven|gradle|webpack|php|ruby|golang|powershell|"
-    r"linux|ubuntu|macos|mysql|sql server|postgres\w*|vba|compiler|interpreter|localhost)\b"
+#: words ("project", "dependency", "install") would otherwise rank the coach's entries. Word
+#: sets, not one regular expression: this runs on every message.
+_CODE_TOOLS = frozenset(
+    [
+        "npm",
+        "pip",
+        "nodejs",
+        "python",
+        "javascript",
+        "typescript",
+        "java",
+        "react",
+        "angular",
+        "django",
+        "flask",
+        "vscode",
+        "docker",
+        "kubernetes",
+        "kubectl",
+        "git",
+        "maven",
+        "gradle",
+        "webpack",
+        "php",
+        "ruby",
+        "golang",
+        "powershell",
+        "linux",
+        "ubuntu",
+        "macos",
+        "mysql",
+        "postgres",
+        "postgresql",
+        "vba",
+        "compiler",
+        "interpreter",
+        "localhost",
+    ]
 )
+_CODE_TOOL_PHRASES = ("node js", "vs code", "visual studio", "sql server")
 _TOOL_FAULT = re.compile(
     r"\b(?:errors?|err|exceptions?|not working|doesnt work|wont (?:work|start|run|load|open|install)|"
     r"no options|permission denied|(?:fails?|failed|failing) to (?:build|install|run|start|load|compile|"
@@ -109,9 +143,14 @@ def reports_a_fault(norm: str) -> bool:
     """Whether a message (``Query.norm``) reports a product's fault and names nothing of the
     coach's subject: a support request the coach declines."""
     reported = _FAULT.search(norm) is not None or (
-        _CODE_TOOL.search(norm) is not None and _TOOL_FAULT.search(norm) is not None
+        _names_a_code_tool(norm) and _TOOL_FAULT.search(norm) is not None
     )
     return reported and _OWN_SUBJECT.search(norm) is None
+
+
+def _names_a_code_tool(norm: str) -> bool:
+    padded = f" {norm} "  # whole words: "devs code" does not name VS Code
+    return not _CODE_TOOLS.isdisjoint(norm.split()) or any(f" {p} " in padded for p in _CODE_TOOL_PHRASES)
 
 
 def _names_project_work(norm: str) -> bool:
