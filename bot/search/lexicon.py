@@ -317,6 +317,14 @@ project projects pm pms pmp capm pmi prince2 apm program programme programs prog
 agile kanban product owner pmo portfolio coordinator coordinators manager managers management ba
 """)
 
+#: Programming and system tools: named beside a bare error word, they mark a developer's support
+#: request (``bot.search.scope``). Two-word names are in ``scope``.
+CODE_TOOLS = _words("""
+npm pip nodejs python javascript typescript java react angular django flask vscode docker kubernetes
+kubectl git maven gradle webpack php ruby golang powershell linux ubuntu macos mysql postgres
+postgresql vba compiler interpreter localhost
+""")
+
 #: Numbers written as words: unknown to the knowledge, they say as little as unknown digits.
 NUMBER_WORDS = _words("""
 zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen

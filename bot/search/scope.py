@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 
-from bot.search.lexicon import PROJECT_WORDS
+from bot.search.lexicon import CODE_TOOLS, PROJECT_WORDS
 
 #: What follows a goal verb: up to four words, after an article.
 _GOAL = re.compile(
@@ -69,44 +69,7 @@ _FAULT = re.compile(
 #: ... or a programming or system tool named beside a bare error word ("npm ERR! code ERESOLVE",
 #: "Python: Select Interpreter shows no options"): a developer's support request, whose own
 #: words ("project", "dependency", "install") would otherwise rank the coach's entries. Word
-#: sets, not one regular expression: this runs on every message.
-_CODE_TOOLS = frozenset(
-    [
-        "npm",
-        "pip",
-        "nodejs",
-        "python",
-        "javascript",
-        "typescript",
-        "java",
-        "react",
-        "angular",
-        "django",
-        "flask",
-        "vscode",
-        "docker",
-        "kubernetes",
-        "kubectl",
-        "git",
-        "maven",
-        "gradle",
-        "webpack",
-        "php",
-        "ruby",
-        "golang",
-        "powershell",
-        "linux",
-        "ubuntu",
-        "macos",
-        "mysql",
-        "postgres",
-        "postgresql",
-        "vba",
-        "compiler",
-        "interpreter",
-        "localhost",
-    ]
-)
+#: sets (``CODE_TOOLS``), not one regular expression: this runs on every message.
 _CODE_TOOL_PHRASES = ("node js", "vs code", "visual studio", "sql server")
 _TOOL_FAULT = re.compile(
     r"\b(?:errors?|err|exceptions?|not working|doesnt work|wont (?:work|start|run|load|open|install)|"
@@ -150,7 +113,7 @@ def reports_a_fault(norm: str) -> bool:
 
 def _names_a_code_tool(norm: str) -> bool:
     padded = f" {norm} "  # whole words: "devs code" does not name VS Code
-    return not _CODE_TOOLS.isdisjoint(norm.split()) or any(f" {p} " in padded for p in _CODE_TOOL_PHRASES)
+    return not CODE_TOOLS.isdisjoint(norm.split()) or any(f" {p} " in padded for p in _CODE_TOOL_PHRASES)
 
 
 def _names_project_work(norm: str) -> bool:
