@@ -110,6 +110,14 @@ AGREE_FLOOR = 0.2
 #: fresh sets; docs/benchmarks.md, thirteenth round).
 SURE_QUESTION = 0.97
 SURE_MARGIN = 0.5
+#: A long post's question sentences and its first sentence (often a forum post's title), each
+#: ranked on its own, add their evidence to the post's ranking: candidates are reordered by their
+#: score over the best one's, plus ``SENTENCE_WEIGHT`` times their best such share in a question
+#: sentence's own ranking and ``TITLE_WEIGHT`` times their share in the first sentence's. Weights
+#: fitted pairwise (right entry above wrong ones) on the tune split, own, common and dev sets,
+#: five-fold cross-validated; docs/benchmarks.md, nineteenth round.
+SENTENCE_WEIGHT = 0.064
+TITLE_WEIGHT = 0.183
 #: A candidate's rank score is multiplied by this for each named thing of the question (an
 #: acronym the answers write, at least ``MIN_JARGON`` letters: "rmp", not "pm") it never mentions.
 JARGON_MISS = 0.7
@@ -596,6 +604,17 @@ class AnswerEngine:
         # a long post: its story spreads the best entry's score, so it is answered from a lower
         # confidence (and offered a menu from a confidence raised when the entry's own phrasings
         # name what the story is about), and each question sentence is also ranked on its own
+        # each question sentence is ranked alone: its words are corrected already, and read in the
+        # senses the whole post gives them
+        asked = [
+            (sentence, self.rank(sentence, spelling_budget=0, other_sense=query.other_sense)[1])
+            for sentence in query.questions[:MAX_QUESTIONS]
+        ]
+        if candidates:
+            title = next((ranked for sentence, ranked in asked if sentence == query.title), None)
+            if title is None:
+                title = self.rank(query.title, spelling_budget=0, other_sense=query.other_sense)[1]
+            candidates = _with_sentence_evidence(candidates, [ranked for _, ranked in asked], title)
         menu = (
             calibration.with_story(candidates[0].confidence, candidates[0].features.story)
             if candidates
@@ -606,9 +625,7 @@ class AnswerEngine:
             return best
         top = candidates[0]
         answered: list[Entry] = []
-        for sentence in query.questions[:MAX_QUESTIONS]:
-            # its words are corrected already, and read in the senses the whole post gives them
-            ranked = self.rank(sentence, spelling_budget=0, other_sense=query.other_sense)[1]
+        for _, ranked in asked:
             alone = decide(ranked, corrections, long_post=True)
             if alone.outcome is not Outcome.ANSWER or alone.entry is None:
                 continue
@@ -685,6 +702,38 @@ class AnswerEngine:
         """The entry whose id, alias or title is exactly ``text`` (ignoring case and punctuation)."""
         number = self._names.exact.get(normalise_name(text))
         return None if number is None else self.entries[number]
+
+
+def _shares(ranked: Sequence[Candidate]) -> dict[str, float]:
+    """Each ranked entry's score over the best one's."""
+    if not ranked or ranked[0].score <= 0:
+        return {}
+    return {c.entry.id: c.score / ranked[0].score for c in ranked}
+
+
+def _with_sentence_evidence(
+    candidates: list[Candidate], asked: Sequence[Sequence[Candidate]], title: Sequence[Candidate]
+) -> list[Candidate]:
+    """A long post's candidates reordered with what its question sentences (``asked``) and its
+    first sentence (``title``), each ranked alone, say of them (``SENTENCE_WEIGHT``)."""
+    sentence: dict[str, float] = {}
+    for ranked in asked:
+        for entry_id, share in _shares(ranked).items():
+            sentence[entry_id] = max(sentence.get(entry_id, 0.0), share)
+    first = _shares(title)
+    best = candidates[0].score
+    if best <= 0:
+        return candidates
+    return sorted(  # stable: equal evidence keeps the post's own order
+        candidates,
+        key=lambda c: (
+            -(
+                c.score / best
+                + SENTENCE_WEIGHT * sentence.get(c.entry.id, 0.0)
+                + TITLE_WEIGHT * first.get(c.entry.id, 0.0)
+            )
+        ),
+    )
 
 
 def _largest(values: np.ndarray, k: int) -> np.ndarray:

@@ -153,6 +153,7 @@ class Query:
     mass: float = 0.0  # the most an entry can score: every concept fully matched
     spelling_budget: int = SPELLING_BUDGET  # probes the corrector may still look up for this message
     questions: list[str] = field(default_factory=list)  # a long message's question sentences, corrected
+    title: str = ""  # a long message's first sentence (a forum post's title, often), as ``questions``
     #: several sentences and more than ``LONG_MESSAGE`` content words, story or not
     long: bool = False
     #: words read in their everyday sense here (``OTHER_SENSES``): unknown words, whatever the index has
@@ -388,6 +389,8 @@ class QueryParser:
             corrected = self._correct(raw, query, names) if correct else [False] * len(raw)
             if story and not context:
                 query.questions.append(" ".join(raw))
+            if story and not query.title:
+                query.title = " ".join(raw)
             stems = [self.analyzer.stem(w, remember=False) for w in raw]
             covering: list[list[tuple[str, int]]] = [[] for _ in raw]
             for span in self.analyzer.spans(raw, stems):

@@ -263,3 +263,35 @@ def test_a_post_without_a_question_mark_asks_where_it_says_so(engine: AnswerEngi
     ]
     silent = engine._parser.parse(story + "Our release checklist lives in Confluence. " + closing)
     assert silent.questions == ["we track everything in jira and confluence across three offices"]
+
+
+#: A forum post whose title names its subject; the story's words ("backlog", "product owner")
+#: pulled the ranking toward backlog refinement.
+FIRST_PLANNING = (
+    "Sprint planning with a brand new team. I have just become the Scrum Master of a team of six "
+    "developers who have never used Scrum. The product owner has a long backlog and wants to start "
+    "next week. How should I run our first planning session?"
+)
+
+
+def test_a_long_posts_first_sentence_and_questions_add_their_evidence(engine: AnswerEngine) -> None:
+    """Ranked alone, the title and the question sentences reorder the post's candidates: without
+    their evidence the post opened the backlog-refinement entry."""
+    query = engine._parser.parse(FIRST_PLANNING)
+    assert query.title == "sprint planning with a brand new team"
+    answer = engine.answer(FIRST_PLANNING)
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None
+    assert answer.entry.id == "sprint-planning-and-sprint-length"
+
+
+def test_sentence_evidence_reorders_only_the_candidates_it_names(engine: AnswerEngine) -> None:
+    """A candidate the title ranks first overtakes a close leader; one neither sentence ranks
+    keeps its place behind both; a post with no sentence evidence keeps its order."""
+    candidates = engine.rank("sprint planning backlog refinement")[1][:3]
+    leader, close, third = candidates
+    title = [c for c in candidates if c is close]
+    reordered = engine_module._with_sentence_evidence(
+        [leader, replace(close, score=leader.score * 0.99), third], [], title
+    )
+    assert [c.entry.id for c in reordered] == [close.entry.id, leader.entry.id, third.entry.id]
+    assert engine_module._with_sentence_evidence(candidates, [[]], []) == candidates
