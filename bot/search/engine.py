@@ -116,8 +116,8 @@ SURE_MARGIN = 0.5
 #: sentence's own ranking and ``TITLE_WEIGHT`` times their share in the first sentence's. Weights
 #: fitted pairwise (right entry above wrong ones) on the tune split, own, common and dev sets,
 #: five-fold cross-validated; docs/benchmarks.md, nineteenth round.
-SENTENCE_WEIGHT = 0.064
-TITLE_WEIGHT = 0.183
+SENTENCE_WEIGHT = 0.065
+TITLE_WEIGHT = 0.174
 #: A candidate's rank score is multiplied by this for each named thing of the question (an
 #: acronym the answers write, at least ``MIN_JARGON`` letters: "rmp", not "pm") it never mentions.
 JARGON_MISS = 0.7
@@ -603,23 +603,22 @@ class AnswerEngine:
             return decide(candidates, corrections, long_post=query.long, may_answer=sure)
         # a long post: its story spreads the best entry's score, so it is answered from a lower
         # confidence (and offered a menu from a confidence raised when the entry's own phrasings
-        # name what the story is about), and each question sentence is also ranked on its own
-        # each question sentence is ranked alone: its words are corrected already, and read in the
-        # senses the whole post gives them
+        # name what the story is about). Each question sentence is also ranked on its own (its
+        # words are corrected already, and read in the senses the whole post gives them), and
+        # with the first sentence they reorder the post's candidates (``SENTENCE_WEIGHT``)
         asked = [
             (sentence, self.rank(sentence, spelling_budget=0, other_sense=query.other_sense)[1])
             for sentence in query.questions[:MAX_QUESTIONS]
         ]
+        menu = 0.0
         if candidates:
+            # reordering never costs the post the menu its own best candidate earned
+            menu = calibration.with_story(candidates[0].confidence, candidates[0].features.story)
             title = next((ranked for sentence, ranked in asked if sentence == query.title), None)
             if title is None:
                 title = self.rank(query.title, spelling_budget=0, other_sense=query.other_sense)[1]
             candidates = _with_sentence_evidence(candidates, [ranked for _, ranked in asked], title)
-        menu = (
-            calibration.with_story(candidates[0].confidence, candidates[0].features.story)
-            if candidates
-            else 0.0
-        )
+            menu = max(menu, calibration.with_story(candidates[0].confidence, candidates[0].features.story))
         best = decide(candidates, corrections, long_post=True, menu_confidence=menu)
         if best.confidence < AGREE_FLOOR:
             return best

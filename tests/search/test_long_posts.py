@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from bot.search import AnswerEngine, Candidate, Outcome
 from bot.search import engine as engine_module
 from bot.search.calibration import LONG_SUGGEST_AT, SUGGEST_AT, Features, with_story
@@ -295,3 +297,17 @@ def test_sentence_evidence_reorders_only_the_candidates_it_names(engine: AnswerE
     )
     assert [c.entry.id for c in reordered] == [close.entry.id, leader.entry.id, third.entry.id]
     assert engine_module._with_sentence_evidence(candidates, [[]], []) == candidates
+
+
+def test_reordering_never_turns_a_menu_into_a_refusal(
+    engine: AnswerEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The evidence may put a less confident candidate first; the post still gets at least the
+    menu its own best candidate earned (it used to get "I don't know")."""
+
+    def weakest_first(candidates: list[Candidate], *_: object) -> list[Candidate]:
+        return [replace(candidates[-1], confidence=0.05), *candidates[:-1]]
+
+    assert engine.answer(TIME_ZONES).outcome is Outcome.ANSWER
+    monkeypatch.setattr(engine_module, "_with_sentence_evidence", weakest_first)
+    assert engine.answer(TIME_ZONES).outcome is Outcome.SUGGEST
