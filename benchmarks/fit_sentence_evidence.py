@@ -101,8 +101,6 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
 
-    # the features come from the engine's own order, without the evidence being fitted
-    engine_module.SENTENCE_WEIGHT = engine_module.TITLE_WEIGHT = 0.0
     engine = AnswerEngine.build(load_or_raise(args.knowledge))
     questions: list[Question] = []
     for path in args.files:
