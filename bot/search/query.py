@@ -153,7 +153,7 @@ class Query:
     mass: float = 0.0  # the most an entry can score: every concept fully matched
     spelling_budget: int = SPELLING_BUDGET  # probes the corrector may still look up for this message
     questions: list[str] = field(default_factory=list)  # a long message's question sentences, corrected
-    title: str = ""  # a long message's first sentence (a forum post's title, often), as ``questions``
+    title: str = ""  # a long message's first sentence (often a forum post's title), corrected if it asks
     #: several sentences and more than ``LONG_MESSAGE`` content words, story or not
     long: bool = False
     #: words read in their everyday sense here (``OTHER_SENSES``): unknown words, whatever the index has
