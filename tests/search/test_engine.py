@@ -404,3 +404,12 @@ def test_right_now_says_when_not_what(engine: AnswerEngine) -> None:
     assert answer.entry is not None and answer.entry.id == "pm-job-outlook-demand"
     fit = engine.answer("is project management the right career for me")
     assert fit.entry is not None and fit.entry.id == "is-project-management-right-for-me"
+
+
+@pytest.mark.parametrize("question", ["audit", "I got audited", "selected for audit what now"])
+def test_an_audit_on_its_own_is_the_pmp_audit(engine: AnswerEngine, question: str) -> None:
+    """In a community of PMP candidates an audit is PMI's check of an application; the entry on
+    auditing a project (a health check) must not take the bare word (it did once it was added)."""
+    answer = engine.answer(question)
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None
+    assert answer.entry.id == "pmp-audit"
