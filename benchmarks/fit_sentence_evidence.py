@@ -30,8 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.knowledge.loader import load_or_raise  # noqa: E402
-from bot.search import engine as engine_module  # noqa: E402
-from bot.search.engine import AnswerEngine  # noqa: E402
+from bot.search.engine import AnswerEngine, sentence_evidence  # noqa: E402
 from bot.search.evaluation import EvalItem, load_items  # noqa: E402
 
 DEPTH = 6
@@ -54,16 +53,8 @@ def features(engine: AnswerEngine, item: EvalItem) -> Question | None:
     query, candidates = engine.rank(item.q, depth=DEPTH)
     if not candidates or candidates[0].score <= 0:
         return None
-    sentence: dict[str, float] = {}
-    title: dict[str, float] = {}
-    if query.questions:
-        for text in query.questions[: engine_module.MAX_QUESTIONS]:
-            ranked = engine.rank(text, spelling_budget=0, other_sense=query.other_sense)[1]
-            for entry_id, share in engine_module._shares(ranked).items():
-                sentence[entry_id] = max(sentence.get(entry_id, 0.0), share)
-        title = engine_module._shares(
-            engine.rank(query.title, spelling_budget=0, other_sense=query.other_sense)[1]
-        )
+    # the evidence the engine adds to a long post with questions (short ones have none)
+    sentence, title = sentence_evidence(*engine.sentences_ranked(query)) if query.questions else ({}, {})
     best = candidates[0].score
     rows = [[c.score / best, sentence.get(c.entry.id, 0.0), title.get(c.entry.id, 0.0)] for c in candidates]
     return Question(np.array(rows), np.array([item.is_right(c.entry) for c in candidates]))

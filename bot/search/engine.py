@@ -565,6 +565,19 @@ class AnswerEngine:
             )
         return candidates
 
+    def sentences_ranked(self, query: Query) -> tuple[list[list[Candidate]], list[Candidate]]:
+        """A long post's question sentences (at most ``MAX_QUESTIONS``) and its first sentence,
+        each ranked alone: their words are corrected already, and read in the senses the whole
+        post gives them."""
+        asked = [
+            self.rank(sentence, spelling_budget=0, other_sense=query.other_sense)[1]
+            for sentence in query.questions[:MAX_QUESTIONS]
+        ]
+        title = next((r for s, r in zip(query.questions, asked, strict=False) if s == query.title), None)
+        if title is None:
+            title = self.rank(query.title, spelling_budget=0, other_sense=query.other_sense)[1]
+        return asked, title
+
     # -- public API ----------------------------------------------------------------------
 
     def answer(self, text: str) -> Answer:
@@ -603,28 +616,21 @@ class AnswerEngine:
             return decide(candidates, corrections, long_post=query.long, may_answer=sure)
         # a long post: its story spreads the best entry's score, so it is answered from a lower
         # confidence (and offered a menu from a confidence raised when the entry's own phrasings
-        # name what the story is about). Each question sentence is also ranked on its own (its
-        # words are corrected already, and read in the senses the whole post gives them), and
-        # with the first sentence they reorder the post's candidates (``SENTENCE_WEIGHT``)
-        asked = [
-            (sentence, self.rank(sentence, spelling_budget=0, other_sense=query.other_sense)[1])
-            for sentence in query.questions[:MAX_QUESTIONS]
-        ]
+        # name what the story is about). Its question sentences and first sentence, each ranked
+        # on its own, reorder its candidates (``SENTENCE_WEIGHT``)
+        asked, title = self.sentences_ranked(query)
         menu = 0.0
         if candidates:
             # reordering never costs the post the menu its own best candidate earned
             menu = calibration.with_story(candidates[0].confidence, candidates[0].features.story)
-            title = next((ranked for sentence, ranked in asked if sentence == query.title), None)
-            if title is None:
-                title = self.rank(query.title, spelling_budget=0, other_sense=query.other_sense)[1]
-            candidates = _with_sentence_evidence(candidates, [ranked for _, ranked in asked], title)
+            candidates = _with_sentence_evidence(candidates, asked, title)
             menu = max(menu, calibration.with_story(candidates[0].confidence, candidates[0].features.story))
         best = decide(candidates, corrections, long_post=True, menu_confidence=menu)
         if best.confidence < AGREE_FLOOR:
             return best
         top = candidates[0]
         answered: list[Entry] = []
-        for _, ranked in asked:
+        for ranked in asked:
             alone = decide(ranked, corrections, long_post=True)
             if alone.outcome is not Outcome.ANSWER or alone.entry is None:
                 continue
@@ -710,16 +716,24 @@ def _shares(ranked: Sequence[Candidate]) -> dict[str, float]:
     return {c.entry.id: c.score / ranked[0].score for c in ranked}
 
 
+def sentence_evidence(
+    asked: Sequence[Sequence[Candidate]], title: Sequence[Candidate]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Per entry id: its best share of the top score in a question sentence's own ranking, and
+    its share in the first sentence's (``AnswerEngine.sentences_ranked``)."""
+    sentence: dict[str, float] = {}
+    for ranked in asked:
+        for entry_id, share in _shares(ranked).items():
+            sentence[entry_id] = max(sentence.get(entry_id, 0.0), share)
+    return sentence, _shares(title)
+
+
 def _with_sentence_evidence(
     candidates: list[Candidate], asked: Sequence[Sequence[Candidate]], title: Sequence[Candidate]
 ) -> list[Candidate]:
     """A long post's candidates reordered with what its question sentences (``asked``) and its
     first sentence (``title``), each ranked alone, say of them (``SENTENCE_WEIGHT``)."""
-    sentence: dict[str, float] = {}
-    for ranked in asked:
-        for entry_id, share in _shares(ranked).items():
-            sentence[entry_id] = max(sentence.get(entry_id, 0.0), share)
-    first = _shares(title)
+    sentence, first = sentence_evidence(asked, title)
     best = candidates[0].score
     if best <= 0:
         return candidates
