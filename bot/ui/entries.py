@@ -33,8 +33,10 @@ log = logging.getLogger(__name__)
 
 ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 MAX_RELATED = 3
-#: How many entries' cards (embed and controls, a few KB each) ``EntryCards`` keeps.
-CARDS_KEPT = 256
+#: How many entries' cards (embed and controls, about 5 KB each) ``EntryCards`` keeps: more than
+#: the shipped knowledge holds, since a cache smaller than the entries members open misses on
+#: almost every reply once they range over all of them (256 did with 324 entries).
+CARDS_KEPT = 1024
 
 
 def untracked_view() -> discord.ui.View:

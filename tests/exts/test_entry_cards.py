@@ -46,6 +46,16 @@ async def test_cards_kept_are_bounded_and_the_least_recent_goes_first() -> None:
     assert cards.card(b, knowledge)[0] is not None and len(cards) == 2
 
 
+async def test_every_shipped_entry_stays_cached_when_members_range_over_all_of_them() -> None:
+    """A cache smaller than the knowledge misses on nearly every reply once members open all the
+    entries in turn (an LRU cycled through more items than it holds): 256 did with 324 entries."""
+    knowledge = _knowledge()
+    entries = list(knowledge.entries.values())
+    cards = EntryCards()
+    first = [cards.card(entry, knowledge) for entry in entries]
+    assert all(cards.card(e, knowledge) is card for e, card in zip(entries, first, strict=True))
+
+
 async def test_views_from_a_card_match_views_built_afresh() -> None:
     knowledge = _knowledge()
     entry = knowledge.entries[PMP_FEES]
