@@ -63,6 +63,7 @@ _OTHER_CAREER = re.compile(
 _FAULT = re.compile(
     r"\b(?:nothing happens|(?:this|the|an|following) errors?|error (?:messages?|codes?)|errors? (?:when|while)|"
     r"crash(?:es|ed|ing)?|buggy|traceback|stack ?trace|"
+    r"(?:website|site|server|app|wifi|wi fi|internet|email|network) (?:is|was|went|goes|keeps going) down|"
     r"(?:cant|cannot|unable to|couldnt) (?:install|load|upload|connect|log ?in|sign in|download|compile|"
     r"import|boot|drag|update it))\b"
 )
@@ -77,12 +78,13 @@ _TOOL_FAULT = re.compile(
     r"connect|resolve))\b"
 )
 #: Words of the coach's own subject that may sit beside such words in a real question: "the
-#: exam site crashed", "an error in my PMP application", "crashing the schedule".
+#: exam site crashed", "an error in my PMP application", "crashing the schedule", "the app went
+#: down during go-live, should we roll back".
 _OWN_SUBJECT = re.compile(
     r"\b(?:pms?|pmp|capm|pmi|prince2|apm|csm|psm|acp|exams?|certif\w*|certs?|jobs?|careers?|interview\w*|"
     r"resume|cv|salary|hired|hiring|courses?|degree|study\w*|learn\w*|managers?|management|coordinator|"
     r"scrum master|roles?|stakeholders?|sponsors?|teams?|clients?|customers?|schedul\w*|fast track\w*|"
-    r"critical path)\b"
+    r"critical path|go lives?|releases?|roll ?backs?|rolled back|cut ?overs?)\b"
 )
 
 

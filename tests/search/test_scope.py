@@ -168,6 +168,9 @@ DECLINES: dict[str, Callable[[str], bool]] = {
         # a programming tool beside a bare error word: menus of the dependencies and vendor entries
         ("fault", "npm ERR! code ERESOLVE unable to resolve dependency tree when I install the project"),
         ("fault", "VS Code: Python Select Interpreter shows no options for my new project"),
+        # a site or service that is down: "my website is down" was answered (1.00) with the SDLC entry
+        ("fault", "my website is down"),
+        ("fault", "our email server went down again this morning"),
         # another profession's exam: each was answered or offered a menu of the PMP's study time
         ("exam", "how many hours should i study for the lsat"),
         ("exam", "is the nclex harder than the cpa exam"),
@@ -193,6 +196,9 @@ def test_a_message_outside_the_subject_is_declined(engine: AnswerEngine, rule: s
         ),
         ("fault", "the pmi website shows an error when I pay for the pmp exam", "pmp-fees"),
         ("fault", "what is crashing the schedule?", "critical-path-method"),
+        # a site down during a release is the coach's subject: it was declined before "go live"
+        # and "roll back" joined the subject's own words
+        ("fault", "the app went down during go-live, should we roll back", "release-and-go-live"),
         (
             "fault",
             "our Java upgrade keeps failing to start in test, how do I tell the sponsor the release will slip",
