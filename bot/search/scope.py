@@ -93,7 +93,7 @@ _OWN_SUBJECT = re.compile(
 #: project management's credentials, not how to study for the CPA or sit a Power BI exam.
 _OTHER_EXAM = re.compile(
     r"\b(?:cpa|cfa|acca|cima|nclex|usmle|mcat|lsat|gmat|gre|bar exams?|series (?:7|63|65|66)|"
-    r"(?:actuarial|medical board|board|licensing|real estate|nursing) exams?|"
+    r"(?:actuarial|medical board|board|licensing|real estate|nursing) exams?|driving (?:theory )?tests?|ielts|toefl|"
     r"(?:az|ai|dp|pl|ms|md|mb|sc) ?(?!365\b)[1-9]\d\d)\b"
 )
 

@@ -176,6 +176,9 @@ DECLINES: dict[str, Callable[[str], bool]] = {
         ("exam", "is the nclex harder than the cpa exam"),
         ("exam", "cfa level 1 study plan while working full time"),
         ("exam", "how long to prepare for the bar exam"),
+        # a driving or English-language test: "how do i pass my driving test" opened the PMP's difficulty (0.80)
+        ("exam", "how do i pass my driving test"),
+        ("exam", "ielts band 7 tips"),
         # a technology vendor's exam by its code: a menu of the PMP's and CAPM's study pages
         ("exam", "My proctor flagged me for cheating in the PL-300 and cancelled my exam, how do I appeal?"),
         ("exam", "how long should I study for the AZ-900"),
@@ -208,6 +211,11 @@ def test_a_message_outside_the_subject_is_declined(engine: AnswerEngine, rule: s
             "fault",
             "I got an error in my PMP application, the audit says my hours don't match",
             "pmp-application-process",
+        ),
+        (
+            "exam",
+            "i need the ielts for a visa to work abroad as a project manager, any advice",
+            "working-abroad-as-a-pm",
         ),
         ("exam", "I'm a CPA, can I move into IT project management?", "finance-accounting-to-it-pm"),
         (
