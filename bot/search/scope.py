@@ -42,6 +42,11 @@ _GOAL = re.compile(
     r"switch to|switch into|retrain as|train as|qualify as)"
     r" (?:(?:an?|the) )?((?:\w+ ){0,3}\w+)"
 )
+#: ... or whose pay is asked about: "how much does a software engineer make", "salary of a nurse".
+_PAY = re.compile(
+    r"\bhow much (?:does|do|can|would|could) (?:(?:an?|the) )?((?:\w+ ){0,3}?\w+) (?:make|earn|get paid)\b|"
+    r"\b(?:salary|salaries|pay) (?:of|for) (?:(?:an?|the) )?((?:\w+ ){0,3}\w+)"
+)
 
 #: Careers the knowledge does not cover as a goal (it covers moving *from* several of them).
 _OTHER_CAREER = re.compile(
@@ -125,13 +130,13 @@ def _names_project_work(norm: str) -> bool:
 
 
 def other_career(norm: str) -> str | None:
-    """The other career a short question asks how to reach, or None.
+    """The other career a short question asks how to reach (or what it pays), or None.
 
     ``norm`` is the question's cleaned words joined by single spaces (``Query.norm``)."""
     if _names_project_work(norm):
         return None
-    for goal in _GOAL.finditer(norm):
-        career = _OTHER_CAREER.search(goal.group(1))
+    for goal in (*_GOAL.finditer(norm), *_PAY.finditer(norm)):
+        career = _OTHER_CAREER.search(next(g for g in goal.groups() if g is not None))
         if career is not None:
             return career.group()
     return None
