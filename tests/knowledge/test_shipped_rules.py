@@ -11,6 +11,7 @@ import re
 import pytest
 
 from bot.knowledge.models import Knowledge, Track
+from bot.limits import SELECT_OPTION
 
 # The milestone ids on main before issue 12: members' stored progress uses them.
 MILESTONE_IDS_BEFORE_ISSUE_12 = (
@@ -148,6 +149,13 @@ def test_no_answer_speaks_of_its_authors(knowledge: Knowledge) -> None:
 
 def test_answers_fit_one_scannable_embed(knowledge: Knowledge) -> None:
     long = {e.id: len(e.answer) for e in knowledge.entries.values() if len(e.answer) > ANSWER_LIMIT}
+    assert long == {}
+
+
+def test_area_descriptions_fit_a_select_option(knowledge: Knowledge) -> None:
+    """/topics lists the areas in a select menu, whose option descriptions Discord caps at 100
+    characters: a longer one is cut off mid-sentence for every member who browses."""
+    long = {a.id: len(a.description) for a in knowledge.areas.values() if len(a.description) > SELECT_OPTION}
     assert long == {}
 
 
