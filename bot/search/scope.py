@@ -42,10 +42,11 @@ _GOAL = re.compile(
     r"switch to|switch into|retrain as|train as|qualify as)"
     r" (?:(?:an?|the) )?((?:\w+ ){0,3}\w+)"
 )
-#: ... or whose pay is asked about: "how much does a software engineer make", "salary of a nurse".
+#: ... or whose pay is asked about: "how much does a software engineer make", "salary of a nurse"
+#: (not "pay for": "who should pay for the developers' overtime" is a project's budget).
 _PAY = re.compile(
     r"\bhow much (?:does|do|can|would|could) (?:(?:an?|the) )?((?:\w+ ){0,3}?\w+) (?:make|earn|get paid)\b|"
-    r"\b(?:salary|salaries|pay) (?:of|for) (?:(?:an?|the) )?((?:\w+ ){0,3}\w+)"
+    r"\b(?:(?:salary|salaries) (?:of|for)|pay of) (?:(?:an?|the) )?((?:\w+ ){0,3}\w+)"
 )
 
 #: Careers the knowledge does not cover as a goal (it covers moving *from* several of them).

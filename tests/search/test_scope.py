@@ -49,6 +49,7 @@ def test_the_goal_of_another_career_is_found(question: str, career: str) -> None
         "is the pmp worth it for an engineer",  # no goal verb: a question about the PMP
         "what does a developer do all day",  # no goal verb: left to the ranking
         "how much does a developer cost per hour",  # a budget, not their pay
+        "who should pay for the developers overtime",  # a budget too
         "how much do developers usually get done in a sprint",
         "how much does a project manager make",
     ],
