@@ -617,14 +617,15 @@ class AnswerEngine:
         # a long post: its story spreads the best entry's score, so it is answered from a lower
         # confidence (and offered a menu from a confidence raised when the entry's own phrasings
         # name what the story is about). Its question sentences and first sentence, each ranked
-        # on its own, reorder its candidates (``SENTENCE_WEIGHT``)
+        # on its own, reorder its candidates (``SENTENCE_WEIGHT``). A post that matches nothing
+        # needs no sentence ranked: nothing would be reordered or agreed with
+        if not candidates:
+            return decide(candidates, corrections, long_post=True)
         asked, title = self.sentences_ranked(query)
-        menu = 0.0
-        if candidates:
-            # reordering never costs the post the menu its own best candidate earned
-            menu = calibration.with_story(candidates[0].confidence, candidates[0].features.story)
-            candidates = _with_sentence_evidence(candidates, asked, title)
-            menu = max(menu, calibration.with_story(candidates[0].confidence, candidates[0].features.story))
+        # reordering never costs the post the menu its own best candidate earned
+        menu = calibration.with_story(candidates[0].confidence, candidates[0].features.story)
+        candidates = _with_sentence_evidence(candidates, asked, title)
+        menu = max(menu, calibration.with_story(candidates[0].confidence, candidates[0].features.story))
         best = decide(candidates, corrections, long_post=True, menu_confidence=menu)
         if best.confidence < AGREE_FLOOR:
             return best
