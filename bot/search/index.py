@@ -99,7 +99,7 @@ class FieldIndex:
         self._df = df
         self._offsets: list[int] = offsets.tolist()
         self._docs = (key % m).astype(np.int32)
-        self._strong = (strong > 0).astype(np.float32)
+        self._strong = strong > 0  # one byte a posting: whether in a naming field
         self._sat = (tf / (k1 + tf)).astype(np.float32)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         self.idf: dict[str, float] = dict(zip(self.terms, idf[present].tolist(), strict=True))
@@ -140,7 +140,7 @@ class FieldIndex:
         inside = at < end
         at = np.minimum(at, end - 1)  # a posting list is never empty
         hit = inside & (docs[at] == entries)
-        return hit, hit & (self._strong[at] > 0)
+        return hit, hit & self._strong[at]
 
 
 class PhraseIndex:

@@ -63,7 +63,7 @@ class NameIndex:
         # sorted by name, then browsing order (the sort is stable and names come in that order)
         order = sorted(range(len(names)), key=names.__getitem__)
         self._names = [names[i] for i in order]
-        self._owners = [owners[i] for i in order]
+        self._owners = array("q", [owners[i] for i in order])  # a machine word per name, not an int object
         n = max(1, len(self.entries))
         words = list(word_ids)
         key = np.zeros(0, dtype=np.int64)
