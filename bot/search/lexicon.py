@@ -453,6 +453,21 @@ stock stocks bond bonds etf etfs crypto bitcoin 401k ira roth dividend dividends
     ),
 )
 
+#: Words that name something of the subject only in one reading, and the words right before
+#: or after them that show the everyday one: "is it safe to quit", "keep my data safe", "a safe
+#: answer" and "is my job safe" are not the Scaled Agile Framework that "is safe worth it" and
+#: "pi planning in safe" name. Read there as an unknown word, unless the message writes the name
+#: with capitals ("SAFe"). Base forms, as ``base_word`` gives them.
+EVERYDAY_NEIGHBOURS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "safe": (
+        _words("""
+it keep keeps kept keeping stay stays staying feel feels felt feeling play playing not perfectly
+totally fairly reasonably relatively pretty quite very so too job jobs career careers data
+"""),
+        _words("to bet answer answers option options choice choices side space place enough haven harbor"),
+    ),
+}
+
 #: The cues above are real words that the knowledge need not use: a member who writes
 #: "router", "port" or "container" means that thing, so the parser never corrects one of them
 #: to a knowledge word ("router" -> "route") nor reads one as a clipped knowledge word ("port"

@@ -31,7 +31,14 @@ from dataclasses import dataclass, field, replace
 from bot.search import analyzer as analysis  # its MEMBER_LIMIT, read when used (tests lower it)
 from bot.search.analyzer import STOPWORDS, Analyzer, base_word
 from bot.search.index import FieldIndex
-from bot.search.lexicon import COMMON_WORDS, CUE_WORDS, FILLER_PHRASES, NUMBER_WORDS, OTHER_SENSES
+from bot.search.lexicon import (
+    COMMON_WORDS,
+    CUE_WORDS,
+    EVERYDAY_NEIGHBOURS,
+    FILLER_PHRASES,
+    NUMBER_WORDS,
+    OTHER_SENSES,
+)
 from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
 from bot.search.text import MAX_CHARS, clean, sentences, words
@@ -79,6 +86,8 @@ TITLE_CASE_SHARE = 0.3
 _IN_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
 MAX_ACRONYMS = 4
 #: Words that open a letter or a post to someone: "Dear Elizabeth", "Hi Vicki".
+#: A word as the member wrote it, capitals kept.
+_AS_WRITTEN = re.compile(r"\w+")
 _GREETINGS = frozenset(("hi", "hello", "hey", "dear", "hiya", "heya"))
 
 _QUESTION_OPENERS = frozenset(
@@ -195,6 +204,16 @@ def _capped(parts: list[tuple[list[str], bool]]) -> list[tuple[list[str], bool]]
 #: A word as written, its stem, its synonym groups, and whether it was corrected, is story
 #: (context) and names the member's background.
 _ConceptKey = tuple[str, str, tuple[tuple[str, int], ...], bool, bool, bool]
+
+
+def _everyday(raw: list[str], p: int, text: str) -> bool:
+    """Whether word ``p`` is meant in its everyday sense by the words around it
+    (``EVERYDAY_NEIGHBOURS``) and the message does not write it as a name ("SAFe")."""
+    before, after = EVERYDAY_NEIGHBOURS[raw[p]]
+    beside = (p > 0 and raw[p - 1] in before) or (p + 1 < len(raw) and raw[p + 1] in after)
+    return beside and not any(
+        w[1:] != w[1:].lower() and w.lower() == raw[p] for w in _AS_WRITTEN.findall(text[:MAX_CHARS])
+    )
 
 
 def _background(raw: list[str], p: int) -> bool:
@@ -402,7 +421,11 @@ class QueryParser:
             covering = [[g for g in c if g[1] == max(n for _, n in c)] for c in covering]
             filler = _filler(raw)
             for p, word in enumerate(raw):
-                if (word in STOPWORDS and not covering[p]) or p in filler:
+                if (
+                    (word in STOPWORDS and not covering[p])
+                    or p in filler
+                    or (word in EVERYDAY_NEIGHBOURS and _everyday(raw, p, text))
+                ):
                     continue
                 if word in query.other_sense:
                     concept = Concept(1.0, self.index.unknown_idf, (), context)

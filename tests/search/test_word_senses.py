@@ -321,3 +321,36 @@ def test_a_bare_number_weighs_as_an_everyday_word(engine: AnswerEngine) -> None:
     everyday = parser.parse("practice exam score average")
     numbered = parser.parse("practice exam score 70")
     assert numbered.mass <= everyday.mass
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("is it safe to quit my job before i have an offer", "leaving-a-pm-job-early"),
+        (
+            "the interviewer will ask why im looking to move on, whats a safe answer",
+            "personal-interview-questions",
+        ),
+        ("is it safe to take the pmp exam online", "pmp-exam-day-logistics"),
+        ("is my pm job safe with ai", "will-ai-replace-project-managers"),
+    ],
+)
+def test_safe_in_its_everyday_sense_is_not_the_scaled_agile_framework(
+    engine: AnswerEngine, message: str, entry: str
+) -> None:
+    """ "Is it safe to", "a safe answer", "my job safe": the words around "safe" show the everyday
+    word. Before, the first two opened the SAFe certificates entry (0.87-0.89); the last two are
+    guards, answered right before and after."""
+    answer = engine.answer(message)
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.entry is not None and answer.entry.id == entry
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["is safe worth it", "what is pi planning in safe", "is it SAFe to scale scrum", "safe vs scrum"],
+)
+def test_safe_as_the_framework_still_names_it(engine: AnswerEngine, message: str) -> None:
+    """Without such neighbours, or written with its capitals, "safe" is the framework."""
+    answer = engine.answer(message)
+    assert answer.entry is not None and answer.entry.id.startswith("safe-")
