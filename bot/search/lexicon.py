@@ -239,6 +239,21 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ),
 )
 
+#: Places, their peoples and languages: they say where a question is asked from, never what
+#: it is about. Read like everyday words, so "what's the weather like in the uk" or "what is
+#: the capital of germany" is not answered by the entry about jobs there, which a question
+#: still finds through its other words ("do uk employers want prince2").
+PLACE_WORDS = _words("""
+africa african america american americas asia asian australia australian austria austrian
+bangalore bangladesh belgium berlin brazil brazilian britain british california canada canadian
+chicago china chinese delhi denmark dubai dutch egypt england english europe european france
+french german germany ghana greece hyderabad india indian ireland irish italy italian japan
+japanese kenya london malaysia manchester mexico mexican mumbai netherlands nigeria
+nigerian norway pakistan philippines poland polish portugal pune qatar quebec russia saudi
+scotland singapore spain spanish sweden swedish switzerland sydney texas toronto turkey uae uk
+ukraine usa vancouver wales
+""")
+
 #: Everyday English words (a few hundred of the most frequent nouns, verbs, adjectives and
 #: adverbs, function words aside). They may match an entry, but they never show that a
 #: question is about this server's subject: "how do I become a nurse" shares "become" with

@@ -38,6 +38,7 @@ from bot.search.lexicon import (
     FILLER_PHRASES,
     NUMBER_WORDS,
     OTHER_SENSES,
+    PLACE_WORDS,
 )
 from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
@@ -247,9 +248,13 @@ class QueryParser:
         self.speller = speller
         self._stems = sorted(t for t in index.terms if not t.startswith("_"))
         #: Stems of everyday English words and the general synonym groups: not subject words.
-        self.everyday = frozenset(analyzer.stem(base_word(w)) for w in COMMON_WORDS) | {
-            t for t in index.terms if t.startswith("__")
-        }
+        places = [base_word(w) for w in PLACE_WORDS]
+        self.everyday = (
+            frozenset(analyzer.stem(base_word(w)) for w in COMMON_WORDS)
+            | {t for t in index.terms if t.startswith("__")}
+            | {analyzer.stem(w) for w in places}
+            | {s.group for w in places for s in analyzer.spans([w], [analyzer.stem(w)])}
+        )
         self._everyday_cap = index.idf_for(max(1, round(index.size * EVERYDAY_DF_SHARE)))
         self._concepts: dict[_ConceptKey, Concept] = {}
 

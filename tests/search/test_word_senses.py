@@ -354,3 +354,34 @@ def test_safe_as_the_framework_still_names_it(engine: AnswerEngine, message: str
     """Without such neighbours, or written with its capitals, "safe" is the framework."""
     answer = engine.answer(message)
     assert answer.entry is not None and answer.entry.id.startswith("safe-")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what's the weather like in the uk",
+        "what is the capital of germany",
+        "best food in india",
+        "how do i learn german",
+    ],
+)
+def test_a_place_alone_carries_no_answer(engine: AnswerEngine, message: str) -> None:
+    """A country, people or language says where a question comes from, not what it asks: the
+    weather in the UK opened the UK job-market entry at 0.93."""
+    assert engine.answer(message).outcome is not Outcome.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("do uk employers want prince2 or pmp", "uk-pm-job-market"),
+        ("is the pmp valued in india", "pm-jobs-in-other-countries"),
+        ("do i need to speak german to work as a pm in germany", "pm-jobs-in-other-countries"),
+    ],
+)
+def test_a_place_still_picks_between_entries_on_the_subject(
+    engine: AnswerEngine, message: str, entry: str
+) -> None:
+    answer = engine.answer(message)
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.entry is not None and answer.entry.id == entry
