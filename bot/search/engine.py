@@ -294,7 +294,7 @@ class AnswerEngine:
         jargon = frozenset(
             stem
             for word in dict.fromkeys(written)
-            if (stem := analyzer.stem(base_word(word.lower()))) in index and stem not in parser.everyday
+            if (stem := analyzer.stem(base_word(word.lower()))) in index and stem not in parser.not_subject
         )
         return cls(knowledge, analyzer, index, phrases, parser, NameIndex(entries), jargon)
 
@@ -338,10 +338,10 @@ class AnswerEngine:
         are plain Python (float64, added concept by concept)."""
         terms = [term for concept in query.concepts for term, _ in concept.alternatives]
         hit, strong = self._index.found(terms, entries)
-        everyday, jargon = self._parser.everyday, self._jargon
+        not_subject, jargon = self._parser.not_subject, self._jargon
         jargon_row = np.array([t in jargon for t in terms])[:, None]
         # a single digit names nothing: "2." numbering a list matched "2 months to go" in a question
-        subject = [t not in everyday and not (len(t) == 1 and t.isdigit()) for t in terms]
+        subject = [t not in not_subject and not (len(t) == 1 and t.isdigit()) for t in terms]
         subject_row = np.array(subject)[:, None]
         hits = hit.tolist()
         names = (hit & (jargon_row | (subject_row & strong))).tolist()

@@ -248,10 +248,14 @@ class QueryParser:
         self.speller = speller
         self._stems = sorted(t for t in index.terms if not t.startswith("_"))
         #: Stems of everyday English words and the general synonym groups: not subject words.
+        self.everyday = frozenset(analyzer.stem(base_word(w)) for w in COMMON_WORDS) | {
+            t for t in index.terms if t.startswith("__")
+        }
         places = [base_word(w) for w in PLACE_WORDS]
-        self.everyday = (
-            frozenset(analyzer.stem(base_word(w)) for w in COMMON_WORDS)
-            | {t for t in index.terms if t.startswith("__")}
+        #: Terms that never show what a question is about: everyday words and places (which
+        #: still weigh in the ranking, so a question about jobs in Germany finds that entry).
+        self.not_subject = (
+            self.everyday
             | {analyzer.stem(w) for w in places}
             | {s.group for w in places for s in analyzer.spans([w], [analyzer.stem(w)])}
         )
@@ -315,7 +319,7 @@ class QueryParser:
     def _names_a_subject(self, sentence: list[str]) -> bool:
         """Whether a sentence holds a word that is neither a function word nor an everyday one."""
         stem = self.analyzer.stem
-        return any(w not in STOPWORDS and stem(w, remember=False) not in self.everyday for w in sentence)
+        return any(w not in STOPWORDS and stem(w, remember=False) not in self.not_subject for w in sentence)
 
     def _correct(self, raw: list[str], query: Query, names: frozenset[str]) -> list[bool]:
         """Correct unknown words in place while the message's probe budget lasts (``names``:
