@@ -239,11 +239,13 @@ GENERAL_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ),
 )
 
-#: Places, their peoples and languages: they say where a question is asked from, never what
-#: it is about. Read like everyday words, so "what's the weather like in the uk" or "what is
-#: the capital of germany" is not answered by the entry about jobs there, which a question
-#: still finds through its other words ("do uk employers want prince2").
-PLACE_WORDS = _words("""
+#: Places, their peoples and languages, and big employers: they say where a question is asked
+#: from or about, never what it asks. They are not subject words, so "what's the weather like
+#: in the uk", "the capital of germany" or "a job at google" is not answered by the entry about
+#: jobs there or Google's certificate, which a question still finds through its other words
+#: ("do uk employers want prince2", "is the google certificate worth it"). Microsoft, Oracle
+#: and SAP are left out: members name their tools by them.
+WHERE_WORDS = _words("""
 africa african america american americas asia asian australia australian austria austrian
 bangalore bangladesh belgium berlin brazil brazilian britain british california canada canadian
 chicago china chinese delhi denmark dubai dutch egypt england english europe european france
@@ -252,6 +254,8 @@ japanese kenya london malaysia manchester mexico mexican mumbai netherlands nige
 nigerian norway pakistan philippines poland polish portugal pune qatar quebec russia saudi
 scotland singapore spain spanish sweden swedish switzerland sydney texas toronto turkey uae uk
 ukraine usa vancouver wales
+accenture amazon apple capgemini cognizant deloitte facebook google ibm infosys kpmg meta netflix
+pwc tcs wipro
 """)
 
 #: Everyday English words (a few hundred of the most frequent nouns, verbs, adjectives and

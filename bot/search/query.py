@@ -38,7 +38,7 @@ from bot.search.lexicon import (
     FILLER_PHRASES,
     NUMBER_WORDS,
     OTHER_SENSES,
-    PLACE_WORDS,
+    WHERE_WORDS,
 )
 from bot.search.small_talk import COURTESY, small_talk_words
 from bot.search.speller import LONG_WORD, Speller
@@ -251,13 +251,13 @@ class QueryParser:
         self.everyday = frozenset(analyzer.stem(base_word(w)) for w in COMMON_WORDS) | {
             t for t in index.terms if t.startswith("__")
         }
-        places = [base_word(w) for w in PLACE_WORDS]
-        #: Terms that never show what a question is about: everyday words and places (which
+        where = [base_word(w) for w in WHERE_WORDS]
+        #: Terms that never show what a question is about: everyday words, places and employers (which
         #: still weigh in the ranking, so a question about jobs in Germany finds that entry).
         self.not_subject = (
             self.everyday
-            | {analyzer.stem(w) for w in places}
-            | {s.group for w in places for s in analyzer.spans([w], [analyzer.stem(w)])}
+            | {analyzer.stem(w) for w in where}
+            | {s.group for w in where for s in analyzer.spans([w], [analyzer.stem(w)])}
         )
         self._everyday_cap = index.idf_for(max(1, round(index.size * EVERYDAY_DF_SHARE)))
         self._concepts: dict[_ConceptKey, Concept] = {}

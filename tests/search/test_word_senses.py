@@ -385,3 +385,11 @@ def test_a_place_still_picks_between_entries_on_the_subject(
     answer = engine.answer(message)
     assert answer.outcome is Outcome.ANSWER
     assert answer.entry is not None and answer.entry.id == entry
+
+
+def test_an_employer_alone_carries_no_answer(engine: AnswerEngine) -> None:
+    """ "A job at Google" opened the Google certificate entry at 0.99; the certificate is still
+    found when a question names it."""
+    assert engine.answer("how do i get a job at google").outcome is not Outcome.ANSWER
+    named = engine.answer("is the google pm certificate worth it")
+    assert named.entry is not None and named.entry.id == "google-pm-certificate"
