@@ -394,6 +394,13 @@ runner runners jogging olympic olympics
         _words("scrum scrums scrummage scrummaging"),
         _words("rugby ruck rucks maul lineout hooker loosehead tighthead scrumhalf"),
     ),
+    (  # food, not the RICE scoring model
+        _words("rice"),
+        _words("""
+cook cooks cooking cooked cooker boil boiled boiling fried fry recipe recipes eat eating dinner
+lunch bowl basmati jasmine steamed grain grains pudding
+"""),
+    ),
     (  # dog agility
         _words("agile agility"),
         _words("dog dogs puppy puppies canine handler weave weaves akc"),

@@ -100,6 +100,7 @@ _OWN_SUBJECT = re.compile(
 _OTHER_EXAM = re.compile(
     r"\b(?:cpa|cfa|acca|cima|nclex|usmle|mcat|lsat|gmat|gre|bar exams?|series (?:7|63|65|66)|"
     r"(?:actuarial|medical board|board|licensing|real estate|nursing) exams?|driving (?:theory )?tests?|ielts|toefl|"
+    r"the p?sats?|p?sat (?:exam|test|scores?|prep)|act (?:exam|test|scores?)|"
     r"(?:az|ai|dp|pl|ms|md|mb|sc) ?(?!365\b)[1-9]\d\d)\b"
 )
 

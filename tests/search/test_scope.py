@@ -187,6 +187,9 @@ DECLINES: dict[str, Callable[[str], bool]] = {
         # a driving or English-language test: "how do i pass my driving test" opened the PMP's difficulty (0.80)
         ("exam", "how do i pass my driving test"),
         ("exam", "ielts band 7 tips"),
+        # a school admissions test: "how do i study for the sat" opened the PMP study plan (0.98)
+        ("exam", "how do i study for the sat"),
+        ("exam", "what is a good act score"),
         # a technology vendor's exam by its code: a menu of the PMP's and CAPM's study pages
         ("exam", "My proctor flagged me for cheating in the PL-300 and cancelled my exam, how do I appeal?"),
         ("exam", "how long should I study for the AZ-900"),
@@ -233,6 +236,8 @@ def test_a_message_outside_the_subject_is_declined(engine: AnswerEngine, rule: s
         ),
         # a vendor's exam beside a PM credential; "capm's" is cleaned to "capms", still a PM word
         ("exam", "does an az-900 course count toward the capm's 23 hours", "pm-contact-hours-explained"),
+        # "sat" the past tense of "sit", as British members write it
+        ("exam", "i sat the pmp exam yesterday and failed", "failing-pmi-exam-retakes"),
     ],
 )
 def test_the_same_words_within_the_subject_are_still_answered(

@@ -174,6 +174,7 @@ def test_cannot_is_a_function_word(engine: AnswerEngine) -> None:
         ("how do I train my dog for agility competitions?", "what is agile project management?"),
         ("how much risk should I take with stocks in my roth ira?", "how do I manage project risks?"),
         ("how do i change my discord avatar", "any good discord servers for project managers?"),
+        ("how do i cook rice", "what is rice prioritization"),
         (
             "Our kitchen remodel contractor is two months behind and keeps blaming us for the delays. "
             "Should we fire him and find a new one, or wait it out?",
@@ -185,6 +186,7 @@ def test_the_subjects_words_in_another_sense_carry_no_answer(
     engine: AnswerEngine, elsewhere: str, here: str
 ) -> None:
     """A website's certificate, a runner's sprint, a rugby scrum, dog agility, an investor's risk,
+    rice on the stove (not the RICE scoring model; it opened the prioritisation entry at 0.82),
     the Discord app's settings (not the communities that meet on Discord), a builder on a home
     remodel (not a vendor or a contract PM role)."""
     assert engine.answer(elsewhere).outcome is Outcome.UNKNOWN
