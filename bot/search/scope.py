@@ -35,11 +35,12 @@ import re
 
 from bot.search.lexicon import CODE_TOOLS, PROJECT_WORDS
 
-#: What follows a goal verb: up to four words, after an article.
+#: What follows a goal verb, or the job an application is for: up to four words, after an article.
 _GOAL = re.compile(
     r"\b(?:become|becoming|be|work as|working as|jobs? as|careers? as|careers? in|roles? as|"
     r"position as|get into|getting into|break into|breaking into|transition into|move into|"
-    r"switch to|switch into|retrain as|train as|qualify as)"
+    r"switch to|switch into|retrain as|train as|qualify as|"
+    r"(?:cover letters?|resumes?|cvs?|interviews?|applications?) for)"
     r" (?:(?:an?|the) )?((?:\w+ ){0,3}\w+)"
 )
 #: ... or whose pay is asked about: "how much does a software engineer make", "salary of a nurse"
