@@ -482,8 +482,9 @@ stock stocks bond bonds etf etfs crypto bitcoin 401k ira roth dividend dividends
 #: Words that name something of the subject only in one reading, and the words right before
 #: or after them that show the everyday one: "is it safe to quit", "keep my data safe", "a safe
 #: answer" and "is my job safe" are not the Scaled Agile Framework that "is safe worth it" and
-#: "pi planning in safe" name. Read there as an unknown word, unless the message writes the name
-#: with capitals ("SAFe"). Base forms, as ``base_word`` gives them.
+#: "pi planning in safe" name; "customer acquisition" is marketing, not a company bought. There
+#: the word is skipped like a function word, unless the message writes it with capitals as a
+#: name ("SAFe"). Base forms, as ``base_word`` gives them.
 EVERYDAY_NEIGHBOURS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "safe": (
         _words("""
@@ -491,6 +492,11 @@ it keep keeps kept keeping stay stays staying feel feels felt feeling play playi
 totally fairly reasonably relatively pretty quite very so too job jobs career careers data
 """),
         _words("to bet answer answers option options choice choices side space place enough haven harbor"),
+    ),
+    # winning customers or hiring, not buying a company
+    "acquisition": (
+        _words("customer customers user users talent lead leads"),
+        _words("cost costs channel channels"),
     ),
 }
 

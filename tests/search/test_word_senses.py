@@ -340,12 +340,19 @@ def test_a_bare_number_weighs_as_an_everyday_word(engine: AnswerEngine) -> None:
 def test_safe_in_its_everyday_sense_is_not_the_scaled_agile_framework(
     engine: AnswerEngine, message: str, entry: str
 ) -> None:
-    """ "Is it safe to", "a safe answer", "my job safe": the words around "safe" show the everyday
+    """Beside "is it safe to", "a safe answer", "my job safe", the words around "safe" show the everyday
     word. Before, the first two opened the SAFe certificates entry (0.87-0.89); the last two are
     guards, answered right before and after."""
     answer = engine.answer(message)
     assert answer.outcome is Outcome.ANSWER
     assert answer.entry is not None and answer.entry.id == entry
+
+
+def test_acquiring_customers_is_not_acquiring_a_company(engine: AnswerEngine) -> None:
+    """Marketing's "customer acquisition cost" opened the mergers-and-acquisitions entry at 0.99."""
+    assert engine.answer("customer acquisition cost").outcome is Outcome.UNKNOWN
+    bought = engine.answer("how do i run an acquisition integration")
+    assert bought.entry is not None and bought.entry.id == "mergers-and-acquisitions-it-integration"
 
 
 @pytest.mark.parametrize(
