@@ -335,14 +335,18 @@ def test_a_bare_number_weighs_as_an_everyday_word(engine: AnswerEngine) -> None:
         ),
         ("is it safe to take the pmp exam online", "pmp-exam-day-logistics"),
         ("is my pm job safe with ai", "will-ai-replace-project-managers"),
+        # a place is not a subject word, but it still picks between entries on the subject
+        ("do uk employers want prince2 or pmp", "uk-pm-job-market"),
+        ("is the pmp valued in india", "pm-jobs-in-other-countries"),
+        ("do i need to speak german to work as a pm in germany", "pm-jobs-in-other-countries"),
     ],
 )
-def test_safe_in_its_everyday_sense_is_not_the_scaled_agile_framework(
+def test_words_read_in_their_everyday_sense_or_as_places_leave_the_right_answer(
     engine: AnswerEngine, message: str, entry: str
 ) -> None:
     """Beside "is it safe to", "a safe answer", "my job safe", the words around "safe" show the everyday
-    word. Before, the first two opened the SAFe certificates entry (0.87-0.89); the last two are
-    guards, answered right before and after."""
+    word. Before, the first two opened the SAFe certificates entry (0.87-0.89); the rest are guards,
+    answered right before and after."""
     answer = engine.answer(message)
     assert answer.outcome is Outcome.ANSWER
     assert answer.entry is not None and answer.entry.id == entry
@@ -378,22 +382,6 @@ def test_a_place_alone_carries_no_answer(engine: AnswerEngine, message: str) -> 
     """A country, people or language says where a question comes from, not what it asks: the
     weather in the UK opened the UK job-market entry at 0.93."""
     assert engine.answer(message).outcome is not Outcome.ANSWER
-
-
-@pytest.mark.parametrize(
-    ("message", "entry"),
-    [
-        ("do uk employers want prince2 or pmp", "uk-pm-job-market"),
-        ("is the pmp valued in india", "pm-jobs-in-other-countries"),
-        ("do i need to speak german to work as a pm in germany", "pm-jobs-in-other-countries"),
-    ],
-)
-def test_a_place_still_picks_between_entries_on_the_subject(
-    engine: AnswerEngine, message: str, entry: str
-) -> None:
-    answer = engine.answer(message)
-    assert answer.outcome is Outcome.ANSWER
-    assert answer.entry is not None and answer.entry.id == entry
 
 
 def test_an_employer_alone_carries_no_answer(engine: AnswerEngine) -> None:
