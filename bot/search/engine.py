@@ -330,10 +330,10 @@ class AnswerEngine:
 
     def _matched(self, query: Query, entries: np.ndarray) -> tuple[list[float], list[float], list[float]]:
         """For a few entries (ascending): the importance matched anywhere over the query's
-        total; the *anchor*: how many concepts a subject word (not an everyday one) matches in
-        a naming field (title, alias, question), saturating at ``ANCHORS_FOR_FULL``; and the
-        share of the story's importance (a long post's context) that subject words match in a
-        naming field. Only the candidates need these, so each posting list is searched for
+        total; the *anchor*: how many concepts a subject word (not an everyday word, a place or an
+        employer: ``QueryParser.not_subject``) matches in a naming field (title, alias, question),
+        saturating at ``ANCHORS_FOR_FULL``; and the share of the story's importance (a long post's
+        context) that subject words match in a naming field. Only the candidates need these, so each posting list is searched for
         them rather than scattered over every entry, and the sums over a handful of entries
         are plain Python (float64, added concept by concept)."""
         terms = [term for concept in query.concepts for term, _ in concept.alternatives]

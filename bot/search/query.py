@@ -86,9 +86,9 @@ TITLE_CASE_SHARE = 0.3
 #: as "YouTube" is a name the knowledge need not know (tried: one tune question lost).
 _IN_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
 MAX_ACRONYMS = 4
-#: Words that open a letter or a post to someone: "Dear Elizabeth", "Hi Vicki".
 #: A word as the member wrote it, capitals kept.
 _AS_WRITTEN = re.compile(r"\w+")
+#: Words that open a letter or a post to someone: "Dear Elizabeth", "Hi Vicki".
 _GREETINGS = frozenset(("hi", "hello", "hey", "dear", "hiya", "heya"))
 
 _QUESTION_OPENERS = frozenset(
@@ -317,7 +317,8 @@ class QueryParser:
         return sentence
 
     def _names_a_subject(self, sentence: list[str]) -> bool:
-        """Whether a sentence holds a word that is neither a function word nor an everyday one."""
+        """Whether a sentence holds a word that is neither a function word nor an everyday word,
+        a place or an employer (``not_subject``)."""
         stem = self.analyzer.stem
         return any(w not in STOPWORDS and stem(w, remember=False) not in self.not_subject for w in sentence)
 
