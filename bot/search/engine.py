@@ -333,9 +333,9 @@ class AnswerEngine:
         total; the *anchor*: how many concepts a subject word (not an everyday word, a place or an
         employer: ``QueryParser.not_subject``) matches in a naming field (title, alias, question),
         saturating at ``ANCHORS_FOR_FULL``; and the share of the story's importance (a long post's
-        context) that subject words match in a naming field. Only the candidates need these, so each posting list is searched for
-        them rather than scattered over every entry, and the sums over a handful of entries
-        are plain Python (float64, added concept by concept)."""
+        context) that subject words match in a naming field. Only the candidates need these, so
+        each posting list is searched for them rather than scattered over every entry, and the
+        sums over a handful of entries are plain Python (float64, added concept by concept)."""
         terms = [term for concept in query.concepts for term, _ in concept.alternatives]
         hit, strong = self._index.found(terms, entries)
         not_subject, jargon = self._parser.not_subject, self._jargon
