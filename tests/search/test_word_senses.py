@@ -352,6 +352,14 @@ def test_words_read_in_their_everyday_sense_or_as_places_leave_the_right_answer(
     assert answer.entry is not None and answer.entry.id == entry
 
 
+def test_a_video_call_is_not_the_games_industry(engine: AnswerEngine) -> None:
+    """ "How do i do a video interview well" opened the video game producer entry at 0.95."""
+    call = engine.answer("how do i do a video interview well")
+    assert call.entry is None or call.entry.id != "video-game-producer-pm"
+    games = engine.answer("how do i become a producer in video games")
+    assert games.entry is not None and games.entry.id == "video-game-producer-pm"
+
+
 def test_acquiring_customers_is_not_acquiring_a_company(engine: AnswerEngine) -> None:
     """Marketing's "customer acquisition cost" opened the mergers-and-acquisitions entry at 0.99."""
     assert engine.answer("customer acquisition cost").outcome is Outcome.UNKNOWN
