@@ -207,14 +207,18 @@ def _capped(parts: list[tuple[list[str], bool]]) -> list[tuple[list[str], bool]]
 _ConceptKey = tuple[str, str, tuple[tuple[str, int], ...], bool, bool, bool]
 
 
-def _everyday(raw: list[str], p: int, text: str) -> bool:
+def _written_as_names(text: str) -> frozenset[str]:
+    """The words ``text`` writes with a capital after the first letter ("SAFe", "SAFE"),
+    lowercased: a word of ``EVERYDAY_NEIGHBOURS`` written so is the name, whatever surrounds it."""
+    return frozenset(w.lower() for w in _AS_WRITTEN.findall(text[:MAX_CHARS]) if w[1:] != w[1:].lower())
+
+
+def _everyday(raw: list[str], p: int, names: frozenset[str]) -> bool:
     """Whether word ``p`` is meant in its everyday sense by the words around it
-    (``EVERYDAY_NEIGHBOURS``) and the message does not write it as a name ("SAFe")."""
+    (``EVERYDAY_NEIGHBOURS``) and the message does not write it as a name (``names``)."""
     before, after = EVERYDAY_NEIGHBOURS[raw[p]]
     beside = (p > 0 and raw[p - 1] in before) or (p + 1 < len(raw) and raw[p + 1] in after)
-    return beside and not any(
-        w[1:] != w[1:].lower() and w.lower() == raw[p] for w in _AS_WRITTEN.findall(text[:MAX_CHARS])
-    )
+    return beside and raw[p] not in names
 
 
 def _background(raw: list[str], p: int) -> bool:
@@ -404,6 +408,9 @@ class QueryParser:
         norm = clean(text)
         query = Query(norm=" ".join(words(norm)), spelling_budget=spelling_budget)
         present = {base_word(w, remember=False) for w in query.norm.split()}
+        # looked up once a message, and only when it holds such a word: a message that repeats
+        # one (up to the limit) must not scan itself again at each
+        cased = _written_as_names(text) if not present.isdisjoint(EVERYDAY_NEIGHBOURS) else frozenset()
         query.other_sense = other_sense.union(
             *(senses for senses, cues in OTHER_SENSES if not cues.isdisjoint(present))
         )
@@ -434,7 +441,7 @@ class QueryParser:
                 if (
                     (word in STOPWORDS and not covering[p])
                     or p in filler
-                    or (word in EVERYDAY_NEIGHBOURS and _everyday(raw, p, text))
+                    or (word in EVERYDAY_NEIGHBOURS and _everyday(raw, p, cased))
                 ):
                     continue
                 if word in query.other_sense:
