@@ -21,7 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.search import AnswerEngine, analyzer, query, speller
+from bot.search import AnswerEngine, analyzer, speller
+from bot.search import query as query_module
 from bot.search.engine import MAX_QUESTIONS
 from bot.search.lookup import MAX_LOOKUP_CHARS
 from bot.search.query import MAX_WORDS, SPELLING_BUDGET
@@ -182,7 +183,7 @@ def test_a_sense_word_repeated_to_the_limit_is_checked_for_capitals_once_a_parse
     """ "Safe" beside "it" is the everyday word unless the message writes "SAFe": that is read
     from the message's own text, once a parse (the whole message, then at most a few of its
     sentences), not once for each of 125 repetitions (6.4 ms instead of 0.8 at 1,000 characters)."""
-    real = query._AS_WRITTEN
+    real = query_module._AS_WRITTEN
     scans: list[int] = []
 
     class Counting:
@@ -190,7 +191,7 @@ def test_a_sense_word_repeated_to_the_limit_is_checked_for_capitals_once_a_parse
             scans.append(len(text))
             return real.findall(text)
 
-    monkeypatch.setattr(query, "_AS_WRITTEN", Counting())
+    monkeypatch.setattr(query_module, "_AS_WRITTEN", Counting())
     for message in (("it safe " * 200)[:QUESTION_CHARS], ("keep it safe. " * 100)[:QUESTION_CHARS]):
         scans.clear()
         engine.answer(message)
