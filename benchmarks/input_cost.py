@@ -6,9 +6,10 @@ A member controls every character of ``/ask`` (up to 1,000 characters) and of ``
 autocomplete (up to 100). Each generator below fills that limit with one kind of hostile
 text: one huge word, many random words of the lengths the spelling corrector works
 hardest on, near-misses of real vocabulary words (every one a correction), known words,
-synonym-phrase words, question marks after every word (many sentences), digits, single
-letters. For each it reports the median and worst ``answer()`` and ``lookup()`` time, and
-the memory a further round of the same inputs adds once caches are warm (tracemalloc).
+synonym-phrase words, words of two senses beside the neighbours that decide them ("it safe"),
+question marks after every word (many sentences), digits, single letters. For each it
+reports the median and worst ``answer()`` and ``lookup()`` time, and the memory a further
+round of the same inputs adds once caches are warm (tracemalloc).
 Times are the thread's CPU time by default, so other processes on a shared machine do not
 inflate them; ``--wall`` gives wall-clock time.
 Targets (issue 10, finding 2): <= 20 ms per input, no memory growth.
@@ -69,6 +70,9 @@ def generators(engine: AnswerEngine, rng: random.Random) -> dict[str, Callable[[
         "known words": lambda: rng.choice(vocab),
         "known words, each a question": lambda: rng.choice(vocab) + "?",
         "synonym words": lambda: rng.choice(synonyms),
+        "sense words beside neighbours": lambda: rng.choice(
+            ("it safe", "video call", "customer acquisition")
+        ),
         "single letters": lambda: rng.choice(string.ascii_lowercase),
         "numbers": lambda: str(rng.randrange(10**6)),
     }
