@@ -71,7 +71,7 @@ def generators(engine: AnswerEngine, rng: random.Random) -> dict[str, Callable[[
         "known words, each a question": lambda: rng.choice(vocab) + "?",
         "synonym words": lambda: rng.choice(synonyms),
         "sense words beside neighbours": lambda: rng.choice(
-            ("it safe", "video call", "customer acquisition")
+            ("it safe", "safe bet", "customer acquisition")
         ),
         "single letters": lambda: rng.choice(string.ascii_lowercase),
         "numbers": lambda: str(rng.randrange(10**6)),

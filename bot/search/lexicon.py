@@ -493,8 +493,6 @@ totally fairly reasonably relatively pretty quite very so too job jobs career ca
 """),
         _words("to bet answer answers option options choice choices side space place enough haven harbor"),
     ),
-    # a call on camera, not the games industry
-    "video": (frozenset(), _words("interview interviews call calls meeting meetings conference chat")),
     # winning customers or hiring, not buying a company
     "acquisition": (
         _words("customer customers user users talent lead leads"),
