@@ -459,10 +459,6 @@ crash crashes crashing addin plugin pst
             "mute unmute muted nitro ban banned emoji emojis notifications notification pfp avatar nickname"
         ),
     ),
-    (  # fitting a CV to a job ad, not tailoring a method to a project
-        _words("tailor tailors tailored tailoring"),
-        _words("resume resumes cv cvs"),
-    ),
     (  # a builder on a home remodel, not a vendor or a contract PM role. Only the contract words:
         # a career changer's "I ran our kitchen remodel as a project" is still project experience
         _words("contractor contractors contract contracts subcontractor subcontractors"),
@@ -499,6 +495,14 @@ totally fairly reasonably relatively pretty quite very so too job jobs career ca
         _words("cost costs channel channels"),
     ),
 }
+
+#: Words with an everyday sense that is still this subject's business, and the words that show
+#: it anywhere in the message: "tailor my CV to each job" is the job search, not tailoring a
+#: method to a project. There the word is skipped like a function word; read as an unknown word
+#: (``OTHER_SENSES``) it weighed against the question as if it were off the subject.
+EVERYDAY_WITH: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (_words("tailor tailors tailored tailoring"), _words("resume resumes cv cvs")),
+)
 
 #: The cues above are real words that the knowledge need not use: a member who writes
 #: "router", "port" or "container" means that thing, so the parser never corrects one of them

@@ -35,6 +35,7 @@ from bot.search.lexicon import (
     COMMON_WORDS,
     CUE_WORDS,
     EVERYDAY_NEIGHBOURS,
+    EVERYDAY_WITH,
     FILLER_PHRASES,
     NUMBER_WORDS,
     OTHER_SENSES,
@@ -414,6 +415,7 @@ class QueryParser:
         query.other_sense = other_sense.union(
             *(senses for senses, cues in OTHER_SENSES if not cues.isdisjoint(present))
         )
+        everyday = frozenset().union(*(senses for senses, cues in EVERYDAY_WITH if not cues.isdisjoint(present)))
         best: dict[object, Concept] = {}
         idf = self.index.idf
         weighted, query.long = self._weighted_sentences(norm)
@@ -442,6 +444,7 @@ class QueryParser:
                     (word in STOPWORDS and not covering[p])
                     or p in filler
                     or (word in EVERYDAY_NEIGHBOURS and _everyday(raw, p, cased))
+                    or word in everyday
                 ):
                     continue
                 if word in query.other_sense:

@@ -219,6 +219,10 @@ def test_tailoring_a_cv_is_not_tailoring_a_method(engine: AnswerEngine) -> None:
     method to a project: "how do i tailor my resume for a pm job" opened that entry at 0.89."""
     cv = engine.answer("how do i tailor my resume for a pm job")
     assert cv.outcome is Outcome.ANSWER and cv.entry is not None and cv.entry.id == "pm-resume-tips"
+    # read as an unknown word beside "resume", "tailor" weighed as much as the rest of the
+    # question together: it was refused (0.37)
+    each = engine.answer("how do i tailor my resume for each job")
+    assert each.outcome is Outcome.ANSWER and each.entry is not None and each.entry.id == "pm-resume-tips"
     method = engine.answer("how do you tailor prince2 for a small project")
     assert method.outcome is Outcome.ANSWER and method.entry is not None
     assert method.entry.id == "prince2-agile-and-tailoring"
