@@ -70,9 +70,7 @@ def generators(engine: AnswerEngine, rng: random.Random) -> dict[str, Callable[[
         "known words": lambda: rng.choice(vocab),
         "known words, each a question": lambda: rng.choice(vocab) + "?",
         "synonym words": lambda: rng.choice(synonyms),
-        "sense words beside neighbours": lambda: rng.choice(
-            ("it safe", "safe bet", "customer acquisition")
-        ),
+        "sense words beside neighbours": lambda: rng.choice(("it safe", "safe bet", "customer acquisition")),
         "single letters": lambda: rng.choice(string.ascii_lowercase),
         "numbers": lambda: str(rng.randrange(10**6)),
     }

@@ -415,7 +415,9 @@ class QueryParser:
         query.other_sense = other_sense.union(
             *(senses for senses, cues in OTHER_SENSES if not cues.isdisjoint(present))
         )
-        everyday = frozenset().union(*(senses for senses, cues in EVERYDAY_WITH if not cues.isdisjoint(present)))
+        everyday = frozenset().union(
+            *(senses for senses, cues in EVERYDAY_WITH if not cues.isdisjoint(present))
+        )
         best: dict[object, Concept] = {}
         idf = self.index.idf
         weighted, query.long = self._weighted_sentences(norm)
