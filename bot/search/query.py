@@ -230,6 +230,16 @@ def _background(raw: list[str], p: int) -> bool:
     )
 
 
+#: How a sentence that says who the writer is opens ("I am a...", "I've been...", "I work as...").
+_ABOUT_THE_WRITER = re.compile(r"^i (?:am|m|was|have been|ve been|work (?:as|in|at|for)) ")
+
+
+def _about_the_writer(sentence: list[str]) -> bool:
+    """Whether a sentence (base words) introduces the writer: a post's first sentence that does
+    is its story ("I am a PM in the public sector"), not a title naming what it asks about."""
+    return _ABOUT_THE_WRITER.match(" ".join(sentence[:5]) + " ") is not None
+
+
 _FILLER_OPENERS = frozenset(phrase[0] for phrase in FILLER_PHRASES)
 
 
@@ -305,8 +315,10 @@ class QueryParser:
         if not any(asks):  # no question mark, no opener: "I was wondering if...", else the last sentence
             asks = [not _INDIRECT.isdisjoint(ws) for ws, _ in parts]
             asks[-1] = asks[-1] or not any(asks)
-        title = not asks[0] and not any(
-            self._names_a_subject(ws) for (ws, _), ask in zip(parts, asks, strict=True) if ask
+        title = (
+            not asks[0]
+            and not _about_the_writer(parts[0][0])
+            and not any(self._names_a_subject(ws) for (ws, _), ask in zip(parts, asks, strict=True) if ask)
         )
         asks[0] = asks[0] or title
         return [

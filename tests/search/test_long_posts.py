@@ -68,6 +68,29 @@ def test_when_the_questions_name_nothing_the_first_sentence_is_a_question_too(en
     assert "sponsor" not in {alt for c in named.concepts if not c.context for alt, _ in c.alternatives}
 
 
+SUPPLIER_LATE = (
+    "I am a project manager in the public sector with ten years in operations. Our supplier keeps "
+    "delivering late and the quality is poor, and my director wants it sorted before the steering "
+    "committee next month. What would you do here?"
+)
+
+
+def test_a_first_sentence_about_the_writer_is_story_not_a_title(engine: AnswerEngine) -> None:
+    """A first sentence that says who the writer is ("I am a project manager in the public
+    sector...") names no subject of the post: read as its title, it answered the public-sector
+    jobs entry at 0.78 a post about a late, poor supplier."""
+    query = engine._parser.parse(SUPPLIER_LATE)
+    focus = {alt for c in query.concepts if not c.context for alt, _ in c.alternatives}
+    assert "sector" not in focus and "public" not in focus
+    answer = engine.answer(SUPPLIER_LATE)
+    assert (
+        answer.entry is None
+        or answer.entry.id != "public-sector-pm-jobs"
+        or answer.outcome is not Outcome.ANSWER
+    )
+    assert "vendor-management-basics" in [e.id for e, _ in answer.suggestions]
+
+
 def test_a_clear_question_still_counts_after_a_very_long_story(engine: AnswerEngine) -> None:
     """The story weighs at most ``STORY_CAP`` times the questions: a long, wordy story about a
     career change must not drown the one thing the member asked."""
