@@ -609,6 +609,16 @@ class AnswerEngine:
             and not asks_about_a_move(query.norm)
         ):
             return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
+        if (
+            query.long
+            and query.questions
+            and candidates
+            and candidates[0].entry.id in self._entering_ids
+            and not any(asks_about_a_move(q) for q in query.questions)
+        ):
+            # a post's story says where the writer works; unless its questions ask about a move,
+            # a way into PM from that field is not what it asks
+            candidates = [c for c in candidates if c.entry.id not in self._entering_ids]
         if not query.questions:  # a long message of questions only has no sentences to rank apart
             # a short question about something named in capitals that no entry knows ("is the
             # MPM worth it after the PMP") is not answered by what its other words match

@@ -91,6 +91,28 @@ def test_a_first_sentence_about_the_writer_is_story_not_a_title(engine: AnswerEn
     assert "vendor-management-basics" in [e.id for e, _ in answer.suggestions]
 
 
+ROLLOUT_HATED = (
+    "I work as a project coordinator at a hospital and have been there for six years now. Our new "
+    "scheduling system went live last week and the nurses hate it, everyone is complaining and the "
+    "vendor says it works as designed. What would you do?"
+)
+NURSE_MOVING = (
+    "Career change from nursing. I have been a nurse for ten years and I am exhausted, I keep reading "
+    "that project management in health tech is a good fit for people like me. What should I do?"
+)
+
+
+def test_a_long_post_that_asks_no_move_is_not_answered_by_a_way_into_pm(engine: AnswerEngine) -> None:
+    """A post whose questions ask nothing about a career move is not answered by an entry about
+    moving into PM from the writer's field: the hospital coordinator's post about a hated rollout
+    got the healthcare-to-PM entry at 0.63. A nurse asking about the move still gets it."""
+    rollout = engine.answer(ROLLOUT_HATED)
+    assert rollout.entry is None or rollout.entry.id != "healthcare-to-it-pm"
+    moving = engine.answer(NURSE_MOVING)
+    assert moving.outcome is Outcome.ANSWER and moving.entry is not None
+    assert moving.entry.id == "healthcare-to-it-pm"
+
+
 def test_a_clear_question_still_counts_after_a_very_long_story(engine: AnswerEngine) -> None:
     """The story weighs at most ``STORY_CAP`` times the questions: a long, wordy story about a
     career change must not drown the one thing the member asked."""
