@@ -496,6 +496,12 @@ totally fairly reasonably relatively pretty quite very so too job jobs career ca
     ),
 }
 
+#: The cues above are real words that the knowledge need not use: a member who writes
+#: "router", "port" or "container" means that thing, so the parser never corrects one of them
+#: to a knowledge word ("router" -> "route") nor reads one as a clipped knowledge word ("port"
+#: -> "portfolio"); unknown, they count against the question being in scope.
+CUE_WORDS: frozenset[str] = frozenset().union(*(cues for _, cues in OTHER_SENSES))
+
 #: Words with an everyday sense that is still this subject's business, and the words that show
 #: it anywhere in the message: "tailor my CV to each job" is the job search, not tailoring a
 #: method to a project. There the word is skipped like a function word; read as an unknown word
@@ -503,9 +509,3 @@ totally fairly reasonably relatively pretty quite very so too job jobs career ca
 EVERYDAY_WITH: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (_words("tailor tailors tailored tailoring"), _words("resume resumes cv cvs")),
 )
-
-#: The cues above are real words that the knowledge need not use: a member who writes
-#: "router", "port" or "container" means that thing, so the parser never corrects one of them
-#: to a knowledge word ("router" -> "route") nor reads one as a clipped knowledge word ("port"
-#: -> "portfolio"); unknown, they count against the question being in scope.
-CUE_WORDS: frozenset[str] = frozenset().union(*(cues for _, cues in OTHER_SENSES))

@@ -231,7 +231,7 @@ def _background(raw: list[str], p: int) -> bool:
 
 
 #: How a sentence that says who the writer is opens ("I am a...", "I've been...", "I work as...").
-_ABOUT_THE_WRITER = re.compile(r"^i (?:am|m|was|have been|ve been|work (?:as|in|at|for)) ")
+_ABOUT_THE_WRITER = re.compile(r"^(?:im|i (?:am|m|was|have been|ve been|work (?:as|in|at|for))) ")
 
 
 def _about_the_writer(sentence: list[str]) -> bool:
@@ -427,7 +427,7 @@ class QueryParser:
         query.other_sense = other_sense.union(
             *(senses for senses, cues in OTHER_SENSES if not cues.isdisjoint(present))
         )
-        everyday = frozenset().union(
+        skipped = frozenset().union(
             *(senses for senses, cues in EVERYDAY_WITH if not cues.isdisjoint(present))
         )
         best: dict[object, Concept] = {}
@@ -458,7 +458,7 @@ class QueryParser:
                     (word in STOPWORDS and not covering[p])
                     or p in filler
                     or (word in EVERYDAY_NEIGHBOURS and _everyday(raw, p, cased))
-                    or word in everyday
+                    or word in skipped
                 ):
                     continue
                 if word in query.other_sense:
