@@ -62,7 +62,9 @@ _OTHER_CAREER = re.compile(
     r"dentists?|lawyers?|electricians?|plumbers?|pilots?|accountants?|teachers?|pharmacists?|"
     r"architects?|hackers?|(?:(?:personal|fitness|gym) )+trainers?|chefs?|firefighters?|paramedics?|"
     r"police officers?|therapists?|physiotherapists?|psychologists?|social workers?|vets?|"
-    r"veterinarians?|real estate agents?|realtors?)\b"
+    r"veterinarians?|real estate agents?|realtors?|hr (?:managers?|business partners?|generalists?|"
+    r"advisers?|advisors?|assistants?)|human resources|recruiters?|(?:operations|office|store|retail|"
+    r"restaurant|hotel) managers?)\b"
 )
 
 
@@ -135,12 +137,12 @@ def _names_project_work(norm: str) -> bool:
 def other_career(norm: str) -> str | None:
     """The other career a short question asks how to reach (or what it pays), or None.
 
-    ``norm`` is the question's cleaned words joined by single spaces (``Query.norm``)."""
-    if _names_project_work(norm):
-        return None
+    ``norm`` is the question's cleaned words joined by single spaces (``Query.norm``). A question
+    that names project work besides the career is the coach's ("a developer moving into PM");
+    the career's own words do not count ("an HR manager" names a manager, not a PM)."""
     for goal in (*_GOAL.finditer(norm), *_PAY.finditer(norm)):
         career = _OTHER_CAREER.search(next(g for g in goal.groups() if g is not None))
-        if career is not None:
+        if career is not None and not _names_project_work(norm.replace(career.group(), " ")):
             return career.group()
     return None
 
