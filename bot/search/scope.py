@@ -63,8 +63,8 @@ _OTHER_CAREER = re.compile(
     r"architects?|hackers?|(?:(?:personal|fitness|gym) )+trainers?|chefs?|firefighters?|paramedics?|"
     r"police officers?|therapists?|physiotherapists?|psychologists?|social workers?|vets?|"
     r"veterinarians?|real estate agents?|realtors?|hr (?:managers?|business partners?|generalists?|"
-    r"advisers?|advisors?|assistants?)|human resources|recruiters?|(?:operations|office|store|retail|"
-    r"restaurant|hotel) managers?)\b"
+    r"advisers?|advisors?|assistants?)|human resources|recruiters?|(?:operations|office|store|retail|marketing|sales|"
+    r"restaurant|hotel|property|facilities|warehouse) managers?)\b"
 )
 
 
