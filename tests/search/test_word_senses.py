@@ -356,6 +356,17 @@ def test_words_read_in_their_everyday_sense_or_as_places_leave_the_right_answer(
     assert answer.entry is not None and answer.entry.id == entry
 
 
+def test_a_call_on_zoom_is_not_an_interview(engine: AnswerEngine) -> None:
+    """ "zoom" carried the interview formats entry (0.93) to "how do i set up a zoom call with my
+    family" while one of its questions named the tool; the tool names now reach it only beside
+    "interview" (a synonym group with "video interview")."""
+    family = engine.answer("how do i set up a zoom call with my family")
+    assert family.entry is None or family.entry.id != "interview-formats-phone-video-panel"
+    tips = engine.answer("zoom interview tips")
+    assert tips.outcome is Outcome.ANSWER and tips.entry is not None
+    assert tips.entry.id == "interview-formats-phone-video-panel"
+
+
 def test_a_video_interview_is_not_the_games_industry(engine: AnswerEngine) -> None:
     """ "How do i do a video interview well" opened the video game producer entry at 0.95, then
     (with "video" skipped beside "interview") the entry about getting no interviews: the
