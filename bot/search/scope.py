@@ -141,8 +141,9 @@ def other_career(norm: str) -> str | None:
     that names project work besides the career is the coach's ("a developer moving into PM");
     the career's own words do not count ("an HR manager" names a manager, not a PM)."""
     for goal in (*_GOAL.finditer(norm), *_PAY.finditer(norm)):
-        career = _OTHER_CAREER.search(next(g for g in goal.groups() if g is not None))
-        if career is not None and not _names_project_work(norm.replace(career.group(), " ")):
+        group = next(g for g in range(1, goal.re.groups + 1) if goal.group(g) is not None)
+        career = _OTHER_CAREER.search(norm, goal.start(group), goal.end(group))
+        if career is not None and not _names_project_work(norm[: career.start()] + norm[career.end() :]):
             return career.group()
     return None
 
