@@ -7,6 +7,12 @@ vocabulary word is stored under itself and each single-character deletion of it;
 word looks up its own deletions (one or two). ``osa_distance`` then checks the true
 Damerau-style distance (optimal string alignment) of the few candidates.
 
+A word spelt right is not a typo: a common English word the knowledge never uses ("tiger",
+"litigation") is only ever corrected to a form of itself ("constantly" to "constant"), never to
+a different word that happens to be close ("timer", "mitigation"). The list of such words
+(``english_words.txt``, made by ``benchmarks/build_english_words.py``) is read the first time a
+correction is proposed.
+
 The budget is strict on purpose: nothing under 5 letters, one edit (first letter kept)
 up to 7 letters, two edits from 8 letters. A looser budget turns out-of-scope words into in-scope ones
 ("weather" into "gather") and would make the engine answer things it does not know.
@@ -20,8 +26,11 @@ vocabulary: at most ``MAX_PROBES`` strings per word.
 
 from __future__ import annotations
 
+import functools
+import logging
 from array import array
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import numpy as np
 
@@ -29,6 +38,26 @@ MIN_LENGTH = 5
 LONG_WORD = 8
 #: No word longer than this is corrected (no English word a member means is longer).
 MAX_LENGTH = 24
+ENGLISH_WORDS = Path(__file__).with_name("english_words.txt")
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def common_english(path: Path = ENGLISH_WORDS) -> frozenset[str]:
+    """The common English words in ``path`` (one a line, ``#`` comments); empty, with a
+    warning, when the file cannot be read: the speller then corrects as if it knew none."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("English word list unreadable, correcting without it: %s", exc)
+        return frozenset()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _same_word(word: str, fix: str) -> bool:
+    """Whether one is the other with an ending added: a form of the same word."""
+    return word.startswith(fix) or fix.startswith(word)
 
 
 def _deletes(word: str) -> set[str]:
@@ -155,4 +184,6 @@ class Speller:
             key = (distance, -self._freq[candidate], candidate)
             if best is None or key < best:
                 best = key
-        return best[2] if best else None
+        if best is None or (word in common_english() and not _same_word(word, best[2])):
+            return None
+        return best[2]

@@ -6,7 +6,7 @@ import random
 
 from rapidfuzz.distance import OSA
 
-from bot.search.speller import Speller, osa_distance
+from bot.search.speller import Speller, common_english, osa_distance
 
 VOCAB = {
     "certification": 5,
@@ -35,6 +35,30 @@ def test_leaves_known_short_and_far_words_alone() -> None:
     assert speller.correct("weather") is None  # two edits from "gather", too short for that
     assert speller.correct("qwertyuiop") is None
     assert speller.correct("xakes") is None  # short words keep their first letter
+
+
+def test_a_common_english_word_is_not_a_typo_of_another_word() -> None:
+    speller = Speller({"timer": 3, "mitigation": 4, "constant": 2, "manager": 9})
+    assert speller.correct("tiger") is None  # one edit from "timer", but a word of its own
+    assert speller.correct("litigation") is None
+    assert speller.correct("constantly") == "constant"  # a form of the same word: still read
+    assert speller.correct("manger") == "manager"  # a rare word that is mostly a typo
+
+
+def test_without_the_word_list_the_speller_still_corrects(tmp_path, caplog) -> None:
+    assert common_english(tmp_path / "missing.txt") == frozenset()
+    assert "English word list unreadable" in caplog.text
+    assert {"tiger", "litigation", "boeing"} <= common_english()
+    assert "manger" not in common_english() and "recieve" not in common_english()
+
+
+def test_a_real_word_is_not_read_as_a_knowledge_word(engine) -> None:
+    """"tiger" was corrected to "timer" and a question about tiger teams answered from an
+    entry about a new PM's mistakes; "litigation" became "mitigation"."""
+    for question in ("what is a tiger team", "how much does litigation cost"):
+        answer = engine.answer(question)
+        assert answer.corrections == (), question
+        assert answer.outcome.value != "answer", question
 
 
 def test_engine_reports_corrections(engine) -> None:
