@@ -624,11 +624,12 @@ class AnswerEngine:
             # MPM worth it after the PMP") is not answered by what its other words match
             sure = query.long or not query.unknown_acronym
             return decide(candidates, corrections, long_post=query.long, may_answer=sure)
-        # a long post: its story spreads the best entry's score, so it is answered from a lower
-        # confidence (and offered a menu from a confidence raised when the entry's own phrasings
-        # name what the story is about). Its question sentences and first sentence, each ranked
-        # on its own, reorder its candidates (``SENTENCE_WEIGHT``). A post that matches nothing
-        # needs no sentence ranked: nothing would be reordered or agreed with
+        # a long post: answered from its own threshold (its confidence, fitted mostly on short
+        # questions, runs high for a story's many words) and offered a menu from a lower one,
+        # raised when the entry's own phrasings name what the story is about. Its question
+        # sentences and first sentence, each ranked on its own, reorder its candidates
+        # (``SENTENCE_WEIGHT``). A post that matches nothing needs no sentence ranked: nothing
+        # would be reordered or agreed with
         if not candidates:
             return decide(candidates, corrections, long_post=True)
         asked, title = self.sentences_ranked(query)

@@ -88,12 +88,14 @@ _TOOL_FAULT = re.compile(
 )
 #: Words of the coach's own subject that may sit beside such words in a real question: "the
 #: exam site crashed", "an error in my PMP application", "crashing the schedule", "the app went
-#: down during go-live, should we roll back".
+#: down during go-live, should we roll back", "the app went down after a deploy, how do we run the
+#: review without blaming anyone".
 _OWN_SUBJECT = re.compile(
     r"\b(?:pms?|pmp|capm|pmi|prince2|apm|csm|psm|acp|exams?|certif\w*|certs?|jobs?|careers?|interview\w*|"
     r"resume|cv|salary|hired|hiring|courses?|degree|study\w*|learn\w*|managers?|management|coordinator|"
     r"scrum master|roles?|stakeholders?|sponsors?|teams?|clients?|customers?|schedul\w*|fast track\w*|"
-    r"critical path|go lives?|releases?|roll ?backs?|rolled back|cut ?overs?)\b"
+    r"critical path|go lives?|releases?|roll ?backs?|rolled back|cut ?overs?|post ?mortems?|incident reviews?|"
+    r"lessons learned|retrospectives?|retros?|blam(?:e|es|ed|ing))\b"
 )
 
 

@@ -44,15 +44,32 @@ log = logging.getLogger(__name__)
 
 
 @functools.cache
-def common_english(path: Path = ENGLISH_WORDS) -> frozenset[str]:
-    """The common English words in ``path`` (one a line, ``#`` comments); empty, with a
-    warning, when the file cannot be read: the speller then corrects as if it knew none."""
+def _english_words(path: Path) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The sorted words of ``path`` (one a line, ``#`` comments) as one newline-framed string,
+    with where each first letter's words lie in it: 0.14 MB where a set of the same 16,000
+    words takes 1.4 MB, for a lookup made only when a correction is proposed. Empty, with a
+    warning, when the file cannot be read: the speller then corrects as if it knew no word."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         log.warning("English word list unreadable, correcting without it: %s", exc)
-        return frozenset()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+        return "", {}
+    words = sorted(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    text = "\n" + "".join(f"{word}\n" for word in words)
+    spans: dict[str, tuple[int, int]] = {}
+    at = 0
+    for word in words:
+        first = spans.get(word[0], (at, at))[0]
+        at += len(word) + 1
+        spans[word[0]] = (first, at + 1)  # the closing newline included
+    return text, spans
+
+
+def is_common_english(word: str, path: Path = ENGLISH_WORDS) -> bool:
+    """Whether ``word`` (lowercase letters) is in the common English word list."""
+    text, spans = _english_words(path)
+    start, end = spans.get(word[:1], (0, 0))
+    return text.find(f"\n{word}\n", start, end) >= 0
 
 
 def _same_word(word: str, fix: str) -> bool:
@@ -184,6 +201,6 @@ class Speller:
             key = (distance, -self._freq[candidate], candidate)
             if best is None or key < best:
                 best = key
-        if best is None or (word in common_english() and not _same_word(word, best[2])):
+        if best is None or (is_common_english(word) and not _same_word(word, best[2])):
             return None
         return best[2]

@@ -1,6 +1,7 @@
-"""The fresh question sets are well formed: same format as ``real_questions.yaml``, labels point
-at shipped entries, every item is measure-only, each set's minimums hold, and nothing repeats a
-question or a source already in ``real_questions.yaml`` or in the other fresh set."""
+"""The fresh question sets and the calibration set are well formed: same format as
+``real_questions.yaml``, labels point at shipped entries, every fresh item is measure-only and
+every calibration item tune-only, each set's minimums hold, and nothing repeats a question or a
+source already in ``real_questions.yaml`` or in another of these sets."""
 
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ MINIMUMS = {
     "fresh_questions_8.yaml": (60, 50, 12, 12),
     "fresh_questions_9.yaml": (58, 39, 12, 12),
     "fresh_questions_10.yaml": (53, 41, 9, 11),
+    "calibration_questions.yaml": (65, 57, 7, 13),
 }
+#: The calibration set is for fitting thresholds (tuning); the fresh sets are measure-only.
+SPLIT = {"calibration_questions.yaml": "tune"}
 SETS = {name: load_items(HERE / name) for name in MINIMUMS}
 REAL = load_items()
 ITEMS = [(name, item) for name, items in SETS.items() for item in items]
@@ -44,10 +48,10 @@ def test_item_has_the_documented_keys_one_label_and_a_source(entry: tuple[str, d
 
 
 @pytest.mark.parametrize("entry", ITEMS, ids=_item_id)
-def test_kind_follows_the_rule_and_every_item_is_measure_only(entry: tuple[str, dict[str, Any]]) -> None:
-    item = entry[1]
+def test_kind_follows_the_rule_and_every_item_has_its_sets_split(entry: tuple[str, dict[str, Any]]) -> None:
+    name, item = entry
     assert item["kind"] == kind_for(item["q"])
-    assert item["split"] == "measure", "nobody tunes on the fresh sets"
+    assert item["split"] == SPLIT.get(name, "measure"), "nobody tunes on the fresh sets"
     assert list(item) == [key for key in KEY_ORDER if key in item], "keys in the documented order"
 
 

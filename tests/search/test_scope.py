@@ -226,6 +226,12 @@ def test_a_message_outside_the_subject_is_declined(engine: AnswerEngine, rule: s
         # a site down during a release is the coach's subject: it was declined before "go live"
         # and "roll back" joined the subject's own words
         ("fault", "the app went down during go-live, should we roll back", "release-and-go-live"),
+        # an outage's review is the coach's subject too: it was declined as a fault report
+        (
+            "fault",
+            "the site went down for 6 hours after a deploy, how do we run the review without blaming anyone",
+            "post-incident-reviews",
+        ),
         (
             "fault",
             "our Java upgrade keeps failing to start in test, how do I tell the sponsor the release will slip",

@@ -6,7 +6,7 @@ import random
 
 from rapidfuzz.distance import OSA
 
-from bot.search.speller import Speller, common_english, osa_distance
+from bot.search.speller import Speller, is_common_english, osa_distance
 
 VOCAB = {
     "certification": 5,
@@ -46,14 +46,14 @@ def test_a_common_english_word_is_not_a_typo_of_another_word() -> None:
 
 
 def test_without_the_word_list_the_speller_still_corrects(tmp_path, caplog) -> None:
-    assert common_english(tmp_path / "missing.txt") == frozenset()
+    assert not is_common_english("tiger", tmp_path / "missing.txt")
     assert "English word list unreadable" in caplog.text
-    assert {"tiger", "litigation", "boeing"} <= common_english()
-    assert "manger" not in common_english() and "recieve" not in common_english()
+    assert all(is_common_english(word) for word in ("tiger", "litigation", "boeing"))
+    assert not any(is_common_english(word) for word in ("manger", "recieve", "tige", "igation"))
 
 
 def test_a_real_word_is_not_read_as_a_knowledge_word(engine) -> None:
-    """"tiger" was corrected to "timer" and a question about tiger teams answered from an
+    """The speller read "tiger" as "timer" and a question about tiger teams answered from an
     entry about a new PM's mistakes; "litigation" became "mitigation"."""
     for question in ("what is a tiger team", "how much does litigation cost"):
         answer = engine.answer(question)
