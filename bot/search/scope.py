@@ -173,7 +173,7 @@ _MOVE = re.compile(
     r"get into|getting into|break into|breaking into|job|jobs|role|roles|hired|hire|hiring|apply|"
     r"applying|application|resume|cv|interviews?|transferable|retrain\w*|leave|leaving|quit|after|out of|"
     r"im an?|i am an?|former|ex|here|start\w*|begin\w*|next|tips?|advice|options?|path|route|steps?|"
-    r"where do|what now|help)\b"
+    r"where do|what now|help|promot\w*|elsewhere|externally)\b"
 )
 
 

@@ -113,6 +113,17 @@ def test_a_long_post_that_asks_no_move_is_not_answered_by_a_way_into_pm(engine: 
     assert moving.entry.id == "healthcare-to-it-pm"
 
 
+def test_waiting_for_a_promotion_asks_about_a_move(engine: AnswerEngine) -> None:
+    """A coordinator asking whether to look elsewhere or wait for a promotion asks about a move:
+    the entry on moving up from coordinator was set aside and a pay-rise entry answered."""
+    answer = engine.answer(
+        "I've been a project coordinator for 3 years at a software company. My manager keeps saying "
+        "I'm ready for a PM role but nothing happens. Should I look externally or keep waiting for a "
+        "promotion?"
+    )
+    assert answer.entry is not None and answer.entry.id == "stuck-as-project-coordinator"
+
+
 def test_a_clear_question_still_counts_after_a_very_long_story(engine: AnswerEngine) -> None:
     """The story weighs at most ``STORY_CAP`` times the questions: a long, wordy story about a
     career change must not drown the one thing the member asked."""
