@@ -1,16 +1,17 @@
-"""Write ``bot/search/english_words.txt``, the common English words the speller leaves alone.
+"""Write ``bot/search/english_words.txt``, the common English words the engine never rewrites.
 
     pip install --target /tmp/wf wordfreq==3.1.1   # beside the bot's environment, not in it
     PYTHONPATH=/tmp/wf python benchmarks/build_english_words.py [--zipf 3.3] [--out FILE]
 
-The speller corrects a word the knowledge never uses to the nearest word it does use. A word
-spelt right is not a typo, though: "tiger" is not "timer", "litigation" is not "mitigation".
-The list holds the words such a correction must not touch: lowercase ASCII words of at least
-the speller's ``MIN_LENGTH`` letters whose Zipf frequency in wordfreq's English data is at
-least ``--zipf`` (3.3: about twice per million words). Common misspellings sit below that line
-("manger" 2.99, "recieve" 2.75), so they are still corrected. Run by hand with wordfreq installed
-aside: nothing of wordfreq is installed with the bot. The same version gives
-the same file.
+The engine reads a word the knowledge never uses as a typo of the nearest word it does use
+(the speller) or as the clipped start of a longer one ("execs" for "executives"). A word spelt
+right is neither: "tiger" is not "timer", "litigation" not "mitigation", "water" not "waterfall".
+The list holds the words those rewrites must not touch: lowercase ASCII words of at least
+``MIN_CLIPPING`` letters (the shortest word either rewrites) whose Zipf frequency in wordfreq's
+English data is at least ``--zipf`` (3.3: about twice per million words). Common misspellings
+sit below that line ("manger" 2.99, "recieve" 2.75), so they are still corrected. Run by hand
+with wordfreq installed aside: nothing of wordfreq is installed with the bot. The same version
+gives the same file.
 
 wordfreq (Robyn Speer, https://github.com/rspeer/wordfreq) is Apache-2.0; its word-frequency
 data, and so this list, is under CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/),
@@ -27,10 +28,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.search.speller import MIN_LENGTH  # noqa: E402
+from bot.search.query import MIN_CLIPPING  # noqa: E402
 
 HEADER = """\
-# Common English words: the spelling corrector leaves them alone (bot/search/speller.py).
+# Common English words: the engine never reads them as typos or clippings (bot/search/speller.py).
 # Derived from wordfreq {version} (https://github.com/rspeer/wordfreq): lowercase ASCII words of
 # {min_length}+ letters with a Zipf frequency of at least {zipf} in its English data.
 # Made by benchmarks/build_english_words.py. Licence of this file: CC BY-SA 4.0, as wordfreq's
@@ -49,10 +50,10 @@ def main() -> None:
     for word in wordfreq.iter_wordlist("en"):  # most frequent first
         if wordfreq.zipf_frequency(word, "en") < args.zipf:
             break
-        if len(word) >= MIN_LENGTH and word.isascii() and word.isalpha() and word.islower():
+        if len(word) >= MIN_CLIPPING and word.isascii() and word.isalpha() and word.islower():
             words.add(word)
     version = metadata.version("wordfreq")
-    header = HEADER.format(version=version, min_length=MIN_LENGTH, zipf=args.zipf)
+    header = HEADER.format(version=version, min_length=MIN_CLIPPING, zipf=args.zipf)
     args.out.write_text(header + "\n".join(sorted(words)) + "\n", encoding="utf-8")
     print(f"{len(words)} words -> {args.out}")
 

@@ -42,7 +42,7 @@ from bot.search.lexicon import (
     WHERE_WORDS,
 )
 from bot.search.small_talk import COURTESY, small_talk_words
-from bot.search.speller import LONG_WORD, Speller
+from bot.search.speller import LONG_WORD, Speller, is_common_english
 from bot.search.text import MAX_CHARS, clean, sentences, words
 
 #: Messages with more content words than this get a focus sentence.
@@ -397,7 +397,8 @@ class QueryParser:
             if stem in self.everyday or word.isdigit():
                 importance = min(importance, self._everyday_cap)
         else:
-            clipped = [] if word in CUE_WORDS else self._clipped(stem)
+            # a word spelt right is no clipping: "water" is not "waterfall"
+            clipped = [] if word in CUE_WORDS or is_common_english(word) else self._clipped(stem)
             if clipped:
                 importance = max(idf[t] for t in clipped)
                 return Concept(1.0, importance, tuple((t, idf[t] * CLIPPED_VALUE) for t in clipped), context)

@@ -61,6 +61,15 @@ def test_a_real_word_is_not_read_as_a_knowledge_word(engine) -> None:
         assert answer.outcome.value != "answer", question
 
 
+def test_a_real_word_is_not_read_as_a_clipped_knowledge_word(engine) -> None:
+    """An unknown word is read as the start of a longer known one ("execs" for executives), but
+    "water" is not "waterfall": the question opened the entry on misreported (watermelon) status."""
+    answer = engine.answer("can i bring water into the pmp exam")
+    assert answer.entry is not None and answer.entry.id == "pmp-exam-day-logistics"
+    clipped = engine.answer("what do execs want in a status report")
+    assert clipped.entry is not None and clipped.entry.id == "writing-status-reports"
+
+
 def test_engine_reports_corrections(engine) -> None:
     answer = engine.answer("pmp certifcation requirments")
     assert ("certifcation", "certification") in answer.corrections
