@@ -10,8 +10,9 @@ Damerau-style distance (optimal string alignment) of the few candidates.
 A word spelt right is not a typo: a common English word the knowledge never uses ("tiger",
 "litigation") is only ever corrected to a form of itself ("constantly" to "constant"), never to
 a different word that happens to be close ("timer", "mitigation"). The list of such words
-(``english_words.txt``, made by ``benchmarks/build_english_words.py``) is read the first time a
-correction is proposed.
+(``english_words.txt``, made by ``benchmarks/build_english_words.py``) is read the first time it is
+needed; the query parser also asks it before reading a word as a clipping ("water" is not
+"waterfall").
 
 The budget is strict on purpose: nothing under 5 letters, one edit (first letter kept)
 up to 7 letters, two edits from 8 letters. A looser budget turns out-of-scope words into in-scope ones
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 def _english_words(path: Path) -> tuple[str, dict[str, tuple[int, int]]]:
     """The sorted words of ``path`` (one a line, ``#`` comments) as one newline-framed string,
     with where each first letter's words lie in it: 0.15 MB where a set of the same 18,000
-    words takes 1.6 MB, for a lookup made only when a correction is proposed. Empty, with a
+    words takes 1.6 MB, for a lookup made only for words the knowledge lacks. Empty, with a
     warning, when the file cannot be read: the speller then corrects as if it knew no word."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
