@@ -1,15 +1,16 @@
 """Write ``bot/search/english_words.txt``, the common English words the engine never rewrites.
 
     pip install --target /tmp/wf wordfreq==3.1.1   # beside the bot's environment, not in it
-    PYTHONPATH=/tmp/wf python benchmarks/build_english_words.py [--zipf 3.3] [--out FILE]
+    PYTHONPATH=/tmp/wf python benchmarks/build_english_words.py [--zipf 3.5] [--out FILE]
 
 The engine reads a word the knowledge never uses as a typo of the nearest word it does use
 (the speller) or as the clipped start of a longer one ("execs" for "executives"). A word spelt
 right is neither: "tiger" is not "timer", "litigation" not "mitigation", "water" not "waterfall".
 The list holds the words those rewrites must not touch: lowercase ASCII words of at least
 ``MIN_CLIPPING`` letters (the shortest word either rewrites) whose Zipf frequency in wordfreq's
-English data is at least ``--zipf`` (3.3: about twice per million words). Common misspellings
-sit below that line ("manger" 2.99, "recieve" 2.75), so they are still corrected. Run by hand
+English data is at least ``--zipf`` (3.5: about three times per million words). Common
+misspellings and rarer homophones sit below that line ("manger" 2.99, "recieve" 2.75, "coarse"
+3.41 for "course"), so they are still corrected. Run by hand
 with wordfreq installed aside: nothing of wordfreq is installed with the bot. The same version
 gives the same file.
 
@@ -41,7 +42,7 @@ HEADER = """\
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--zipf", type=float, default=3.3)
+    parser.add_argument("--zipf", type=float, default=3.5)
     parser.add_argument("--out", type=Path, default=REPO / "bot" / "search" / "english_words.txt")
     args = parser.parse_args()
     import wordfreq  # installed aside, see the docstring

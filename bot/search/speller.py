@@ -47,8 +47,8 @@ log = logging.getLogger(__name__)
 @functools.cache
 def _english_words(path: Path) -> tuple[str, dict[str, tuple[int, int]]]:
     """The sorted words of ``path`` (one a line, ``#`` comments) as one newline-framed string,
-    with where each first letter's words lie in it: 0.15 MB where a set of the same 18,000
-    words takes 1.6 MB, for a lookup made only for words the knowledge lacks. Empty, with a
+    with where each first letter's words lie in it: 0.11 MB where a set of the same 14,000
+    words takes 0.5 MB, for a lookup made only for words the knowledge lacks. Empty, with a
     warning, when the file cannot be read: the speller then corrects as if it knew no word."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()

@@ -38,18 +38,19 @@ def test_leaves_known_short_and_far_words_alone() -> None:
 
 
 def test_a_common_english_word_is_not_a_typo_of_another_word() -> None:
-    speller = Speller({"timer": 3, "mitigation": 4, "constant": 2, "manager": 9})
+    speller = Speller({"timer": 3, "mitigation": 4, "constant": 2, "manager": 9, "course": 5})
     assert speller.correct("tiger") is None  # one edit from "timer", but a word of its own
     assert speller.correct("litigation") is None
     assert speller.correct("constantly") == "constant"  # a form of the same word: still read
     assert speller.correct("manger") == "manager"  # a rare word that is mostly a typo
+    assert speller.correct("coarse") == "course"  # a rarer homophone, below the list's line
 
 
 def test_without_the_word_list_the_speller_still_corrects(tmp_path, caplog) -> None:
     assert not is_common_english("tiger", tmp_path / "missing.txt")
     assert "English word list unreadable" in caplog.text
     assert all(is_common_english(word) for word in ("tiger", "litigation", "boeing"))
-    assert not any(is_common_english(word) for word in ("manger", "recieve", "tige", "igation"))
+    assert not any(is_common_english(word) for word in ("manger", "recieve", "coarse", "tige", "igation"))
 
 
 def test_a_real_word_is_not_read_as_a_knowledge_word(engine) -> None:
