@@ -10,8 +10,8 @@ Damerau-style distance (optimal string alignment) of the few candidates.
 A word spelt right is not a typo: a common English word the knowledge never uses ("tiger",
 "litigation") is only ever corrected to a form of itself ("constantly" to "constant"), never to
 a different word that happens to be close ("timer", "mitigation"). The list of such words
-(``english_words.txt``, made by ``benchmarks/build_english_words.py``) is read the first time it is
-needed; the query parser also asks it before reading a word as a clipping ("water" is not
+(``english_words.txt``, made by ``benchmarks/build_english_words.py``) is read once, when the
+first speller is built; the query parser also asks it before reading a word as a clipping ("water" is not
 "waterfall").
 
 The budget is strict on purpose: nothing under 5 letters, one edit (first letter kept)
@@ -151,6 +151,7 @@ class Speller:
     def __init__(self, frequencies: Mapping[str, int], min_length: int = MIN_LENGTH) -> None:
         self._freq = dict(frequencies)
         self._min_length = min_length
+        _english_words(ENGLISH_WORDS)  # read while the engine builds, not on a member's question
         self._words = [w for w in self._freq if len(w) >= min_length - 1 and w.isalpha()]
         #: no word more than two edits longer than every vocabulary word can be corrected
         self._max_length = min(MAX_LENGTH, max(map(len, self._words), default=0) + 2)
