@@ -11,8 +11,8 @@ A word spelt right is not a typo: a common English word the knowledge never uses
 "litigation") is only ever corrected to a form of itself ("constantly" to "constant"), never to
 a different word that happens to be close ("timer", "mitigation"). The list of such words
 (``english_words.txt``, made by ``benchmarks/build_english_words.py``) is read once, when the
-first speller is built; the query parser also asks it before reading a word as a clipping ("water" is not
-"waterfall").
+first speller is built; the query parser also asks it before reading a word as a clipping
+("water" is not "waterfall").
 
 The budget is strict on purpose: nothing under 5 letters, one edit (first letter kept)
 up to 7 letters, two edits from 8 letters. A looser budget turns out-of-scope words into in-scope ones
