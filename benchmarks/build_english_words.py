@@ -10,9 +10,8 @@ The list holds the words those rewrites must not touch: lowercase ASCII words of
 ``MIN_CLIPPING`` letters (the shortest word either rewrites) whose Zipf frequency in wordfreq's
 English data is at least ``--zipf`` (3.5: about three times per million words). Common
 misspellings and rarer homophones sit below that line ("manger" 2.99, "recieve" 2.75, "coarse"
-3.41 for "course"), so they are still corrected. Run by hand
-with wordfreq installed aside: nothing of wordfreq is installed with the bot. The same version
-gives the same file.
+3.41 for "course"), so they are still corrected. Run by hand with wordfreq installed aside:
+nothing of wordfreq is installed with the bot. The same version gives the same file.
 
 wordfreq (Robyn Speer, https://github.com/rspeer/wordfreq) is Apache-2.0; its word-frequency
 data, and so this list, is under CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/),

@@ -602,22 +602,18 @@ class AnswerEngine:
         ):
             return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
         candidates = self._ranked(query, RERANK_DEPTH)  # only now: a name or small talk needs none
+        # a way into PM from some field answers only a question that asks about a move (see
+        # bot.search.scope): a short question is then declined; a long post's story merely says
+        # where the writer works, so its other candidates stay
+        move_asked_in = query.questions if query.long else [query.norm]
         if (
-            not query.long
-            and candidates
+            candidates
             and candidates[0].entry.id in self._entering_ids
-            and not asks_about_a_move(query.norm)
+            and move_asked_in
+            and not any(asks_about_a_move(q) for q in move_asked_in)
         ):
-            return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
-        if (
-            query.long
-            and query.questions
-            and candidates
-            and candidates[0].entry.id in self._entering_ids
-            and not any(asks_about_a_move(q) for q in query.questions)
-        ):
-            # a post's story says where the writer works; unless its questions ask about a move,
-            # a way into PM from that field is not what it asks
+            if not query.long:
+                return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
             candidates = [c for c in candidates if c.entry.id not in self._entering_ids]
         if not query.questions:  # a long message of questions only has no sentences to rank apart
             # a short question about something named in capitals that no entry knows ("is the

@@ -49,6 +49,10 @@ def test_a_common_english_word_is_not_a_typo_of_another_word() -> None:
 def test_without_the_word_list_the_speller_still_corrects(tmp_path, caplog) -> None:
     assert not is_common_english("tiger", tmp_path / "missing.txt")
     assert "English word list unreadable" in caplog.text
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_bytes(b"tiger\n\xff\xfe not utf-8\n")
+    assert not is_common_english("tiger", damaged)
+    assert Speller({"timer": 3}).correct("tiger") is None  # the shipped list still applies
     assert all(is_common_english(word) for word in ("tiger", "litigation", "boeing"))
     assert not any(is_common_english(word) for word in ("manger", "recieve", "coarse", "tige", "igation"))
 
