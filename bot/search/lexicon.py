@@ -467,6 +467,13 @@ kitchen kitchens bathroom bathrooms remodel remodels remodeled remodeling remode
 drywall plumbing roofing countertop countertops basement brownstone duplex flooring tiling
 """),
     ),
+    (  # a setting or a device switched off, not a disability
+        _words("disable disables disabled disabling"),
+        _words("""
+bios uefi gpu gpus driver drivers firmware antivirus firewall plugin plugins addon addons button
+buttons checkbox cache cookies javascript
+"""),
+    ),
     (  # money invested, not a project's risks
         _words("risk risks risky tolerance"),
         _words("""

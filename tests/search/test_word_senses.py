@@ -280,6 +280,23 @@ def test_a_computers_self_test_is_not_an_exam(engine: AnswerEngine) -> None:
     assert exam.outcome is Outcome.ANSWER and exam.entry is not None and "exam" in exam.entry.id
 
 
+@pytest.mark.parametrize(
+    "trouble",
+    [
+        "the gpu is gone from device manager since i disabled security boot in bios. what can i do",
+        "i disabled the firewall and now my pc is disabled too lol, what can i do",
+    ],
+)
+def test_a_disabled_setting_is_not_a_disability(engine: AnswerEngine, trouble: str) -> None:
+    """A setting switched off opened the entry for disabled project managers (a menu at 0.54, an
+    answer at 0.77)."""
+    assert engine.answer(trouble).outcome is Outcome.UNKNOWN
+    assert "disabled" in engine._parser.parse(trouble).other_sense
+    person = engine.answer("I'm disabled and use a wheelchair, can I still work as an IT project manager?")
+    assert person.outcome is Outcome.ANSWER and person.entry is not None
+    assert person.entry.id == "deaf-or-disabled-project-managers"
+
+
 def test_what_the_member_was_needs_no_entry_that_knows_the_word(engine: AnswerEngine) -> None:
     """An unknown word weighs the most a word can, to keep off-topic questions out; the job a
     member comes from ("as a chef") and a number written out ("twelve") weigh like an unknown
