@@ -89,6 +89,11 @@ _IN_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
 MAX_ACRONYMS = 4
 #: A word as the member wrote it, capitals kept.
 _AS_WRITTEN = re.compile(r"\w+")
+#: A level or version glued to a credential's name ("psm2", "itil4") is split off when the
+#: knowledge knows the name and not the glued word: glued, it would be an unknown word, the
+#: heaviest of the question. Not an English word's ("python3"): that stays the unknown word
+#: that keeps a programmer's question out.
+_GLUED_LEVEL = re.compile(r"([a-z]{2,})(\d{1,2})")
 #: Words that open a letter or a post to someone: "Dear Elizabeth", "Hi Vicki".
 _GREETINGS = frozenset(("hi", "hello", "hey", "dear", "hiya", "heya"))
 
@@ -300,7 +305,7 @@ class QueryParser:
         When the question sentences name no subject ("What would you do here?"), the first
         sentence is a focus too: a forum post's title says what the post is about. Its words
         are not corrected, as a story's are not (see ``parse``)."""
-        parts = [(words(s), q) for s, q in sentences(text)]
+        parts = [(self._split_levels(words(s)), q) for s, q in sentences(text)]
         if len(parts) > 1:  # "Hi all!" and "Thanks in advance." around a question are not part of it
             parts = [(ws, q) for ws, q in parts if small_talk_words(ws) is None] or parts
         parts = [
@@ -325,6 +330,22 @@ class QueryParser:
             (ws, not ask, ask and not (title and i == 0))
             for i, ((ws, _), ask) in enumerate(zip(parts, asks, strict=True))
         ], True
+
+    def _split_levels(self, sentence: list[str]) -> list[str]:
+        """The sentence's words with levels split off names (see ``_GLUED_LEVEL``)."""
+        mended: list[str] = []
+        for word in sentence:
+            if (
+                word[-1].isdigit()
+                and (glued := _GLUED_LEVEL.fullmatch(word))
+                and not self._known(word)
+                and self._known(glued[1])
+                and not is_common_english(glued[1])
+            ):
+                mended += glued.groups()
+            else:
+                mended.append(word)
+        return mended
 
     def _addressed(self, sentence: list[str]) -> list[str]:
         """The sentence without the name it greets ("Hi Vicki", "Dear Elizabeth"): a word the

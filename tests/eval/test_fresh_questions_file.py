@@ -33,6 +33,7 @@ MINIMUMS = {
     "calibration_questions.yaml": (65, 57, 7, 13),
     "probe_questions.yaml": (34, 11, 1, 8),
     "probe_questions_2.yaml": (40, 15, 4, 8),
+    "probe_questions_3.yaml": (45, 15, 5, 9),
 }
 #: The calibration set is for fitting thresholds and the probe sets for finding what to fix (all
 #: tuning); the fresh sets are measure-only.
@@ -40,6 +41,7 @@ SPLIT = {
     "calibration_questions.yaml": "tune",
     "probe_questions.yaml": "tune",
     "probe_questions_2.yaml": "tune",
+    "probe_questions_3.yaml": "tune",
 }
 SETS = {name: load_items(HERE / name) for name in MINIMUMS}
 REAL = load_items()

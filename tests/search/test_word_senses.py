@@ -259,6 +259,39 @@ def test_a_unit_glued_to_its_number_is_read_as_the_unit(engine: AnswerEngine) ->
     assert answer.entry.id == "pm-contact-hours-explained"
 
 
+@pytest.mark.parametrize(
+    ("glued", "apart"),
+    [
+        ("is itil4 foundation worth it", "is itil 4 foundation worth it"),
+        ("how hard is the pspo2 exam", "how hard is the pspo 2 exam"),
+    ],
+)
+def test_a_level_glued_to_a_credential_is_read_apart(engine: AnswerEngine, glued: str, apart: str) -> None:
+    """ "itil4" was one word no entry has, the heaviest of the question: the ITIL question got a
+    menu (0.52) and the PSPO II one nothing, where the same words written apart are answered."""
+    typed, meant = engine.answer(glued), engine.answer(apart)
+    assert typed.outcome is Outcome.ANSWER and meant.outcome is Outcome.ANSWER
+    assert typed.entry == meant.entry
+    assert engine._parser.parse(glued).unknown == []
+
+
+def test_a_version_glued_to_an_english_word_stays_unknown(engine: AnswerEngine) -> None:
+    """A programming language's version is no credential's level: "python3" stays the unknown
+    word that keeps a programmer's question out."""
+    message = "my python3 script keeps crashing what do i do"
+    assert engine._parser.parse(message).unknown == ["python3"]
+    assert engine.answer(message).outcome is Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize("role", ["first line support", "desktop support", "2nd line support"])
+def test_a_support_line_is_the_service_desk(engine: AnswerEngine, role: str) -> None:
+    """ "First line" read as a first-line manager: the question opened the entry on becoming a
+    people manager (0.89)."""
+    answer = engine.answer(f"how do i move from {role} into project management")
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None
+    assert answer.entry.id == "it-support-to-it-pm"
+
+
 def test_spring_before_a_scrum_event_is_a_sprint(engine: AnswerEngine) -> None:
     """Two real posts in one collected batch wrote "Spring Planning" and "Spring Retrospective":
     a real word, left alone by the speller, so the question lost the event it was about."""
