@@ -192,6 +192,9 @@ DECLINES: dict[str, Callable[[str], bool]] = {
         # a site or service that is down: "my website is down" was answered (1.00) with the SDLC entry
         ("fault", "my website is down"),
         ("fault", "our email server went down again this morning"),
+        # a hardware fault: a graphics card's fans after a new processor got a menu of PM entries (0.48)
+        ("fault", "since I swapped the processor my GPU fans stopped spinning and it keeps overheating"),
+        ("fault", "my laptop wont boot after the bios update, just a black screen"),
         # another profession's exam: each was answered or offered a menu of the PMP's study time
         ("exam", "how many hours should i study for the lsat"),
         ("exam", "is the nclex harder than the cpa exam"),
@@ -223,6 +226,12 @@ def test_a_message_outside_the_subject_is_declined(engine: AnswerEngine, rule: s
         ),
         ("fault", "the pmi website shows an error when I pay for the pmp exam", "pmp-fees"),
         ("fault", "what is crashing the schedule?", "critical-path-method"),
+        # a server room overheating is the coach's subject when the team must hear of it
+        (
+            "fault",
+            "our server room keeps overheating and the go live is next week, what do I tell the sponsor",
+            "release-and-go-live",
+        ),
         # a site down during a release is the coach's subject: it was declined before "go live"
         # and "roll back" joined the subject's own words
         ("fault", "the app went down during go-live, should we roll back", "release-and-go-live"),
