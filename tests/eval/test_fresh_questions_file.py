@@ -34,6 +34,7 @@ MINIMUMS = {
     "probe_questions.yaml": (34, 11, 1, 8),
     "probe_questions_2.yaml": (40, 15, 4, 8),
     "probe_questions_3.yaml": (45, 15, 5, 9),
+    "probe_questions_4.yaml": (45, 14, 5, 12),
 }
 #: The calibration set is for fitting thresholds and the probe sets for finding what to fix (all
 #: tuning); the fresh sets are measure-only.
@@ -42,6 +43,7 @@ SPLIT = {
     "probe_questions.yaml": "tune",
     "probe_questions_2.yaml": "tune",
     "probe_questions_3.yaml": "tune",
+    "probe_questions_4.yaml": "tune",
 }
 SETS = {name: load_items(HERE / name) for name in MINIMUMS}
 REAL = load_items()
