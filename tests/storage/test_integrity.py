@@ -209,14 +209,14 @@ async def test_failure_in_the_middle_of_a_call_rolls_it_back(storage: SqliteStor
 
 @contextmanager
 def locked_by_other_process(path: Path) -> Iterator[None]:
-    proc = child("hold-lock", str(path))
-    assert proc.stdout is not None and proc.stdin is not None
-    try:
-        assert proc.stdout.readline().strip() == "locked"
-        yield
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=10)
+    with child("hold-lock", str(path)) as proc:  # leaving it closes the child's output pipe too
+        assert proc.stdout is not None and proc.stdin is not None
+        try:
+            assert proc.stdout.readline().strip() == "locked"
+            yield
+        finally:
+            proc.stdin.close()
+            proc.wait(timeout=10)
 
 
 async def test_database_locked_by_another_process(db_path: Path) -> None:
