@@ -305,7 +305,8 @@ class QueryParser:
         When the question sentences name no subject ("What would you do here?"), the first
         sentence is a focus too: a forum post's title says what the post is about. Its words
         are not corrected, as a story's are not (see ``parse``)."""
-        parts = [(self._split_levels(words(s)), q) for s, q in sentences(text)]
+        seen: dict[str, tuple[str, ...]] = {}
+        parts = [(self._split_levels(words(s), seen), q) for s, q in sentences(text)]
         if len(parts) > 1:  # "Hi all!" and "Thanks in advance." around a question are not part of it
             parts = [(ws, q) for ws, q in parts if small_talk_words(ws) is None] or parts
         parts = [
@@ -331,21 +332,27 @@ class QueryParser:
             for i, ((ws, _), ask) in enumerate(zip(parts, asks, strict=True))
         ], True
 
-    def _split_levels(self, sentence: list[str]) -> list[str]:
-        """The sentence's words with levels split off names (see ``_GLUED_LEVEL``)."""
+    def _split_levels(self, sentence: list[str], seen: dict[str, tuple[str, ...]]) -> list[str]:
+        """The sentence's words with levels split off names (see ``_GLUED_LEVEL``); ``seen``
+        remembers each glued word's reading for the message, which may repeat it to its limit."""
         mended: list[str] = []
         for word in sentence:
-            if (
-                word[-1].isdigit()
-                and (glued := _GLUED_LEVEL.fullmatch(word))
-                and not self._known(word)
-                and self._known(glued[1])
-                and not is_common_english(glued[1])
-            ):
-                mended += glued.groups()
-            else:
+            if not word[-1].isdigit():
                 mended.append(word)
+                continue
+            parts = seen.get(word)
+            if parts is None:
+                parts = seen[word] = self._level_split(word)
+            mended += parts
         return mended
+
+    def _level_split(self, word: str) -> tuple[str, ...]:
+        """``word`` as a known name and its level, or ``word`` alone (see ``_GLUED_LEVEL``)."""
+        glued = _GLUED_LEVEL.fullmatch(word)
+        if glued is None or self._known(word) or not self._known(name := glued[1]):
+            return (word,)
+        # the English word list holds words of four letters or more: a shorter name needs no look-up
+        return (word,) if len(name) >= 4 and is_common_english(name) else (name, glued[2])
 
     def _addressed(self, sentence: list[str]) -> list[str]:
         """The sentence without the name it greets ("Hi Vicki", "Dear Elizabeth"): a word the

@@ -72,7 +72,7 @@ _OTHER_CAREER = re.compile(
 _FAULT = re.compile(
     r"\b(?:nothing happens|(?:this|the|an|following) errors?|error (?:messages?|codes?)|errors? (?:when|while)|"
     r"crash(?:es|ed|ing)?|buggy|traceback|stack ?trace|overheat(?:s|ed|ing)?|blue screen|bsod|"
-    r"(?:wont|doesnt|will not|does not) (?:boot|power on|turn on)|"
+    r"(?:wont|doesnt|will not|does not) boot|"
     r"(?:website|site|server|app|wifi|wi fi|internet|email|network) (?:is|was|went|goes|keeps going) down|"
     r"(?:cant|cannot|unable to|couldnt) (?:install|load|upload|connect|log ?in|sign in|download|compile|"
     r"import|boot|drag|update it))\b"

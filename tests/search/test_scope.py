@@ -226,6 +226,8 @@ def test_a_message_outside_the_subject_is_declined(engine: AnswerEngine, rule: s
         ),
         ("fault", "the pmi website shows an error when I pay for the pmp exam", "pmp-fees"),
         ("fault", "what is crashing the schedule?", "critical-path-method"),
+        # a camera left off in the daily is the coach's subject, not a device that won't turn on
+        ("fault", "people will not turn on their cameras in our daily standup", "daily-scrum-in-practice"),
         # a server room overheating is the coach's subject when the team must hear of it
         (
             "fault",
