@@ -40,8 +40,9 @@ wanting needing keen eager willing thoughts however whose vice versa brand
 
 #: Phrases that say how or when to answer, not what about, so none of their words carries a
 #: question: ways of asking for a simple explanation ("explain the critical path in plain
-#: English" is not the entry whose own phrasing happens to say "in plain English") and "right
-#: now" ("the job market right now" is not "is PM right for me").
+#: English" is not the entry whose own phrasing happens to say "in plain English"), "right
+#: now" ("the job market right now" is not "is PM right for me") and what members call their
+#: question ("dumb question": "dumb" is rare in the knowledge and weighed like a subject word).
 FILLER_PHRASES: tuple[tuple[str, ...], ...] = (
     ("plain", "english"),
     ("simple", "english"),
@@ -54,6 +55,11 @@ FILLER_PHRASES: tuple[tuple[str, ...], ...] = (
     ("eli5",),
     ("right", "now"),
     ("at", "the", "moment"),
+    *(
+        (how, noun)
+        for how in ("dumb", "stupid", "silly", "quick", "noob", "newbie", "random", "naive", "serious", "genuine")
+        for noun in ("question", "questions")
+    ),
 )
 
 #: Irregular forms the stemmer would leave apart from their base form (or merge with another word).

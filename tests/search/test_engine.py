@@ -380,7 +380,7 @@ def test_discourse_words_do_not_outweigh_the_subject(engine: AnswerEngine) -> No
         assert engine.rank(sentence)[0].mass == engine.rank("which certification first")[0].mass, sentence
     new = engine.rank("agenda for a new project")[0].mass
     assert engine.rank("agenda for a brand new project")[0].mass == new
-    everyday = engine.rank("which certification first, random question")[0].mass  # capped: everyday
+    everyday = engine.rank("which certification first, big question")[0].mass  # capped: everyday
     for word in ("particular", "simply", "attend"):
         assert engine.rank(f"which certification first, {word} question")[0].mass <= everyday, word
 
@@ -394,6 +394,15 @@ def test_asking_for_a_simple_explanation_does_not_pick_the_entry(engine: AnswerE
         assert query.mass == plain.mass and query.unknown == [], manner
     answer = engine.answer("can someone explain the critical path in plain english")
     assert answer.entry is not None and answer.entry.id == "critical-path-method"
+
+
+def test_calling_a_question_dumb_or_quick_says_nothing_about_it(engine: AnswerEngine) -> None:
+    """ "dumb question", "quick question", "serious question": how members introduce a question,
+    not what it asks. "dumb" is rare in the knowledge, so it weighed like a subject word."""
+    plain = engine.rank("which certification first")[0]
+    for manner in ("dumb question", "stupid questions", "quick question", "noob question", "serious question"):
+        query = engine.rank(f"{manner}: which certification first")[0]
+        assert query.mass == plain.mass and query.unknown == [], manner
 
 
 def test_right_now_says_when_not_what(engine: AnswerEngine) -> None:
