@@ -57,6 +57,7 @@ from bot.search.scope import (
     enters_pm,
     leaves_pm,
     other_career,
+    pastes_code,
     reports_a_fault,
 )
 from bot.search.small_talk import SmallTalk, example_questions, small_talk_reply, small_talk_words
@@ -598,6 +599,7 @@ class AnswerEngine:
         if (
             (not query.long and other_career(query.norm) is not None)
             or reports_a_fault(query.norm)
+            or pastes_code(text, query.norm)
             or asks_about_another_exam(query.norm)
         ):
             return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope

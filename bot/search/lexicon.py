@@ -57,7 +57,18 @@ FILLER_PHRASES: tuple[tuple[str, ...], ...] = (
     ("at", "the", "moment"),
     *(
         (how, noun)
-        for how in ("dumb", "stupid", "silly", "quick", "noob", "newbie", "random", "naive", "serious", "genuine")
+        for how in (
+            "dumb",
+            "stupid",
+            "silly",
+            "quick",
+            "noob",
+            "newbie",
+            "random",
+            "naive",
+            "serious",
+            "genuine",
+        )
         for noun in ("question", "questions")
     ),
 )

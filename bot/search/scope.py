@@ -37,7 +37,7 @@ from bot.search.lexicon import CODE_TOOLS, PROJECT_WORDS
 
 #: What follows a goal verb, or the job an application is for: up to four words, after an article.
 _GOAL = re.compile(
-    r"\b(?:become|becoming|be|work as|working as|jobs? as|careers? as|careers? in|roles? as|"
+    r"\b(?:become|becoming|be|being|work as|working as|jobs? as|careers? as|careers? in|roles? as|"
     r"position as|get into|getting into|break into|breaking into|transition into|move into|"
     r"switch to|switch into|retrain as|train as|qualify as|"
     r"(?:cover letters?|resumes?|cvs?|interviews?|applications?) for)"
@@ -98,6 +98,28 @@ _OWN_SUBJECT = re.compile(
     r"critical path|go lives?|releases?|roll ?backs?|rolled back|cut ?overs?|post ?mortems?|incident reviews?|"
     r"lessons learned|retrospectives?|retros?|blam(?:e|es|ed|ing))\b"
 )
+
+
+#: Code pasted into a message: a span in backticks, a snake_case name ("start_on", "CRON_CLASSES")
+#: or a file with a programming extension ("settings.py"). A developer's support request, whose
+#: other words ("task", "field", "plan", "client") matched the coach's entries; members asking about
+#: project work do not write these. Read on the text as typed: cleaning drops the marks.
+_CODE = re.compile(
+    r"`[^`\n]+`|\b[A-Za-z]+_[A-Za-z0-9_]+\b|"
+    r"\b\w+\.(?:py|js|ts|jsx|tsx|java|json|ya?ml|xml|exe|dll|sh|cfg|ini|php|rb|go|cs|cpp|toml)\b"
+)
+#: ... unless the message also names the coach's own credentials or roles (not "project": "my
+#: Django project" is a developer's).
+_PM_NAMED = re.compile(
+    r"\b(?:pms?|pmp|capm|pmi|prince2|apm|csm|psm|scrum master|project manag\w*|product owner|"
+    r"careers?|certif\w*|exams?)\b"
+)
+
+
+def pastes_code(text: str, norm: str) -> bool:
+    """Whether a message (``text`` as typed, ``norm`` its ``Query.norm``) pastes code and names
+    none of the coach's credentials or roles."""
+    return _CODE.search(text) is not None and _PM_NAMED.search(norm) is None
 
 
 #: Another profession's licensing or entrance exam, or a technology vendor's exam by its code

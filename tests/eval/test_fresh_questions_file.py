@@ -37,6 +37,8 @@ MINIMUMS = {
     "probe_questions_2.yaml": (40, 15, 4, 8),
     "probe_questions_3.yaml": (45, 15, 5, 9),
     "probe_questions_4.yaml": (45, 14, 5, 12),
+    "probe_questions_5.yaml": (17, 3, 0, 9),
+    "probe_questions_6.yaml": (53, 29, 0, 53),
 }
 #: The calibration set is for fitting thresholds and the probe sets for finding what to fix (all
 #: tuning); the fresh sets are measure-only.
@@ -46,6 +48,8 @@ SPLIT = {
     "probe_questions_2.yaml": "tune",
     "probe_questions_3.yaml": "tune",
     "probe_questions_4.yaml": "tune",
+    "probe_questions_5.yaml": "tune",
+    "probe_questions_6.yaml": "tune",
 }
 SETS = {name: load_items(HERE / name) for name in MINIMUMS}
 REAL = load_items()

@@ -400,7 +400,13 @@ def test_calling_a_question_dumb_or_quick_says_nothing_about_it(engine: AnswerEn
     """ "dumb question", "quick question", "serious question": how members introduce a question,
     not what it asks. "dumb" is rare in the knowledge, so it weighed like a subject word."""
     plain = engine.rank("which certification first")[0]
-    for manner in ("dumb question", "stupid questions", "quick question", "noob question", "serious question"):
+    for manner in (
+        "dumb question",
+        "stupid questions",
+        "quick question",
+        "noob question",
+        "serious question",
+    ):
         query = engine.rank(f"{manner}: which certification first")[0]
         assert query.mass == plain.mass and query.unknown == [], manner
 
