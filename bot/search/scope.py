@@ -112,7 +112,7 @@ _CODE = re.compile(
 #: Django project" is a developer's).
 _PM_NAMED = re.compile(
     r"\b(?:pms?|pmp|capm|pmi|prince2|apm|csm|psm|scrum master|project manag\w*|product owner|"
-    r"careers?|certif\w*|exams?)\b"
+    r"certif\w*)\b"
 )
 
 
@@ -120,6 +120,12 @@ def pastes_code(text: str, norm: str) -> bool:
     """Whether a message (``text`` as typed, ``norm`` its ``Query.norm``) pastes code and names
     none of the coach's credentials or roles."""
     return _CODE.search(text) is not None and _PM_NAMED.search(norm) is None
+
+
+#: A video game, its mods or its store: a fault reported in one is a player's support request.
+_GAME = re.compile(
+    r"\b(?:games?|gaming|mods?|modded|steam|minecraft|fifa|xbox|playstation|ps[45]|nintendo)\b"
+)
 
 
 #: Another profession's licensing or entrance exam, or a technology vendor's exam by its code
@@ -145,7 +151,13 @@ def reports_a_fault(norm: str) -> bool:
     reported = _FAULT.search(norm) is not None or (
         _names_a_code_tool(norm) and _TOOL_FAULT.search(norm) is not None
     )
-    return reported and _OWN_SUBJECT.search(norm) is None
+    if not reported:
+        return False
+    # a game's fault keeps its "career mode" and "manager" (football management games): only the
+    # coach's own credentials and roles make it the coach's
+    return _OWN_SUBJECT.search(norm) is None or (
+        _GAME.search(norm) is not None and _PM_NAMED.search(norm) is None
+    )
 
 
 def _names_a_code_tool(norm: str) -> bool:

@@ -226,6 +226,8 @@ def test_code_beside_the_coachs_words_is_left_to_the_ranking(question: str) -> N
         # a hardware fault: a graphics card's fans after a new processor got a menu of PM entries (0.48)
         ("fault", "since I swapped the processor my GPU fans stopped spinning and it keeps overheating"),
         ("fault", "my laptop wont boot after the bios update, just a black screen"),
+        # a game's fault keeps its "career mode" and "manager": a menu of PM entries (0.85)
+        ("fault", "Game crashes when I start a new manager career mode save, any fix?"),
         # another profession's exam: each was answered or offered a menu of the PMP's study time
         ("exam", "how many hours should i study for the lsat"),
         ("exam", "is the nclex harder than the cpa exam"),
@@ -256,6 +258,11 @@ def test_a_message_outside_the_subject_is_declined(engine: AnswerEngine, rule: s
             "release-and-go-live",
         ),
         ("fault", "the pmi website shows an error when I pay for the pmp exam", "pmp-fees"),
+        (
+            "fault",
+            "our mobile game crashed on launch day, as the project manager how do I handle it",
+            "website-and-mobile-app-projects",
+        ),
         ("fault", "what is crashing the schedule?", "critical-path-method"),
         # a camera left off in the daily is the coach's subject, not a device that won't turn on
         ("fault", "people will not turn on their cameras in our daily standup", "daily-scrum-in-practice"),
