@@ -132,7 +132,7 @@ _GAME = re.compile(
 #: (Microsoft's "PL-300", "AZ-900"; the cleaned text splits them as "pl 300"): the coach knows
 #: project management's credentials, not how to study for the CPA or sit a Power BI exam.
 _OTHER_EXAM = re.compile(
-    r"\b(?:cpa|cfa|acca|cima|nclex|usmle|mcat|lsat|gmat|gre|bar exams?|series (?:7|63|65|66)|"
+    r"\b(?:cpa|cfa|acca|cima|nclex|usmle|mcat|lsat|gmat|gre|praxis|bar exams?|series (?:7|63|65|66)|"
     r"(?:actuarial|medical board|board|licensing|real estate|nursing) exams?|driving (?:theory )?tests?|ielts|toefl|"
     r"the p?sats?|p?sat (?:exam|test|scores?|prep)|act (?:exam|test|scores?)|"
     r"(?:az|ai|dp|pl|ms|md|mb|sc) ?(?!365\b)[1-9]\d\d)\b"

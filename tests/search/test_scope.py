@@ -233,6 +233,8 @@ def test_code_beside_the_coachs_words_is_left_to_the_ranking(question: str) -> N
         ("exam", "is the nclex harder than the cpa exam"),
         ("exam", "cfa level 1 study plan while working full time"),
         ("exam", "how long to prepare for the bar exam"),
+        # a teacher's licensing exam: a menu of the PM degree entry (0.41)
+        ("exam", "if I take the Praxis in a subject outside my major can I still teach it"),
         # a driving or English-language test: "how do i pass my driving test" opened the PMP's difficulty (0.80)
         ("exam", "how do i pass my driving test"),
         ("exam", "ielts band 7 tips"),
