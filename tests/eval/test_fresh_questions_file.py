@@ -32,7 +32,7 @@ MINIMUMS = {
     "fresh_questions_12.yaml": (38, 30, 4, 11),
     "fresh_questions_13.yaml": (42, 20, 7, 13),
     "fresh_questions_14.yaml": (22, 14, 2, 8),
-    "calibration_questions.yaml": (65, 57, 5, 13),
+    "calibration_questions.yaml": (65, 57, 4, 13),
     "probe_questions.yaml": (34, 11, 1, 8),
     "probe_questions_2.yaml": (40, 15, 3, 8),
     "probe_questions_3.yaml": (45, 15, 4, 9),
