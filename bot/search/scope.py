@@ -87,14 +87,18 @@ _TOOL_FAULT = re.compile(
     r"no options|permission denied|(?:fails?|failed|failing) to (?:build|install|run|start|load|compile|"
     r"connect|resolve))\b"
 )
+#: The coach's own credentials and roles: what keeps a message the coach's whatever else it holds.
+_PM_CREDENTIALS_AND_ROLES = (
+    r"pms?|pmp|capm|pmi|prince2|apm|csm|psm|acp|certif\w*|scrum master|project manag\w*|product owner"
+)
 #: Words of the coach's own subject that may sit beside such words in a real question: "the
 #: exam site crashed", "an error in my PMP application", "crashing the schedule", "the app went
 #: down during go-live, should we roll back", "the app went down after a deploy, how do we run the
 #: review without blaming anyone".
 _OWN_SUBJECT = re.compile(
-    r"\b(?:pms?|pmp|capm|pmi|prince2|apm|csm|psm|acp|exams?|certif\w*|certs?|jobs?|careers?|interview\w*|"
+    rf"\b(?:{_PM_CREDENTIALS_AND_ROLES}|exams?|certs?|jobs?|careers?|interview\w*|"
     r"resume|cv|salary|hired|hiring|courses?|degree|study\w*|learn\w*|managers?|management|coordinator|"
-    r"scrum master|roles?|stakeholders?|sponsors?|teams?|clients?|customers?|schedul\w*|fast track\w*|"
+    r"roles?|stakeholders?|sponsors?|teams?|clients?|customers?|schedul\w*|fast track\w*|"
     r"critical path|go lives?|releases?|roll ?backs?|rolled back|cut ?overs?|post ?mortems?|incident reviews?|"
     r"lessons learned|retrospectives?|retros?|blam(?:e|es|ed|ing))\b"
 )
@@ -113,10 +117,7 @@ _SOURCE_FILE = re.compile(
 )
 #: ... unless the message also names the coach's own credentials or roles (not "project": "my
 #: Django project" is a developer's).
-_PM_NAMED = re.compile(
-    r"\b(?:pms?|pmp|capm|pmi|prince2|apm|csm|psm|scrum master|project manag\w*|product owner|"
-    r"certif\w*)\b"
-)
+_PM_NAMED = re.compile(rf"\b(?:{_PM_CREDENTIALS_AND_ROLES})\b")
 
 
 def pastes_code(text: str, norm: str) -> bool:
