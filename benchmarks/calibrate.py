@@ -12,7 +12,10 @@ definition). Then:
 1. rank weights: how ``qsim`` and ``hard`` enter the rank score, by top-1 *ranking*
    accuracy (is the best candidate right, whatever the outcome);
 2. a logistic regression of right/wrong on the best candidate's features (L2-penalised,
-   Newton's method, numpy only): the confidence;
+   Newton's method, numpy only). It ships as ``ANSWER_WEIGHTS``, the answer check; the
+   confidence itself (``WEIGHTS``, which the thresholds and menus use) keeps the first wave's
+   fit, since refitting it turns the menus of near ties into refusals (docs/benchmarks.md,
+   twenty-fifth and twenty-sixth rounds);
 3. a threshold sweep: ``ANSWER_AT`` is the lowest confidence that keeps >= 95% of
    out-of-scope questions refused with the smallest wrong-answer count, ``SUGGEST_AT``
    the lowest that still keeps the refusal target;
@@ -243,10 +246,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\n2. logistic fit of P(best candidate right) on {FEATURES}")
     x, y, kept = design(rows, current)
     w = fit_logistic(x, y)
-    print(f"   WEIGHTS = ({', '.join(f'{v:.2f}' for v in w)})")
+    print(f"   ANSWER_WEIGHTS = ({', '.join(f'{v:.2f}' for v in w)})")
     conf = predict(w, x)
     answer_at, suggest_at = choose_thresholds(conf, y, kept)
-    print(f"   ANSWER_AT = {answer_at:.2f}   SUGGEST_AT = {suggest_at:.2f}")
+    print(
+        f"   as the confidence, it would choose ANSWER_AT = {answer_at:.2f}   SUGGEST_AT = {suggest_at:.2f}"
+    )
     in_scope = np.array([r.item.in_scope for r in kept])
     print(
         f"   below SUGGEST_AT: in-scope {(conf[in_scope] < suggest_at).mean():.1%} (false refusals), "

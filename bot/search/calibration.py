@@ -6,7 +6,8 @@ the run. The confidence is a logistic model of "the top candidate is a right ans
 fitted on labelled member questions (in scope, with the facts a right entry holds, and
 out of scope). Outcomes:
 
-* ``answer`` when confidence >= ``ANSWER_AT``,
+* ``answer`` when confidence >= ``ANSWER_AT`` and the margin-aware check (``likely_right``)
+  gives the entry at least even odds,
 * ``suggest`` when it is >= ``SUGGEST_AT`` (the member picks among the best 2 to 5),
 * ``unknown`` below that.
 
@@ -25,6 +26,17 @@ FEATURES = ("soft", "hard", "anchor", "qsim", "margin")
 
 #: Logistic model: intercept, then one weight per feature. Fitted by benchmarks/calibrate.py.
 WEIGHTS: tuple[float, ...] = (-5.40, 2.64, 3.51, 3.53, 4.65, 0.02)
+
+#: The answer check: the same logistic model refitted with the margin over the runner-up, which
+#: ``WEIGHTS`` all but ignore (fitted in the first wave, when near ties were rare; ``WEIGHTS``
+#: stays for the thresholds and menus, since a near tie is a good reason for a menu, not for a
+#: refusal). Fitted by benchmarks/calibrate.py on the own, dev and tune questions (twenty-sixth
+#: round, docs/benchmarks.md).
+ANSWER_WEIGHTS: tuple[float, ...] = (-6.32, 1.99, 2.98, 4.30, 2.83, 10.56)
+#: An entry is answered only when ``ANSWER_WEIGHTS`` give it at least these odds of being right:
+#: below even odds a wrong answer, which costs a member's trust, is likelier than a right one, and
+#: the member is better served by the menu the entry still heads.
+ANSWER_ODDS_AT = 0.5
 
 #: The confidence of a candidate that no subject word of the question names (see ``confidence``).
 #: A prior rather than a fitted number: the labelled sets hold few such near misses, and
@@ -102,3 +114,10 @@ def confidence(features: Features, weights: Sequence[float] = WEIGHTS) -> float:
     z = max(-30.0, min(30.0, z))
     p = 1.0 / (1.0 + math.exp(-z))
     return p * NO_ANCHOR_FACTOR if features.anchor <= 0.0 else p
+
+
+def likely_right(features: Features) -> bool:
+    """Whether the margin-aware model (``ANSWER_WEIGHTS``) gives the candidate at least
+    ``ANSWER_ODDS_AT``: a long post's story can make two entries look equally sure, and the
+    first of a near tie is as often wrong as right."""
+    return confidence(features, ANSWER_WEIGHTS) >= ANSWER_ODDS_AT

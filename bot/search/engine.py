@@ -208,12 +208,13 @@ def decide(
     (a long post is answered from ``LONG_ANSWER_AT``, and offered a menu from
     ``LONG_SUGGEST_AT`` when its best entry has a full anchor). ``menu_confidence``, when
     higher than the best candidate's, is what the menu threshold is compared with: a long
-    post's story can earn a menu, never an answer. ``may_answer=False``: a menu at most."""
+    post's story can earn a menu, never an answer. ``may_answer=False``: a menu at most. An
+    answer also needs ``calibration.likely_right``: the first of a near tie gets a menu."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
     answer_at = calibration.LONG_ANSWER_AT if long_post else calibration.ANSWER_AT
-    if best.confidence >= answer_at and may_answer:
+    if best.confidence >= answer_at and may_answer and calibration.likely_right(best.features):
         others = [
             (c.entry, c.confidence)
             for c in candidates[1 : 1 + calibration.MAX_ALTERNATIVES]

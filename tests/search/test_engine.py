@@ -277,6 +277,25 @@ def test_a_long_post_is_answered_from_its_own_threshold(engine: AnswerEngine) ->
     assert decide([candidate(a, between), candidate(b, 0.1)], long_post=True).outcome is Outcome.SUGGEST
 
 
+def test_the_first_of_a_near_tie_gets_a_menu_however_sure_it_looks(engine: AnswerEngine) -> None:
+    """The confidence model hardly weighs the margin over the runner-up; the answer check does:
+    a candidate that clears the answer line with nothing between it and the next one is offered
+    in a menu, and the same candidate well ahead is answered."""
+    a, b = list(engine.knowledge.entries.values())[:2]
+
+    def ahead_by(margin: float) -> list[Candidate]:
+        features = Features(soft=0.2, hard=0.5, anchor=0.5, qsim=0.6, margin=margin)
+        sure = calibration.confidence(features)
+        assert sure >= LONG_ANSWER_AT >= ANSWER_AT  # the answer line alone would answer
+        return [Candidate(a, 1.0, features, sure), candidate(b, 0.5)]
+
+    for long_post in (False, True):
+        tied = decide(ahead_by(0.0), long_post=long_post)
+        assert tied.outcome is Outcome.SUGGEST and [e for e, _ in tied.suggestions][:2] == [a, b]
+        clear = decide(ahead_by(0.2), long_post=long_post)
+        assert clear.outcome is Outcome.ANSWER and clear.entry == a
+
+
 def test_one_question_asks_nothing_else(engine: AnswerEngine) -> None:
     story = TWO_QUESTIONS.rsplit(" And ", 1)[0]
     assert engine.answer(story).also_asked == ()
