@@ -37,8 +37,8 @@ MINIMUMS = {
     "calibration_questions.yaml": (65, 57, 2, 13),
     "probe_questions.yaml": (34, 11, 1, 8),
     "probe_questions_2.yaml": (40, 15, 3, 8),
-    "probe_questions_3.yaml": (45, 15, 3, 9),
-    "probe_questions_4.yaml": (45, 14, 2, 12),
+    "probe_questions_3.yaml": (45, 15, 1, 9),
+    "probe_questions_4.yaml": (45, 14, 1, 12),
     "probe_questions_5.yaml": (17, 3, 0, 9),
     "probe_questions_6.yaml": (53, 29, 0, 53),
 }
