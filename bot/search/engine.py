@@ -203,18 +203,20 @@ def decide(
     long_post: bool = False,
     menu_confidence: float = 0.0,
     may_answer: bool = True,
+    checked: bool = False,
 ) -> Answer:
     """The outcome for ranked candidates (best first), by the thresholds in ``calibration``
     (a long post is answered from ``LONG_ANSWER_AT``, and offered a menu from
     ``LONG_SUGGEST_AT`` when its best entry has a full anchor). ``menu_confidence``, when
     higher than the best candidate's, is what the menu threshold is compared with: a long
     post's story can earn a menu, never an answer. ``may_answer=False``: a menu at most. An
-    answer also needs ``calibration.likely_right``: the first of a near tie gets a menu."""
+    answer also needs ``calibration.likely_right``: the first of a near tie gets a menu, unless
+    ``checked``: a question sentence of the post, ranked alone, passed it for the same entry."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
     answer_at = calibration.LONG_ANSWER_AT if long_post else calibration.ANSWER_AT
-    if best.confidence >= answer_at and may_answer and calibration.likely_right(best.features):
+    if best.confidence >= answer_at and may_answer and (checked or calibration.likely_right(best.features)):
         others = [
             (c.entry, c.confidence)
             for c in candidates[1 : 1 + calibration.MAX_ALTERNATIVES]
@@ -655,7 +657,13 @@ class AnswerEngine:
             if alone.entry == top.entry and joint > best.confidence:
                 # the post's own ranking, with the mean of its confidence and its question's alone
                 lifted = [replace(top, confidence=joint), *candidates[1:]]
-                best = decide(lifted, corrections, long_post=True, menu_confidence=menu)
+                best = decide(
+                    lifted,
+                    corrections,
+                    long_post=True,
+                    menu_confidence=menu,
+                    checked=alone.confidence >= SURE_QUESTION,
+                )
         if best.outcome is not Outcome.ANSWER:
             return best
         also = tuple(dict.fromkeys(e for e in answered if e != best.entry))
