@@ -37,11 +37,11 @@ def test_real_questions_floor(engine: AnswerEngine) -> None:
     """A floor under today's figures on the real questions (docs/benchmarks.md, "Real
     questions"): long posts answered, a right entry on the first screen, the off-topic declined,
     gaps not answered with a wrong entry, answerable ones not refused. (Top-1 was 60% before the
-    twenty-third round raised the long-post threshold, and long posts' 44% before the twenty-sixth
-    added the answer check: fewer posts answered, far fewer wrongly, the rest offered a menu.)"""
+    twenty-third round raised the long-post threshold: fewer posts answered, far fewer wrongly. The
+    twenty-sixth round's answer check raised gap honesty and top-3, whose floors it raised.)"""
     report = evaluate(engine.answer, load_items(REAL))
     detail = "\n".join(format_report(report))
-    assert report.top1 >= 0.53 and report.subset(kind="long").top1 >= 0.36, detail
+    assert report.top1 >= 0.55 and report.subset(kind="long").top1 >= 0.40, detail
     assert report.top3 >= 0.80 and report.gap_honesty >= 0.68, detail
     assert report.oos_refusal >= 0.80 and report.false_refusal <= 0.12, detail
 
