@@ -127,6 +127,7 @@ class Librarian:
             if cache is not None:
                 await asyncio.to_thread(cache.write, directory, library)
         await asyncio.to_thread(return_freed_memory)
+        settle_heap()  # the library, read from the cache or built, stays out of full collections
         return cls(directory, library, memo)
 
     @property
@@ -323,6 +324,21 @@ def _set_aside_survivors(phase: str, info: dict[str, int]) -> None:
         gc.freeze()
 
 
+def settle_heap() -> None:
+    """Collect what is garbage now, then move every object still alive aside (``gc.freeze``),
+    so that full collections walk only what was allocated since.
+
+    A full collection walks every container object the process holds while holding the GIL.
+    At 10,000 entries that is some 140,000 objects, mostly the library's, and 110-128 ms of
+    stalled event loop about once every 1,000 /ask (docs/benchmarks.md, twenty-sixth round).
+    Frozen objects are still freed by reference counting: a replaced library, which holds no
+    reference cycle, is freed as soon as its last user lets go of it. Called once the first
+    library is in service (``Librarian.open``) and before and after each reload.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 @contextmanager
 def _reload_gives_way_to_the_loop() -> Iterator[None]:
     """While a reload runs, the event loop comes first: the worker hands it the GIL sooner,
@@ -330,15 +346,12 @@ def _reload_gives_way_to_the_loop() -> Iterator[None]:
     library in service, the rest of the bot) and those that survive young collections
     meanwhile (the library being built).
 
-    A full collection walks every container object the process holds while holding the
-    GIL, so during a reload, which allocates a new library's worth of objects and so
-    triggers full collections, each would stall the event loop for as long as the heap
-    takes to walk. ``gc.freeze`` moves live objects aside (they are still freed by
-    reference counting as usual) and ``gc.unfreeze`` puts them all back in the oldest
-    generation when the reload ends, so the collector only misses them for the duration of
-    the reload, and young collections keep reclaiming short-lived cycles all along. Unlike
-    ``gc.disable``, which is process-wide too, nothing stops collecting, and nothing
-    piles up for one long collection afterwards. Overlapping reloads share one pause.
+    A reload allocates a new library's worth of objects and so triggers full collections;
+    with the heap settled first (``settle_heap``) and the survivors of each young collection
+    moved aside too, those collections have only the newest objects to walk. Settling again
+    when the reload ends leaves the new library aside for the collector as the first one
+    was. Unlike ``gc.disable``, which is process-wide too, nothing stops collecting, and
+    nothing piles up for one long collection afterwards. Overlapping reloads share one pause.
 
     The worker also hands the GIL over after ``RELOAD_SWITCH_INTERVAL`` instead of Python's
     5 ms, so the loop's replies do not queue behind it.
@@ -346,7 +359,7 @@ def _reload_gives_way_to_the_loop() -> Iterator[None]:
     global _pauses, _switch_interval_before
     with _pause_lock:
         if _pauses == 0:
-            gc.freeze()
+            settle_heap()
             gc.callbacks.append(_set_aside_survivors)
             _switch_interval_before = sys.getswitchinterval()
             sys.setswitchinterval(min(_switch_interval_before, RELOAD_SWITCH_INTERVAL))
@@ -359,7 +372,7 @@ def _reload_gives_way_to_the_loop() -> Iterator[None]:
             if _pauses == 0:
                 sys.setswitchinterval(_switch_interval_before)
                 gc.callbacks.remove(_set_aside_survivors)
-                gc.unfreeze()
+                settle_heap()
 
 
 def _load_and_index(directory: Path, memo: EntryMemo) -> tuple[LoadResult, Library | None]:

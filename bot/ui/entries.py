@@ -152,16 +152,22 @@ async def show_entry(
     knowledge = knowledge or interaction.client.coach.library.knowledge
     owner = None if ephemeral else interaction.user.id
     embed, controls = CARDS.card(entry, knowledge)
+    view = entry_view(entry, knowledge, owner_id=owner, also_asked=also_asked, controls=controls)
     kwargs: dict[str, Any] = {
         "content": content,
         "embed": embed,
-        "view": entry_view(entry, knowledge, owner_id=owner, also_asked=also_asked, controls=controls),
+        "view": view,
         "allowed_mentions": allowed_mentions,
     }
     await interaction.client.coach.record_open(guild_id_of(interaction), entry.id)
-    if interaction.response.is_done():
-        return await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
-    response = await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+    try:
+        if interaction.response.is_done():
+            return await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+        response = await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+    finally:
+        # sent (or not): the card's shared buttons let go of this view, which would otherwise
+        # hold them in a reference cycle that outlives the card (bot.library.settle_heap)
+        view.clear_items()
     message = response.resource
     return message if isinstance(message, discord.Message) else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from bot.ui.entries import CARDS
 from tests.exts.conftest import RunBot
 from tests.fake_discord import CallbackType, FakeDiscord, FakeGuild, FakeMember
 
@@ -33,6 +34,22 @@ async def test_ask_answers_publicly_with_controls(
         } <= set(ids)
         assert 1 <= sum(i.startswith("coach:open:") for i in ids) <= 3
         assert message.pings == set()
+
+
+async def test_an_answer_leaves_its_cards_buttons_free_of_the_view_it_was_sent_in(
+    fake_discord: FakeDiscord, run_coach: RunBot, guild: FakeGuild, alice: FakeMember
+) -> None:
+    """The card's buttons are shared by every reply; one still tied to the last view it was sent
+    in would hold that view, and the view the button, in a cycle only a full collection frees,
+    and none ever frees once the heap is frozen (``bot.library.settle_heap``)."""
+    async with run_coach() as bot:
+        await (await fake_discord.slash(guild, alice, "ask", question=PMP_FEES)).final_message()
+        knowledge = bot.coach.library.knowledge
+        _, controls = CARDS.card(knowledge.entries["pmp-fees"], knowledge)
+        deadline = time.monotonic() + 3  # the reply reached the fake before the bot's await returned
+        while any(item.view is not None for item in controls) and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert controls and all(item.view is None for item in controls)
 
 
 async def test_private_ask_is_ephemeral_without_delete(

@@ -8,6 +8,7 @@ import dataclasses
 import gc
 import shutil
 import sys
+import weakref
 from array import array
 from collections import Counter
 from pathlib import Path
@@ -136,7 +137,12 @@ def test_similar_finds_entries_by_their_own_questions(engine: AnswerEngine) -> N
     assert engine.entries.index(entry) in found
 
 
-def test_reload_pauses_the_collector_only_for_itself(tmp_path: Path, monkeypatch) -> None:
+def test_a_reload_leaves_the_heap_settled_and_frees_the_version_it_replaced(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Full collections leave the library alone (``bot.library.settle_heap``): the heap is
+    frozen while the new version is built and again once it is in service, and the replaced
+    version, frozen too, is freed by reference counting alone (it must hold no cycle)."""
     root = tmp_path / "knowledge"
     shutil.copytree(REPO / "knowledge", root)
     frozen_during: list[int] = []
@@ -150,19 +156,26 @@ def test_reload_pauses_the_collector_only_for_itself(tmp_path: Path, monkeypatch
 
     async def run() -> None:
         librarian = await Librarian.open(root)
+        replaced = weakref.ref(librarian.knowledge)
         monkeypatch.setattr(Library, "build", classmethod(spy))
-        outcome = await librarian.reload()
-        assert outcome.ok
+        gc.disable()  # only reference counting may free it
+        try:
+            outcome = await librarian.reload()
+            assert outcome.ok and replaced() is None
+        finally:
+            gc.enable()
 
-    assert gc.get_freeze_count() == 0
     callbacks, switch_before = list(gc.callbacks), sys.getswitchinterval()
-    asyncio.run(run())
-    assert frozen_during and frozen_during[0] > 0
-    assert gc.get_freeze_count() == 0 and gc.isenabled()
-    assert gc.callbacks == callbacks
-    # the worker hands the GIL to the event loop sooner while it builds, and only then
-    assert switch_during == [RELOAD_SWITCH_INTERVAL]
-    assert sys.getswitchinterval() == switch_before
+    try:
+        asyncio.run(run())
+        assert frozen_during and frozen_during[0] > 0
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+        assert gc.callbacks == callbacks
+        # the worker hands the GIL to the event loop sooner while it builds, and only then
+        assert switch_during == [RELOAD_SWITCH_INTERVAL]
+        assert sys.getswitchinterval() == switch_before
+    finally:
+        gc.unfreeze()  # the rest of the test session collects as usual
 
 
 def test_reload_reads_again_only_the_files_that_changed(tmp_path: Path) -> None:
