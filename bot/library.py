@@ -329,7 +329,7 @@ def settle_heap() -> None:
     so that full collections walk only what was allocated since.
 
     A full collection walks every container object the process holds while holding the GIL.
-    At 10,000 entries that is some 140,000 objects, mostly the library's, and 110-128 ms of
+    At 10,000 entries that is some 140,000 objects, mostly the library's, and 100-150 ms of
     stalled event loop about once every 1,000 /ask (docs/benchmarks.md, twenty-sixth round).
     Frozen objects are still freed by reference counting: a replaced library, which holds no
     reference cycle, is freed as soon as its last user lets go of it. Called once the first

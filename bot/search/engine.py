@@ -211,7 +211,8 @@ def decide(
     higher than the best candidate's, is what the menu threshold is compared with: a long
     post's story can earn a menu, never an answer. ``may_answer=False``: a menu at most. An
     answer also needs ``calibration.likely_right``: the first of a near tie gets a menu, unless
-    ``checked``: a question sentence of the post, ranked alone, passed it for the same entry."""
+    ``checked``: a question sentence of the post, ranked alone, is sure of the same entry and
+    passed the check there."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
