@@ -49,6 +49,7 @@ from bot.search.analyzer import Analyzer, base_word
 from bot.search.calibration import Features
 from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
+from bot.search.lexicon import TOPIC_WORDS
 from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
 from bot.search.query import SPELLING_BUDGET, Query, QueryParser
 from bot.search.scope import (
@@ -204,6 +205,7 @@ def decide(
     menu_confidence: float = 0.0,
     may_answer: bool = True,
     checked: bool = False,
+    on_topic: bool = True,
 ) -> Answer:
     """The outcome for ranked candidates (best first), by the thresholds in ``calibration``
     (a long post is answered from ``LONG_ANSWER_AT``, and offered a menu from
@@ -212,7 +214,8 @@ def decide(
     post's story can earn a menu, never an answer. ``may_answer=False``: a menu at most. An
     answer also needs ``calibration.likely_right``: the first of a near tie gets a menu, unless
     ``checked``: a question sentence of the post, ranked alone, is sure of the same entry and
-    passed the check there."""
+    passed the check there. ``on_topic=False`` (the message names nothing of the subject, see
+    ``AnswerEngine.names_the_topic``): no menu, since its near misses share words by accident."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
@@ -226,7 +229,7 @@ def decide(
         return Answer(Outcome.ANSWER, best.confidence, best.entry, others, corrections)
     named = best.features.anchor >= 1.0
     suggest_at = calibration.LONG_SUGGEST_AT if long_post and named else calibration.SUGGEST_AT
-    if max(best.confidence, menu_confidence) >= suggest_at and len(candidates) > 1:
+    if on_topic and max(best.confidence, menu_confidence) >= suggest_at and len(candidates) > 1:
         floor = best.confidence * calibration.SUGGEST_SHARE
         picks = [c for c in candidates if c.confidence >= floor][: calibration.MAX_SUGGESTIONS]
         if len(picks) < 2:
@@ -608,6 +611,7 @@ class AnswerEngine:
         ):
             return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
         candidates = self._ranked(query, RERANK_DEPTH)  # only now: a name or small talk needs none
+        on_topic = self.names_the_topic(query)
         # a way into PM from some field answers only a question that asks about a move (see
         # bot.search.scope): a short question is then declined; a long post's story merely says
         # where the writer works, so its other candidates stay
@@ -625,7 +629,7 @@ class AnswerEngine:
             # a short question about something named in capitals that no entry knows ("is the
             # MPM worth it after the PMP") is not answered by what its other words match
             sure = query.long or not query.unknown_acronym
-            return decide(candidates, corrections, long_post=query.long, may_answer=sure)
+            return decide(candidates, corrections, long_post=query.long, may_answer=sure, on_topic=on_topic)
         # a long post: answered from its own threshold (its confidence, fitted mostly on short
         # questions, runs high for a story's many words) and offered a menu from a lower one,
         # raised when the entry's own phrasings name what the story is about. Its question
@@ -639,7 +643,7 @@ class AnswerEngine:
         menu = calibration.with_story(candidates[0].confidence, candidates[0].features.story)
         candidates = _with_sentence_evidence(candidates, asked, title)
         menu = max(menu, calibration.with_story(candidates[0].confidence, candidates[0].features.story))
-        best = decide(candidates, corrections, long_post=True, menu_confidence=menu)
+        best = decide(candidates, corrections, long_post=True, menu_confidence=menu, on_topic=on_topic)
         if best.confidence < AGREE_FLOOR:
             return best
         top = candidates[0]
@@ -664,11 +668,19 @@ class AnswerEngine:
                     long_post=True,
                     menu_confidence=menu,
                     checked=alone.confidence >= SURE_QUESTION,
+                    on_topic=on_topic,
                 )
         if best.outcome is not Outcome.ANSWER:
             return best
         also = tuple(dict.fromkeys(e for e in answered if e != best.entry))
         return replace(best, also_asked=also[: MAX_QUESTIONS - 1])
+
+    def names_the_topic(self, query: Query) -> bool:
+        """Whether a message names the coach's subject: one of ``TOPIC_WORDS`` or an acronym the
+        knowledge writes (PDU, UAT, IPMA...). Without either it gets no menu (``decide``)."""
+        return not TOPIC_WORDS.isdisjoint(query.norm.split()) or any(
+            term in self._jargon for concept in query.concepts for term, _ in concept.alternatives
+        )
 
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[Entry]:
         """Autocomplete: entries by id, title or alias (fuzzy, prefix, typo-tolerant), at most 25,

@@ -353,6 +353,21 @@ project projects pm pms pmp capm pmi prince2 apm program programme programs prog
 agile kanban product owner pmo portfolio coordinator coordinators manager managers management ba
 """)
 
+#: Words of the coach's subject beyond ``PROJECT_WORDS``: the practice, the people and the career
+#: around projects. A message naming none of them, nor any acronym the knowledge writes, gets no
+#: menu of near misses (``bot.search.engine.decide``): what such a menu offers was found through
+#: words shared by accident ("file my taxes as a freelancer", a game's "saves" moved to a new
+#: "instance"). On the tune sets no answerable question that got a menu lacked all of them.
+TOPIC_WORDS = PROJECT_WORDS | _words("""
+sprint sprints retro retros retrospective retrospectives standup standups backlog backlogs velocity
+story stories epic epics stakeholder stakeholders sponsor sponsors release releases deploy deployment
+launch rollout vendor vendors supplier suppliers deadline deadlines milestone milestones scope budget
+requirements uat testing qa client clients workshop dev devs developer developers engineer engineers
+engineering team teams teammate teammates boss career careers job jobs interview interviews resume cv
+salary hired hiring recruiter recruiters certification certifications certificate certificates
+certified cert certs exam exams
+""")
+
 #: Programming and system tools: named beside a bare error word, they mark a developer's support
 #: request (``bot.search.scope``). Two-word names are in ``scope``.
 CODE_TOOLS = _words("""

@@ -109,6 +109,16 @@ def test_decide_thresholds(engine: AnswerEngine) -> None:
     assert decide([]).outcome is Outcome.UNKNOWN
 
 
+def test_a_message_off_the_topic_gets_an_answer_or_nothing(engine: AnswerEngine) -> None:
+    """``on_topic=False`` takes the menu away and leaves an answer alone."""
+    a, b, c = list(engine.knowledge.entries.values())[:3]
+    torn = [candidate(a, SUGGEST_AT + 0.01), candidate(b, SUGGEST_AT), candidate(c, 0.01)]
+    assert decide(torn).outcome is Outcome.SUGGEST
+    assert decide(torn, on_topic=False).outcome is Outcome.UNKNOWN
+    sure = decide([candidate(a, 0.95), candidate(b, 0.7)], on_topic=False)
+    assert sure.outcome is Outcome.ANSWER and sure.entry == a
+
+
 def test_long_rambling_message_answers_the_final_question(engine: AnswerEngine) -> None:
     story = (
         "I've worked in retail for seven years, I run a store with 25 staff, do the rotas, the "

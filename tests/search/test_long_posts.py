@@ -175,9 +175,9 @@ def test_a_long_message_of_questions_only_is_decided_as_a_long_post(
     assert not engine._parser.parse("How long should I study for the PMP?").long
     seen: list[bool] = []
 
-    def spy(candidates, corrections=(), long_post=False, may_answer=True):
+    def spy(candidates, corrections=(), long_post=False, **rest):
         seen.append(long_post)
-        return decide(candidates, corrections, long_post, may_answer=may_answer)
+        return decide(candidates, corrections, long_post, **rest)
 
     monkeypatch.setattr(engine_module, "decide", spy)
     engine.answer(asked)
@@ -263,9 +263,9 @@ def test_a_long_post_is_offered_a_menu_from_its_storys_confidence(engine: Answer
     assert top.features.story > 0
     seen: list[float] = []
 
-    def spy(candidates, corrections=(), long_post=False, menu_confidence=0.0):
+    def spy(candidates, corrections=(), long_post=False, menu_confidence=0.0, **rest):
         seen.append(menu_confidence)
-        return decide(candidates, corrections, long_post, menu_confidence)
+        return decide(candidates, corrections, long_post, menu_confidence, **rest)
 
     monkeypatch.setattr(engine_module, "decide", spy)
     engine.answer(post)

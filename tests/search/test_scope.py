@@ -316,3 +316,40 @@ def test_the_same_words_within_the_subject_are_still_answered(
     assert not DECLINES[rule](norm(question))
     answer = engine.answer(question)
     assert answer.outcome is Outcome.ANSWER and answer.entry is not None and answer.entry.id == entry
+
+
+@pytest.mark.parametrize(
+    ("message", "on_topic"),
+    [
+        ("how do i file my taxes as a freelancer in germany", False),
+        ("my card will not move to the unpaid board", False),
+        ("what does uat stand for", True),  # an acronym the knowledge writes
+        ("can my boss make me work weekends", True),
+        ("why does my sprint never end on time", True),
+    ],
+)
+def test_a_message_names_the_topic_by_its_words_or_the_knowledges_acronyms(
+    engine: AnswerEngine, message: str, on_topic: bool
+) -> None:
+    assert engine.names_the_topic(engine._parser.parse(message)) is on_topic
+
+
+def test_a_message_that_names_nothing_of_the_subject_gets_no_menu(engine: AnswerEngine) -> None:
+    """Its near misses share words with it by accident: "file" (function points' logical files)
+    and "freelancer" offered three career entries for a tax question (0.63)."""
+    answer = engine.answer("how do i file my taxes as a freelancer in germany")
+    assert answer.outcome is Outcome.UNKNOWN and not answer.suggestions
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What use are story points to anyone if they can't be converted to time?",
+        "What is the IPMA-USA relationship with IPMA?",  # the acronym alone names the subject
+    ],
+)
+def test_a_near_miss_that_names_the_subject_still_gets_its_entries(
+    engine: AnswerEngine, question: str
+) -> None:
+    answer = engine.answer(question)
+    assert answer.outcome in (Outcome.ANSWER, Outcome.SUGGEST) and answer.entry is not None
