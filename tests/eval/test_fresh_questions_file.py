@@ -37,7 +37,7 @@ MINIMUMS = {
     "fresh_questions_17.yaml": (15, 14, 2, 6),
     "calibration_questions.yaml": (65, 57, 1, 13),
     "probe_questions.yaml": (34, 11, 0, 8),
-    "probe_questions_2.yaml": (40, 15, 2, 8),
+    "probe_questions_2.yaml": (40, 15, 1, 8),
     "probe_questions_3.yaml": (45, 15, 1, 9),
     "probe_questions_4.yaml": (45, 14, 1, 12),
     "probe_questions_5.yaml": (17, 3, 0, 9),
