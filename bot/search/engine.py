@@ -214,8 +214,8 @@ def decide(
     post's story can earn a menu, never an answer. ``may_answer=False``: a menu at most. An
     answer also needs ``calibration.likely_right``: the first of a near tie gets a menu, unless
     ``checked``: a question sentence of the post, ranked alone, is sure of the same entry and
-    passed the check there. ``on_topic=False`` (the message names nothing of the subject, see
-    ``AnswerEngine.names_the_topic``): no menu, since its near misses share words by accident."""
+    passed the check there. ``on_topic=False`` (``AnswerEngine.strays_from_the_topic``): no
+    menu, since its near misses share words with the message by accident."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
@@ -611,7 +611,7 @@ class AnswerEngine:
         ):
             return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)  # see bot.search.scope
         candidates = self._ranked(query, RERANK_DEPTH)  # only now: a name or small talk needs none
-        on_topic = self.names_the_topic(query)
+        on_topic = not self.strays_from_the_topic(query)
         # a way into PM from some field answers only a question that asks about a move (see
         # bot.search.scope): a short question is then declined; a long post's story merely says
         # where the writer works, so its other candidates stay
@@ -675,12 +675,15 @@ class AnswerEngine:
         also = tuple(dict.fromkeys(e for e in answered if e != best.entry))
         return replace(best, also_asked=also[: MAX_QUESTIONS - 1])
 
-    def names_the_topic(self, query: Query) -> bool:
-        """Whether a message names the coach's subject: one of ``TOPIC_WORDS`` or an acronym the
-        knowledge writes (PDU, UAT, IPMA...). Without either it gets no menu (``decide``)."""
-        return not TOPIC_WORDS.isdisjoint(query.norm.split()) or any(
-            term in self._jargon for concept in query.concepts for term, _ in concept.alternatives
-        )
+    def strays_from_the_topic(self, query: Query) -> bool:
+        """Whether a message names something, but nothing of the coach's subject: none of
+        ``TOPIC_WORDS``, no acronym the knowledge writes (PDU, UAT, IPMA...), yet a word the
+        knowledge holds that is not everyday English ("taxes", "freelancer"). Such a message
+        gets no menu (``decide``); a vague one ("is it worth it") still does."""
+        terms = [term for concept in query.concepts for term, _ in concept.alternatives]
+        if not TOPIC_WORDS.isdisjoint(query.norm.split()) or any(t in self._jargon for t in terms):
+            return False
+        return any(t not in self._parser.not_subject for t in terms)
 
     def lookup(self, text: str, limit: int = MAX_CHOICES) -> list[Entry]:
         """Autocomplete: entries by id, title or alias (fuzzy, prefix, typo-tolerant), at most 25,
