@@ -38,12 +38,14 @@ def test_real_questions_floor(engine: AnswerEngine) -> None:
     questions"): long posts answered, a right entry on the first screen, the off-topic declined,
     gaps not answered with a wrong entry, answerable ones not refused. (Top-1 was 60% before the
     twenty-third round raised the long-post threshold: fewer posts answered, far fewer wrongly. The
-    twenty-sixth round's answer check raised gap honesty and top-3, whose floors it raised.)"""
+    twenty-sixth round's answer check raised gap honesty and top-3, whose floors it raised; the
+    twenty-seventh round's rule that a message naming nothing of the subject gets no menu raised
+    the off-topic declined from about 91% to 94.6%, and its floor.)"""
     report = evaluate(engine.answer, load_items(REAL))
     detail = "\n".join(format_report(report))
     assert report.top1 >= 0.55 and report.subset(kind="long").top1 >= 0.40, detail
     assert report.top3 >= 0.80 and report.gap_honesty >= 0.68, detail
-    assert report.oos_refusal >= 0.80 and report.false_refusal <= 0.12, detail
+    assert report.oos_refusal >= 0.92 and report.false_refusal <= 0.12, detail
 
 
 COMMON = QUESTIONS.with_name("common_questions.yaml")
