@@ -627,7 +627,7 @@ class AnswerEngine:
             candidates = [c for c in candidates if c.entry.id not in self._entering_ids]
         if not query.questions:  # a long message of questions only has no sentences to rank apart
             # a short question about something named in capitals that no entry knows ("is the
-            # MPM worth it after the PMP") is not answered by what its other words match
+            # PPM worth it after the PMP") is not answered by what its other words match
             sure = query.long or not query.unknown_acronym
             return decide(candidates, corrections, long_post=query.long, may_answer=sure, on_topic=on_topic)
         # a long post: answered from its own threshold (its confidence, fitted mostly on short

@@ -354,10 +354,11 @@ agile kanban product owner pmo portfolio coordinator coordinators manager manage
 """)
 
 #: Words of the coach's subject beyond ``PROJECT_WORDS``: the practice, the people and the career
-#: around projects. A message naming none of them, nor any acronym the knowledge writes, gets no
-#: menu of near misses (``bot.search.engine.decide``): what such a menu offers was found through
-#: words shared by accident ("file my taxes as a freelancer", a game's "saves" moved to a new
-#: "instance"). On the tune sets no answerable question that got a menu lacked all of them.
+#: around projects. A message that names other things but none of these, nor any acronym the
+#: knowledge writes, gets no menu of near misses (``AnswerEngine.strays_from_the_topic``): such a
+#: menu was found through words shared by accident ("file my taxes as a freelancer", a game's
+#: "saves" moved to a new "instance"). On the tune sets no answerable question that got a menu
+#: lacked all of them.
 TOPIC_WORDS = PROJECT_WORDS | _words("""
 sprint sprints retro retros retrospective retrospectives standup standups backlog backlogs velocity
 story stories epic epics stakeholder stakeholders sponsor sponsors release releases deploy deployment

@@ -81,7 +81,7 @@ WEAK_UNKNOWN = 0.3
 _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}\b")
 _CAPITALISED = re.compile(r"\b[A-Z]")
 TITLE_CASE_SHARE = 0.3
-#: A word written in capitals ("MPM", "PMQ") is the name of a credential, tool or body; more
+#: A word written in capitals ("PPM", "PMQ") is the name of a credential, tool or body; more
 #: than ``MAX_ACRONYMS`` of them is a message typed in capitals, not names. Capitals only,
 #: unlike the engine's mixed-case jargon pattern (``engine._ACRONYM``, "PgMP"): a brand such
 #: as "YouTube" is a name the knowledge need not know (tried: one tune question lost).
@@ -174,7 +174,7 @@ class Query:
     long: bool = False
     #: words read in their everyday sense here (``OTHER_SENSES``): unknown words, whatever the index has
     other_sense: frozenset[str] = frozenset()
-    #: the message names something in capitals that no entry knows ("is the MPM worth it")
+    #: the message names something in capitals that no entry knows ("is the PPM worth it")
     unknown_acronym: bool = False
 
     @property
