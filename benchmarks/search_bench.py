@@ -89,8 +89,9 @@ def write_knowledge(source: Knowledge, size: int, root: Path) -> list[tuple[Entr
             "id": entry_id,
             "title": f"{seed.title} (project {name})"[:256],
             "area": seed.area,
-            "aliases": [f"{a} {name}"[:50] for a in seed.aliases],
-            "questions": [f"{q.rstrip('?')} for project {name}"[:300] for q in seed.questions],
+            # the seed's text is clipped, never the name, so copies of a long alias stay apart
+            "aliases": [f"{a[: 49 - len(name)].rstrip()} {name}" for a in seed.aliases],
+            "questions": [f"{q.rstrip('?')[: 287 - len(name)]} for project {name}" for q in seed.questions],
             "answer": f"For project {name.title()}: {seed.answer}"[:4000],
             "links": [{"title": link.title, "url": link.url} for link in seed.links],
             "reviewed": seed.reviewed.isoformat(),
