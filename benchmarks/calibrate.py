@@ -15,7 +15,10 @@ definition). Then:
    Newton's method, numpy only). It ships as ``ANSWER_WEIGHTS``, the answer check; the
    confidence itself (``WEIGHTS``, which the thresholds and menus use) keeps the first wave's
    fit, since refitting it turns the menus of near ties into refusals (docs/benchmarks.md,
-   twenty-fifth and twenty-sixth rounds);
+   twenty-fifth and twenty-sixth rounds). The same fit over ``FIT_POOL`` (every question file's
+   items but the held-out ones, so also real questions nobody wrote an entry from: the
+   calibration, probe and first nine fresh sets) ships as ``LONG_ANSWER_WEIGHTS``, the check
+   for long posts (docs/benchmarks.md, twenty-ninth round);
 3. a threshold sweep: ``ANSWER_AT`` is the lowest confidence that keeps >= 95% of
    out-of-scope questions refused with the smallest wrong-answer count, ``SUGGEST_AT``
    the lowest that still keeps the refusal target;
@@ -53,6 +56,8 @@ DEFAULT_FILES = (
     REPO.parent / "shared/eval/dev_questions.yaml",
     REPO / "tests/eval/real_questions.yaml",
 )
+#: What the long posts' answer check is fitted on (less each file's held-out items).
+FIT_POOL = (*sorted((REPO / "tests/eval").glob("*.yaml")), REPO.parent / "shared/eval/dev_questions.yaml")
 #: Questions of this split are only ever measured (``kb eval``), never fitted on.
 HELD_OUT = "measure"
 OOS_TARGET = 0.95
@@ -247,6 +252,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     x, y, kept = design(rows, current)
     w = fit_logistic(x, y)
     print(f"   ANSWER_WEIGHTS = ({', '.join(f'{v:.2f}' for v in w)})")
+    pool: list[Row] = []
+    for path in (f for f in FIT_POOL if f.exists()):
+        pool += collect(engine, [i for i in load_items(path) if i.split != HELD_OUT], path.name)
+    pool_x, pool_y, _ = design(pool, current)
+    print(
+        f"   LONG_ANSWER_WEIGHTS = ({', '.join(f'{v:.2f}' for v in fit_logistic(pool_x, pool_y))})"
+        f"   (the same fit on the {len(pool_y)} questions of the fit pool)"
+    )
     conf = predict(w, x)
     answer_at, suggest_at = choose_thresholds(conf, y, kept)
     print(

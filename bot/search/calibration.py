@@ -33,6 +33,13 @@ WEIGHTS: tuple[float, ...] = (-5.40, 2.64, 3.51, 3.53, 4.65, 0.02)
 #: refusal). Fitted by benchmarks/calibrate.py on the own, dev and tune questions (twenty-sixth
 #: round, docs/benchmarks.md).
 ANSWER_WEIGHTS: tuple[float, ...] = (-6.32, 1.99, 2.98, 4.30, 2.83, 10.56)
+#: The answer check for a long post: the same model fitted on every question not held out, so also
+#: on real posts nobody wrote an entry from (the calibration, probe and first nine fresh sets). A
+#: story matches some entry's phrasings by chance, and the check fitted on questions the knowledge
+#: was written from took such matches for right answers. Short questions keep ``ANSWER_WEIGHTS``:
+#: this fit would send nine of the own set's answers to a menu, below its 97% floor (twenty-ninth
+#: round, docs/benchmarks.md).
+LONG_ANSWER_WEIGHTS: tuple[float, ...] = (-5.58, 3.12, 1.28, 3.01, 2.71, 8.57)
 #: An entry is answered only when ``ANSWER_WEIGHTS`` give it at least these odds of being right:
 #: below even odds a wrong answer, which costs a member's trust, is likelier than a right one, and
 #: the member is better served by the menu the entry still heads.
@@ -116,8 +123,8 @@ def confidence(features: Features, weights: Sequence[float] = WEIGHTS) -> float:
     return p * NO_ANCHOR_FACTOR if features.anchor <= 0.0 else p
 
 
-def likely_right(features: Features) -> bool:
-    """Whether the margin-aware model (``ANSWER_WEIGHTS``) gives the candidate at least
-    ``ANSWER_ODDS_AT``: a long post's story can make two entries look equally sure, and the
-    first of a near tie is as often wrong as right."""
-    return confidence(features, ANSWER_WEIGHTS) >= ANSWER_ODDS_AT
+def likely_right(features: Features, long_post: bool = False) -> bool:
+    """Whether the margin-aware model (``ANSWER_WEIGHTS``, ``LONG_ANSWER_WEIGHTS`` for a long
+    post) gives the candidate at least ``ANSWER_ODDS_AT``: a long post's story can make two
+    entries look equally sure, and the first of a near tie is as often wrong as right."""
+    return confidence(features, LONG_ANSWER_WEIGHTS if long_post else ANSWER_WEIGHTS) >= ANSWER_ODDS_AT

@@ -220,7 +220,11 @@ def decide(
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
     answer_at = calibration.LONG_ANSWER_AT if long_post else calibration.ANSWER_AT
-    if best.confidence >= answer_at and may_answer and (checked or calibration.likely_right(best.features)):
+    if (
+        best.confidence >= answer_at
+        and may_answer
+        and (checked or calibration.likely_right(best.features, long_post))
+    ):
         others = [
             (c.entry, c.confidence)
             for c in candidates[1 : 1 + calibration.MAX_ALTERNATIVES]

@@ -306,6 +306,21 @@ def test_the_first_of_a_near_tie_gets_a_menu_however_sure_it_looks(engine: Answe
         assert clear.outcome is Outcome.ANSWER and clear.entry == a
 
 
+def test_a_long_post_has_its_own_answer_check(engine: AnswerEngine) -> None:
+    """A post whose story names an entry's phrasings (full anchor) while little of what it says is
+    in the entry looks sure to the check fitted on questions the knowledge was written from; the
+    long posts' check, fitted on real posts too, sends it to a menu."""
+    a, b = list(engine.knowledge.entries.values())[:2]
+    features = Features(soft=0.15, hard=0.3, anchor=1.0, qsim=0.3, margin=0.05)
+    sure = calibration.confidence(features)
+    assert sure >= LONG_ANSWER_AT >= ANSWER_AT  # the answer lines alone would answer both
+    assert calibration.likely_right(features) and not calibration.likely_right(features, long_post=True)
+    ranked = [Candidate(a, 1.0, features, sure), candidate(b, 0.3)]
+    assert decide(ranked).outcome is Outcome.ANSWER
+    menu = decide(ranked, long_post=True)
+    assert menu.outcome is Outcome.SUGGEST and menu.entry == a
+
+
 def test_one_question_asks_nothing_else(engine: AnswerEngine) -> None:
     story = TWO_QUESTIONS.rsplit(" And ", 1)[0]
     assert engine.answer(story).also_asked == ()

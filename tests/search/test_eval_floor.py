@@ -40,10 +40,13 @@ def test_real_questions_floor(engine: AnswerEngine) -> None:
     twenty-third round raised the long-post threshold: fewer posts answered, far fewer wrongly. The
     twenty-sixth round's answer check raised gap honesty and top-3, whose floors it raised; the
     twenty-seventh round's rule that a message naming nothing of the subject gets no menu raised
-    the off-topic declined from about 91% to 94.6%, and its floor.)"""
+    the off-topic declined from about 91% to 94.6%, and its floor. The twenty-ninth round's check
+    for long posts, fitted on real posts nobody wrote an entry from, sends more posts to a menu:
+    top-1 57.5% -> 53.6%, long posts 42.5% -> 37.0%, with 24 fewer wrong answers on the held-out
+    sets; those two floors came down with it.)"""
     report = evaluate(engine.answer, load_items(REAL))
     detail = "\n".join(format_report(report))
-    assert report.top1 >= 0.55 and report.subset(kind="long").top1 >= 0.40, detail
+    assert report.top1 >= 0.52 and report.subset(kind="long").top1 >= 0.35, detail
     assert report.top3 >= 0.80 and report.gap_honesty >= 0.68, detail
     assert report.oos_refusal >= 0.92 and report.false_refusal <= 0.12, detail
 
