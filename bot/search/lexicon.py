@@ -41,8 +41,9 @@ wanting needing keen eager willing thoughts however whose vice versa brand
 #: Phrases that say how or when to answer, not what about, so none of their words carries a
 #: question: ways of asking for a simple explanation ("explain the critical path in plain
 #: English" is not the entry whose own phrasing happens to say "in plain English"), "right
-#: now" ("the job market right now" is not "is PM right for me") and what members call their
-#: question ("dumb question": "dumb" is rare in the knowledge and weighed like a subject word).
+#: now" ("the job market right now" is not "is PM right for me"), "in theory" ("in theory yes, but
+#: is it recommended" is not the PMP's motivation theories) and what members call their question
+#: ("dumb question": "dumb" is rare in the knowledge and weighed like a subject word).
 FILLER_PHRASES: tuple[tuple[str, ...], ...] = (
     ("plain", "english"),
     ("simple", "english"),
@@ -55,6 +56,7 @@ FILLER_PHRASES: tuple[tuple[str, ...], ...] = (
     ("eli5",),
     ("right", "now"),
     ("at", "the", "moment"),
+    ("in", "theory"),
     *(
         (how, noun)
         for how in (

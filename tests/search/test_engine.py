@@ -467,6 +467,17 @@ def test_right_now_says_when_not_what(engine: AnswerEngine) -> None:
     assert fit.entry is not None and fit.entry.id == "is-project-management-right-for-me"
 
 
+def test_in_theory_is_a_manner_of_speaking(engine: AnswerEngine) -> None:
+    """ "theory" is rare in the knowledge (the PMP's motivation theories), so "in theory, yes, but"
+    took a question about a Product Owner who also develops to Maslow and Herzberg."""
+    question = "can a product owner be a developer in scrum? in theory yes, but is it recommended"
+    assert engine.rank(question)[0].mass == engine.rank(question.replace(" in theory", ""))[0].mass
+    answer = engine.answer(question)
+    assert answer.entry is not None and answer.entry.id != "pmp-motivation-and-team-theories"
+    theories = engine.answer("what is theory x and theory y")
+    assert theories.entry is not None and theories.entry.id == "pmp-motivation-and-team-theories"
+
+
 @pytest.mark.parametrize("question", ["audit", "I got audited", "selected for audit what now"])
 def test_an_audit_on_its_own_is_the_pmp_audit(engine: AnswerEngine, question: str) -> None:
     """In a community of PMP candidates an audit is PMI's check of an application; the entry on
