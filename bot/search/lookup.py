@@ -19,6 +19,7 @@ import numpy as np
 from bot.knowledge.models import Entry
 from bot.limits import FOCUSED_OPTION, MAX_CHOICES
 from bot.search.corpus import Ids
+from bot.search.porter import stem
 from bot.search.speller import Speller, osa_distance
 from bot.search.text import clean, text_words, words
 
@@ -78,7 +79,9 @@ class NameIndex:
         self._offsets = np.searchsorted(key // n, np.arange(len(words) + 1)).tolist()
         df = np.diff(self._offsets) if words else np.zeros(0, dtype=np.int64)
         self._vocab = sorted(words)
-        self._idf = dict(zip(words, np.log(1.0 + n / np.maximum(df, 1)).tolist(), strict=True))
+        self._idf = dict(
+            zip(words, np.log(1.0 + n / np.maximum(_stem_df(words, key, n), 1)).tolist(), strict=True)
+        )
         # names are short and chosen from a list, so shorter words are worth correcting here
         self._speller = Speller(dict(zip(words, df.tolist(), strict=True)), min_length=4)
 
@@ -166,3 +169,15 @@ class NameIndex:
         top = np.flatnonzero(scores >= cut)
         ranked = sorted(top.tolist(), key=lambda number: (-scores[number], number))[:k]
         return [(number, float(scores[number])) for number in ranked]
+
+
+def _stem_df(words: Sequence[str], key: np.ndarray, n: int) -> np.ndarray:
+    """Per word: how many entries have a name word of the same stem. A plural is not rarer than
+    its singular: "fee" in two entries' names outweighed "fees" in five, so "pmp fes" listed the
+    contract types' incentive fee above the PMP's fees."""
+    stem_ids: dict[str, int] = {}
+    stem_of_word = np.array([stem_ids.setdefault(stem(w), len(stem_ids)) for w in words], dtype=np.int64)
+    if not len(key):
+        return np.zeros(len(words), dtype=np.int64)
+    pairs = np.unique(stem_of_word[key // n] * n + key % n)
+    return np.bincount(pairs // n, minlength=len(stem_ids))[stem_of_word]

@@ -56,3 +56,9 @@ def test_limit_is_capped_at_25(engine: AnswerEngine) -> None:
 
 def test_nonsense_finds_nothing(engine: AnswerEngine) -> None:
     assert engine.lookup("zzzzqqq") == []
+
+
+def test_a_plural_is_not_rarer_than_its_singular(engine: AnswerEngine) -> None:
+    """ "fee" is in two entries' names (PMP renewal, contract types' incentive fees) and "fees" in
+    five, so a typo between them ("fes") weighed the singular higher and the PMP fees came fourth."""
+    assert "pmp-fees" in ids(engine, "pmp fes", 2)
