@@ -9,6 +9,7 @@ import pytest
 from bot.search import AnswerEngine, Outcome
 from bot.search.analyzer import Analyzer, base_word
 from bot.search.calibration import SUGGEST_AT
+from bot.search.evaluation import shown
 
 
 def test_connection_trouble_is_not_professional_networking(engine: AnswerEngine) -> None:
@@ -486,3 +487,18 @@ def test_a_functional_manager_is_not_a_functional_requirement(
     through the one word; each phrase is now read whole (a synonym group of its own)."""
     answer = engine.answer(message)
     assert answer.entry is not None and answer.entry.id == entry
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I'm a student and my teacher gave our group project a low grade, can I ask for a regrade?",
+        "what pay grade does a senior project manager get at a bank",
+    ],
+)
+def test_a_school_or_pay_grade_is_not_grade_vs_quality(engine: AnswerEngine, message: str) -> None:
+    """With the grade vs quality entry, "grade" became one of the weightiest words: a student's
+    exam grade was offered that entry in a menu."""
+    assert "grade-vs-quality" not in [entry.id for entry in shown(engine.answer(message))]
+    quality = engine.answer("what is the difference between grade and quality")
+    assert quality.entry is not None and quality.entry.id == "grade-vs-quality"
