@@ -464,8 +464,8 @@ savings wedding household groceries grocery mortgage paycheck paycheque payday c
     (  # a school's or a pay scale's grades, not grade vs quality
         _words("grade grades graded grading"),
         _words("""
-student students school schools classroom teacher teachers professor homework gpa semester
-semesters college university pupil pupils salary pay payscale band bands
+student students school schools classroom teacher teachers homework gpa semester semesters
+pupil pupils salary pay payscale band bands
 """),
     ),
     (  # a software product's plans, not a career's steps (the coach's /roadmap)
