@@ -89,6 +89,15 @@ def collect(engine: AnswerEngine, items: Sequence[EvalItem], source: str) -> lis
     return rows
 
 
+def fit_rows(engine: AnswerEngine, paths: Sequence[Path]) -> list[Row]:
+    """The rows of every question of ``paths`` that may be fitted on (not ``HELD_OUT``)."""
+    return [
+        row
+        for path in paths
+        for row in collect(engine, [i for i in load_items(path) if i.split != HELD_OUT], path.name)
+    ]
+
+
 def similarity(candidate: Candidate) -> float:
     """The phrase similarity the engine ranks with (F-beta, ``QSIM_BETA``), recovered from the
     rank score; the ``qsim`` feature is the F1 of the same overlap."""
@@ -204,9 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     files = args.files or [f for f in DEFAULT_FILES if f.exists()]
     knowledge = load_or_raise(args.knowledge or load_settings().knowledge_dir)
     engine = AnswerEngine.build(knowledge)
-    rows: list[Row] = []
-    for path in files:
-        rows += collect(engine, [i for i in load_items(path) if i.split != HELD_OUT], path.name)
+    rows = fit_rows(engine, files)
     print(f"{len(knowledge.entries)} entries; {len(rows)} questions from {', '.join(f.name for f in files)}")
 
     if args.fields:
@@ -223,11 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 answer=(answer, FIELDS["answer"][1]),
             )
             trial = AnswerEngine.build(knowledge, fields=fields, k1=k1)
-            trial_rows = [
-                r
-                for path in files
-                for r in collect(trial, [i for i in load_items(path) if i.split != HELD_OUT], path.name)
-            ]
+            trial_rows = fit_rows(trial, files)
             results.append(
                 (
                     rank_accuracy(trial_rows, engine_module.QSIM_WEIGHT, engine_module.HARD_WEIGHT),
@@ -252,10 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     x, y, kept = design(rows, current)
     w = fit_logistic(x, y)
     print(f"   ANSWER_WEIGHTS = ({', '.join(f'{v:.2f}' for v in w)})")
-    pool: list[Row] = []
-    for path in (f for f in FIT_POOL if f.exists()):
-        pool += collect(engine, [i for i in load_items(path) if i.split != HELD_OUT], path.name)
-    pool_x, pool_y, _ = design(pool, current)
+    pool_x, pool_y, _ = design(fit_rows(engine, [f for f in FIT_POOL if f.exists()]), current)
     print(
         f"   LONG_ANSWER_WEIGHTS = ({', '.join(f'{v:.2f}' for v in fit_logistic(pool_x, pool_y))})"
         f"   (the same fit on the {len(pool_y)} questions of the fit pool)"
