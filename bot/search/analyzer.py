@@ -107,9 +107,12 @@ class Analyzer:
         self._single: dict[str, list[str]] = {}
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.synonym_words: set[str] = set()
+        self._group_words: dict[str, set[str]] = {}  # the knowledge's group terms -> their words
         groups = [("_", g) for g in synonyms] + [("__", g) for g in general]
         for prefix, terms in groups:
             token = prefix + terms[0].replace(" ", "_")
+            if prefix == "_":
+                self._group_words.setdefault(token, set()).update(w for t in terms for w in base_words(t))
             for term in terms:
                 raw = base_words(term)
                 if not raw:
@@ -124,6 +127,11 @@ class Analyzer:
                 self._phrases.setdefault(key[0], []).append((key, token))
         for options in self._phrases.values():
             options.sort(key=lambda option: -len(option[0]))
+
+    def groups_naming(self, words: frozenset[str]) -> frozenset[str]:
+        """The group terms of the knowledge's synonym groups that hold one of ``words`` (the
+        daily scrum's group holds "standup", so "the daily stand up" names it)."""
+        return frozenset(token for token, held in self._group_words.items() if not words.isdisjoint(held))
 
     def stem(self, word: str, remember: bool = True) -> str:
         """The Porter stem (cached for the process: the stemmer depends on nothing else, so

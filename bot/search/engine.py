@@ -49,7 +49,7 @@ from bot.search.analyzer import Analyzer, base_word
 from bot.search.calibration import Features
 from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
-from bot.search.lexicon import TOPIC_WORDS
+from bot.search.lexicon import TOPIC_WORDS, WORKING_LIFE_WORDS
 from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
 from bot.search.query import SPELLING_BUDGET, Query, QueryParser
 from bot.search.scope import (
@@ -269,6 +269,7 @@ class AnswerEngine:
         self._parser = parser
         self._names = names
         self._jargon = jargon
+        self._subject_groups = analyzer.groups_naming(TOPIC_WORDS - WORKING_LIFE_WORDS)
         self._examples = example_questions(knowledge)
         entering = [i for i, e in enumerate(self.entries) if enters_pm(e.title)]
         self._entering = np.array(entering, dtype=np.int64)
@@ -683,9 +684,16 @@ class AnswerEngine:
         """Whether a message names something, but nothing of the coach's subject: none of
         ``TOPIC_WORDS``, no acronym the knowledge writes (PDU, UAT, IPMA...), yet a word the
         knowledge holds that is not everyday English ("taxes", "freelancer"). Such a message
-        gets no menu (``decide``); a vague one ("is it worth it") still does."""
+        gets no menu (``decide``); a vague one ("is it worth it") still does. A long post strays
+        when it names no more of the subject than ``WORKING_LIFE_WORDS`` (a boss, a promotion, a
+        job offer): its story is about work in general."""
         terms = [term for concept in query.concepts for term, _ in concept.alternatives]
-        if not TOPIC_WORDS.isdisjoint(query.norm.split()) or any(t in self._jargon for t in terms):
+        if any(t in self._jargon for t in terms):
+            return False
+        named = TOPIC_WORDS.intersection(query.norm.split())
+        if query.long:
+            return named <= WORKING_LIFE_WORDS and self._subject_groups.isdisjoint(terms)
+        if named:
             return False
         return any(t not in self._parser.not_subject for t in terms)
 

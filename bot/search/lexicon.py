@@ -368,7 +368,15 @@ launch rollout vendor vendors supplier suppliers deadline deadlines milestone mi
 requirements uat testing qa client clients workshop dev devs developer developers engineer engineers
 engineering team teams teammate teammates boss career careers job jobs interview interviews resume cv
 salary hired hiring recruiter recruiters certification certifications certificate certificates
-certified cert certs exam exams
+certified cert certs exam exams estimate estimates estimating estimation lessons
+""")
+
+#: The words of ``TOPIC_WORDS`` that any working life has: a long post that names only these (a
+#: retail worker's boss, a promotion, a job offer) asks about work in general, not the coach's
+#: subject, and gets no menu of near misses (``AnswerEngine.strays_from_the_topic``).
+WORKING_LIFE_WORDS = _words("""
+boss job jobs interview interviews resume cv salary hired hiring recruiter recruiters
+team teams teammate teammates manager managers management client clients
 """)
 
 #: Programming and system tools: named beside a bare error word, they mark a developer's support

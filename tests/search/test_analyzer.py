@@ -58,6 +58,13 @@ def test_one_word_synonyms_do_not_collide_through_stems() -> None:
     assert "_masters" in analyzer.terms("a master's in project management")
 
 
+def test_groups_naming_finds_the_knowledge_groups_that_hold_a_word() -> None:
+    """The engine's topic check reads "the daily stand up" as the subject through its group."""
+    analyzer = Analyzer([("daily scrum", "standup", "stand-up"), ("fee", "cost")], general=[("test", "exam")])
+    assert analyzer.groups_naming(frozenset({"standup"})) == {"_daily_scrum"}
+    assert analyzer.groups_naming(frozenset({"price", "exam"})) == frozenset()  # general groups never
+
+
 def test_general_english_groups() -> None:
     analyzer = Analyzer(())
     assert set(analyzer.terms("how many tries")) & set(analyzer.terms("three attempts"))

@@ -342,6 +342,31 @@ def test_a_message_that_names_nothing_of_the_subject_gets_no_menu(engine: Answer
     assert answer.outcome is Outcome.UNKNOWN and not answer.suggestions
 
 
+SHOP_FLOOR_POST = (
+    "I have worked in a supermarket for six years and my boss keeps promising me a promotion to shift "
+    "manager that never comes. A younger colleague was promoted last month. Should I look for a new job "
+    "elsewhere or keep waiting and ask my manager again at my next review?"
+)
+ESTIMATES_POST = (
+    "My new boss wants everyone to give estimates in hours and then treats each one as a promise. When a "
+    "task takes longer he brings it up in front of everyone, so people now pad everything. How do I get "
+    "honest estimates back without the blame and without the padding?"
+)
+
+
+@pytest.mark.parametrize(("post", "strays"), [(SHOP_FLOOR_POST, True), (ESTIMATES_POST, False)])
+def test_a_long_post_that_names_only_working_life_strays(
+    engine: AnswerEngine, post: str, strays: bool
+) -> None:
+    """A boss, a promotion and a job are everyone's; a long post that names nothing more (a
+    supermarket worker's promotion) got a menu of PM career entries. Estimates are the subject's."""
+    query = engine._parser.parse(post)
+    assert query.long
+    assert engine.strays_from_the_topic(query) is strays
+    answer = engine.answer(post)
+    assert (answer.outcome is Outcome.UNKNOWN and not answer.suggestions) is strays
+
+
 @pytest.mark.parametrize(
     "question",
     [
