@@ -200,7 +200,8 @@ def other_career(norm: str) -> str | None:
 _PM = r"(?:it )?(?:pm|project manag\w*|project management)"
 #: The member moves out of project management: "from pm to", "after being a project manager", "leave pm".
 _LEAVING = re.compile(
-    rf"\bfrom (?:(?:an?|my) )?{_PM}(?: (?:role|job|position|career))? (?:to|into|back to)\b|"
+    rf"\bfrom (?:(?:being|working as) )?(?:(?:an?|my) )?{_PM}(?: (?:role|job|position|career))? "
+    rf"(?:to|into|back to)\b|"
     rf"\bafter (?:being|years as|working as) (?:an? )?{_PM}\b|"
     rf"\b(?:leave|leaving|quit|quitting|exit|exiting|get out of|getting out of) (?:of )?{_PM}\b|"
     rf"\b(?:pivot|pivoting|transition|transitioning|move|moving|switch|switching) "

@@ -98,6 +98,8 @@ def test_a_long_post_mentioning_other_jobs_is_ranked_as_usual(engine: AnswerEngi
         "how do I get out of project management",
         "how do i pivot out of project management into something calmer",
         "moving away from PM after ten years, what else can I do",
+        "how do i go from being a project manager to a programme manager",
+        "from working as a pm to product management, any tips",
     ],
 )
 def test_moving_out_of_pm_is_seen(question: str) -> None:
