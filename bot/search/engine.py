@@ -640,9 +640,10 @@ class AnswerEngine:
         # raised when the entry's own phrasings name what the story is about. Its question
         # sentences and first sentence, each ranked on its own, reorder its candidates
         # (``SENTENCE_WEIGHT``). A post that matches nothing needs no sentence ranked: nothing
-        # would be reordered or agreed with
-        if not candidates:
-            return decide(candidates, corrections, long_post=True)
+        # would be reordered or agreed with. Nor does one that strays from the topic: a retail
+        # worker's "I can't just quit my job", asked alone, is sure of the entry on leaving PM
+        if not candidates or not on_topic:
+            return decide(candidates, corrections, long_post=True, on_topic=on_topic)
         asked, title = self.sentences_ranked(query)
         # reordering never costs the post the menu its own best candidate earned
         menu = calibration.with_story(candidates[0].confidence, candidates[0].features.story)

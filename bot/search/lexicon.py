@@ -368,7 +368,8 @@ launch rollout vendor vendors supplier suppliers deadline deadlines milestone mi
 requirements uat testing qa client clients workshop dev devs developer developers engineer engineers
 engineering team teams teammate teammates boss career careers job jobs interview interviews resume cv
 salary hired hiring recruiter recruiters certification certifications certificate certificates
-certified cert certs exam exams estimate estimates estimating estimation lessons
+certified cert certs exam exams estimate estimates estimating estimation lessons gantt predecessor
+predecessors successor successors
 """)
 
 #: The words of ``TOPIC_WORDS`` that any working life has: a long post that names only these (a

@@ -369,6 +369,19 @@ def test_a_long_post_that_names_only_working_life_strays(
     assert (answer.outcome is Outcome.UNKNOWN and not answer.suggestions) is strays
 
 
+@pytest.mark.parametrize(("post", "strays"), [(SHOP_FLOOR_POST, True), (ESTIMATES_POST, False)])
+def test_a_straying_long_post_is_not_answered_through_one_of_its_sentences(
+    engine: AnswerEngine, monkeypatch: pytest.MonkeyPatch, post: str, strays: bool
+) -> None:
+    """A retail worker's "I can't just quit my job", asked alone, is sure of the entry about
+    leaving PM (0.99), and answered a post that names nothing of the subject."""
+    asked: list[str] = []
+    ranked = engine.sentences_ranked
+    monkeypatch.setattr(engine, "sentences_ranked", lambda query: asked.append(query.norm) or ranked(query))
+    engine.answer(post)
+    assert bool(asked) is not strays
+
+
 @pytest.mark.parametrize(
     "question",
     [
