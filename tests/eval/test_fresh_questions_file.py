@@ -21,7 +21,7 @@ HERE = Path(__file__).parent
 MINIMUMS = {
     "fresh_questions.yaml": (80, 25, 5, 15),
     "fresh_questions_2.yaml": (100, 40, 7, 15),
-    "fresh_questions_3.yaml": (66, 40, 4, 14),
+    "fresh_questions_3.yaml": (66, 40, 3, 14),
     "fresh_questions_4.yaml": (50, 35, 1, 14),
     "fresh_questions_5.yaml": (60, 35, 4, 15),
     "fresh_questions_6.yaml": (60, 45, 10, 12),
