@@ -105,11 +105,11 @@ MAX_QUESTIONS = 3
 AGREE_FLOOR = 0.2
 #: ... except when a question sentence alone is all but certain (``SURE_QUESTION``) of an entry
 #: the post also ranks, and the whole post is far less sure of its own best one (by
-#: ``SURE_MARGIN``): then the question decides. "How do you take time off as a PM?" after a story
-#: about being the switchboard for every team: the story's words picked an entry about the story,
-#: the question named its subject plainly. Chosen on the tune split (top-1 +1.0, one gap post
-#: answered; without the post's ranking as a check, +1.5 and more gap posts answered on the
-#: fresh sets; docs/benchmarks.md, thirteenth round).
+#: ``SURE_MARGIN``): then the question's entry heads the menu. "How do you take time off as a PM?"
+#: after a story about being the switchboard for every team: the story's words picked an entry
+#: about the story, the question named its subject plainly. Chosen on the tune split (thirteenth
+#: round, when it answered); a menu since the thirtieth: on the tune sets the question's entry was
+#: wrong for 9 of the 15 posts it answered (docs/benchmarks.md).
 SURE_QUESTION = 0.97
 SURE_MARGIN = 0.5
 #: A long post's question sentences and its first sentence (often a forum post's title), each
@@ -662,7 +662,11 @@ class AnswerEngine:
             sure = alone.confidence >= SURE_QUESTION and top.confidence < alone.confidence - SURE_MARGIN
             ranked_too = any(c.entry == alone.entry for c in candidates)
             if sure and alone.entry != top.entry and ranked_too:
-                best = alone
+                first = [c for c in candidates if c.entry == alone.entry]
+                rest = [c for c in candidates if c.entry != alone.entry]
+                best = decide(
+                    [*first, *rest], corrections, long_post=True, menu_confidence=menu, may_answer=False
+                )
                 break
             joint = (top.confidence + alone.confidence) / 2
             if alone.entry == top.entry and joint > best.confidence:
