@@ -41,6 +41,7 @@ MINIMUMS = {
     "fresh_questions_20.yaml": (22, 18, 2, 7),
     "fresh_questions_21.yaml": (21, 16, 5, 7),
     "fresh_questions_22.yaml": (20, 18, 5, 7),
+    "fresh_questions_23.yaml": (22, 18, 4, 8),
     "calibration_questions.yaml": (65, 57, 0, 13),
     "probe_questions.yaml": (34, 11, 0, 8),
     "probe_questions_2.yaml": (40, 15, 0, 8),
