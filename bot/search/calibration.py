@@ -40,6 +40,13 @@ ANSWER_WEIGHTS: tuple[float, ...] = (-6.32, 1.99, 2.98, 4.30, 2.83, 10.56)
 #: this fit would send nine of the own set's answers to a menu, below its 97% floor (twenty-ninth
 #: round, docs/benchmarks.md).
 LONG_ANSWER_WEIGHTS: tuple[float, ...] = (-5.58, 3.12, 1.28, 3.01, 2.71, 8.57)
+#: ... and so is a question of at least this many words that the engine reads as one block (one
+#: sentence, or few content words): members write so, the knowledge's phrasings rarely do, and on
+#: the tune sets the check for short questions answered them wrongly about as often as rightly.
+#: Its answer and menu lines stay a short question's. Chosen on the decide sets (right minus
+#: wrong 1,097 with no such rule, 1,103 / 1,106 / 1,108 / 1,106 / 1,107 / 1,100 at 10 / 15 / 18
+#: / 20 / 25 / 30 words; the own set keeps 97.3% from 18; thirtieth round, docs/benchmarks.md).
+LONG_CHECK_WORDS = 20
 #: An entry is answered only when ``ANSWER_WEIGHTS`` give it at least these odds of being right:
 #: below even odds a wrong answer, which costs a member's trust, is likelier than a right one, and
 #: the member is better served by the menu the entry still heads.

@@ -206,6 +206,7 @@ def decide(
     may_answer: bool = True,
     checked: bool = False,
     on_topic: bool = True,
+    long_check: bool = False,
 ) -> Answer:
     """The outcome for ranked candidates (best first), by the thresholds in ``calibration``
     (a long post is answered from ``LONG_ANSWER_AT``, and offered a menu from
@@ -215,7 +216,8 @@ def decide(
     answer also needs ``calibration.likely_right``: the first of a near tie gets a menu, unless
     ``checked``: a question sentence of the post, ranked alone, is sure of the same entry and
     passed the check there. ``on_topic=False`` (``AnswerEngine.strays_from_the_topic``): no
-    menu, since its near misses share words with the message by accident."""
+    menu, since its near misses share words with the message by accident. ``long_check``: a
+    question of ``LONG_CHECK_WORDS`` or more gets a long post's answer check, not its lines."""
     if not candidates:
         return Answer(Outcome.UNKNOWN, 0.0, corrections=corrections)
     best = candidates[0]
@@ -223,7 +225,7 @@ def decide(
     if (
         best.confidence >= answer_at
         and may_answer
-        and (checked or calibration.likely_right(best.features, long_post))
+        and (checked or calibration.likely_right(best.features, long_post or long_check))
     ):
         others = [
             (c.entry, c.confidence)
@@ -634,7 +636,15 @@ class AnswerEngine:
             # a short question about something named in capitals that no entry knows ("is the
             # PPM worth it after the PMP") is not answered by what its other words match
             sure = query.long or not query.unknown_acronym
-            return decide(candidates, corrections, long_post=query.long, may_answer=sure, on_topic=on_topic)
+            wordy = len(query.norm.split()) >= calibration.LONG_CHECK_WORDS
+            return decide(
+                candidates,
+                corrections,
+                long_post=query.long,
+                may_answer=sure,
+                on_topic=on_topic,
+                long_check=wordy,
+            )
         # a long post: answered from its own threshold (its confidence, fitted mostly on short
         # questions, runs high for a story's many words) and offered a menu from a lower one,
         # raised when the entry's own phrasings name what the story is about. Its question

@@ -21,7 +21,7 @@ from bot.search.calibration import (
     SUGGEST_AT,
     Features,
 )
-from bot.search.engine import SURE_MARGIN, _largest, decide
+from bot.search.engine import SURE_MARGIN, Answer, _largest, decide
 
 
 def check_shape(answer) -> None:
@@ -324,6 +324,37 @@ def test_a_long_post_has_its_own_answer_check(engine: AnswerEngine) -> None:
     assert decide(ranked).outcome is Outcome.ANSWER
     menu = decide(ranked, long_post=True)
     assert menu.outcome is Outcome.SUGGEST and menu.entry == a
+    # a wordy question read as one block gets the same check, and keeps a short question's lines
+    assert decide(ranked, long_check=True).outcome is Outcome.SUGGEST
+
+
+@pytest.mark.parametrize(
+    ("question", "checked_long"),
+    [
+        ("how do i become a scrum master", False),
+        (
+            "i have been a business analyst at a bank for six years and i keep wondering whether the pmp or the "
+            "capm would help me move into running projects",
+            True,
+        ),
+    ],
+)
+def test_a_wordy_question_read_as_one_block_gets_the_long_posts_check(
+    engine: AnswerEngine, monkeypatch: pytest.MonkeyPatch, question: str, checked_long: bool
+) -> None:
+    """A member's one-sentence question of twenty words or more is checked as a post is: on the
+    tune sets the short questions' check answered such questions wrongly about as often as not."""
+    seen: list[bool] = []
+
+    def recording(*args: object, **kwargs: object) -> Answer:
+        seen.append(bool(kwargs.get("long_check")))
+        return decide(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_module, "decide", recording)
+    query = engine._parser.parse(question)
+    assert not query.long and not query.questions
+    engine.answer(question)
+    assert seen == [checked_long]
 
 
 def test_one_question_asks_nothing_else(engine: AnswerEngine) -> None:

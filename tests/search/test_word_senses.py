@@ -334,7 +334,8 @@ def test_a_disabled_setting_is_not_a_disability(engine: AnswerEngine, trouble: s
 def test_what_the_member_was_needs_no_entry_that_knows_the_word(engine: AnswerEngine) -> None:
     """An unknown word weighs the most a word can, to keep off-topic questions out; the job a
     member comes from ("as a chef") and a number written out ("twelve") weigh like an unknown
-    digit instead, so they no longer sink a plain question about moving into PM."""
+    digit instead, so they no longer sink a plain question about moving into PM (twenty words
+    written as one sentence: the long posts' check sends it to a menu, the way in first)."""
     parser = engine._parser
     query = parser.parse("twelve years as a chef")
     weights = {c.importance for c in query.concepts if not c.alternatives}
@@ -342,7 +343,8 @@ def test_what_the_member_was_needs_no_entry_that_knows_the_word(engine: AnswerEn
     moving = engine.answer(
         "I spent twelve years as a chef and I want to become an IT project manager, where do I start?"
     )
-    assert moving.outcome is Outcome.ANSWER
+    assert moving.outcome in (Outcome.ANSWER, Outcome.SUGGEST) and moving.entry is not None
+    assert moving.entry.id == "how-to-become-an-it-project-manager"
     # the unknown words of an off-topic question still keep it out, background or not
     for off_topic in (
         "as a chef how do i stop my bread dough from being sticky",
