@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -346,9 +347,9 @@ def test_a_wordy_question_read_as_one_block_gets_the_long_posts_check(
     tune sets the short questions' check answered such questions wrongly about as often as not."""
     seen: list[bool] = []
 
-    def recording(*args: object, **kwargs: object) -> Answer:
+    def recording(*args: Any, **kwargs: Any) -> Answer:
         seen.append(bool(kwargs.get("long_check")))
-        return decide(*args, **kwargs)  # type: ignore[arg-type]
+        return decide(*args, **kwargs)
 
     monkeypatch.setattr(engine_module, "decide", recording)
     query = engine._parser.parse(question)
