@@ -672,11 +672,9 @@ class AnswerEngine:
             sure = alone.confidence >= SURE_QUESTION and top.confidence < alone.confidence - SURE_MARGIN
             ranked_too = any(c.entry == alone.entry for c in candidates)
             if sure and alone.entry != top.entry and ranked_too:
-                first = [c for c in candidates if c.entry == alone.entry]
-                rest = [c for c in candidates if c.entry != alone.entry]
-                best = decide(
-                    [*first, *rest], corrections, long_post=True, menu_confidence=menu, may_answer=False
-                )
+                # the question's entry first; a stable sort keeps the rest in the post's order
+                headed = sorted(candidates, key=lambda c: c.entry != alone.entry)
+                best = decide(headed, corrections, long_post=True, menu_confidence=menu, may_answer=False)
                 break
             joint = (top.confidence + alone.confidence) / 2
             if alone.entry == top.entry and joint > best.confidence:
