@@ -42,8 +42,9 @@ wanting needing keen eager willing thoughts however whose vice versa brand
 #: question: ways of asking for a simple explanation ("explain the critical path in plain
 #: English" is not the entry whose own phrasing happens to say "in plain English"), "right
 #: now" ("the job market right now" is not "is PM right for me"), "in theory" ("in theory yes, but
-#: is it recommended" is not the PMP's motivation theories) and what members call their question
-#: ("dumb question": "dumb" is rare in the knowledge and weighed like a subject word).
+#: is it recommended" is not the PMP's motivation theories), "pros and cons" ("the pros and cons of
+#: extending the sprint" is about the sprint, not a PM career's pros and cons) and what members call
+#: their question ("dumb question": "dumb" is rare in the knowledge and weighed like a subject word).
 FILLER_PHRASES: tuple[tuple[str, ...], ...] = (
     ("plain", "english"),
     ("simple", "english"),
@@ -57,6 +58,8 @@ FILLER_PHRASES: tuple[tuple[str, ...], ...] = (
     ("right", "now"),
     ("at", "the", "moment"),
     ("in", "theory"),
+    ("pros", "and", "cons"),
+    ("advantages", "and", "disadvantages"),
     *(
         (how, noun)
         for how in (

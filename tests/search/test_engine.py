@@ -515,6 +515,20 @@ def test_in_theory_is_a_manner_of_speaking(engine: AnswerEngine) -> None:
     assert theories.entry is not None and theories.entry.id == "pmp-motivation-and-team-theories"
 
 
+def test_pros_and_cons_ask_about_what_follows(engine: AnswerEngine) -> None:
+    """ "pros and cons of X" and "advantages and disadvantages of X" ask about X. "cons" and
+    "disadvantages" are rare in the knowledge, so a sprint question ending "what are the pros and
+    cons of extending?" was answered with the entry on the pros and cons of a PM career."""
+    question = "would it be a good idea to extend the sprint by a week? what are the pros and cons"
+    assert engine.rank(question)[0].mass == engine.rank(question.removesuffix(" pros and cons"))[0].mass
+    answer = engine.answer(question)
+    assert answer.entry is None or answer.entry.id != "it-pm-career-pros-and-cons"
+    scrum = engine.answer("advantages and disadvantages of scrum")
+    assert scrum.entry is not None and scrum.entry.id != "it-pm-career-pros-and-cons"
+    career = engine.answer("what are the upsides and downsides of an it project management career")
+    assert career.entry is not None and career.entry.id == "it-pm-career-pros-and-cons"
+
+
 @pytest.mark.parametrize("question", ["audit", "I got audited", "selected for audit what now"])
 def test_an_audit_on_its_own_is_the_pmp_audit(engine: AnswerEngine, question: str) -> None:
     """In a community of PMP candidates an audit is PMI's check of an application; the entry on
