@@ -43,6 +43,10 @@ _GLUED_UNIT = re.compile(
 _SPRING_FOR_SPRINT = re.compile(
     r"\bspring(?=[\s-]+(?:planning|review|retrospective|retro|backlog|goal|length|zero)\b)", re.IGNORECASE
 )
+#: "co-" joined to the word it prefixes, as most writers spell it ("co-ordination" is
+#: "coordination", "co-located" is "colocated"): split, "co" stood alone as a rare word and
+#: matched whatever entry writes another "co-" word.
+_CO_PREFIX = re.compile(r"\b(co)-(?=[a-z])", re.IGNORECASE)
 # Patterns start with their literal character so the regex engine can skip ahead to it.
 _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _PLUS = re.compile(r"\+(?<=[^\W_]\+)")
@@ -108,6 +112,8 @@ def _prepare(text: str, chat: bool = True, lower: bool = True) -> str:
         text = _DOTTED.sub(" ", text)
     if "+" in text:
         text = _PLUS.sub(" plus", text)
+    if "o-" in text or "O-" in text:
+        text = _CO_PREFIX.sub(r"\1", text)
     if chat:
         text = _GLUED_UNIT.sub(r"\1 ", text)
         if "pring" in text or "PRING" in text:
