@@ -32,7 +32,10 @@ from bot.search.text import MAX_CHARS, clean, sentences, words
         ("prince2 at 80k in my 40s", "prince2 at 80k in my 40s"),
         ("the SM's role in Spring Planning, spring-review", "the sms role in sprint planning sprint review"),
         ("spring break, Spring Boot app", "spring break spring boot app"),
-        ("a Co-ordinator, co-located, co - pilot, echo-chamber", "a coordinator colocated co pilot echo chamber"),
+        (
+            "a Co-ordinator, co-located, co - pilot, echo-chamber",
+            "a coordinator colocated co pilot echo chamber",
+        ),
     ],
 )
 def test_clean(raw: str, expected: str) -> None:
