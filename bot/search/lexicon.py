@@ -439,7 +439,10 @@ runner runners jogging olympic olympics
     ),
     (  # rugby
         _words("scrum scrums scrummage scrummaging"),
-        _words("rugby ruck rucks maul lineout hooker loosehead tighthead scrumhalf"),
+        _words("""
+rugby ruck rucks maul lineout hooker loosehead tighthead scrumhalf flanker flankers wallaby
+wallabies springbok springboks
+"""),
     ),
     (  # food, not the RICE scoring model
         _words("rice"),

@@ -172,6 +172,7 @@ def test_cannot_is_a_function_word(engine: AnswerEngine) -> None:
         ),
         ("how do I get faster at the 400m sprint, my hamstrings are tight", "how long is a sprint in scrum?"),
         ("what position should I play in a rugby scrum?", "what does a scrum master do?"),
+        ("the wallabies scrum keeps collapsing, are our forwards too light?", "what does a scrum master do?"),
         ("how do I train my dog for agility competitions?", "what is agile project management?"),
         ("how much risk should I take with stocks in my roth ira?", "how do I manage project risks?"),
         ("how do i change my discord avatar", "any good discord servers for project managers?"),
