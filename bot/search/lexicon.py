@@ -36,6 +36,8 @@ want wants wanted like know knows think stuff thing things lot lots kind sort li
 honestly seriously wat wut idk tbh imo imho ngl bc cuz coz btw fyi asap omg nobody nothing
 everyone everybody everything anywhere somewhere nowhere go goes going mean means meaning
 wanting needing keen eager willing thoughts however whose vice versa brand
+although therefore thus hence furthermore moreover nevertheless nonetheless whereas perhaps indeed
+upon various absolutely alright certainly
 """)
 
 #: Phrases that say how or when to answer, not what about, so none of their words carries a

@@ -539,6 +539,19 @@ def test_pros_and_cons_ask_about_what_follows(engine: AnswerEngine) -> None:
     assert career.entry is not None and career.entry.id == "it-pm-career-pros-and-cons"
 
 
+@pytest.mark.parametrize("connective", ["therefore", "perhaps", "although", "furthermore", "various"])
+def test_connectives_weigh_nothing(engine: AnswerEngine, connective: str) -> None:
+    """Linking words and hedges say how a sentence hangs together, not what it is about. No entry
+    uses most of them, so each counted as an unknown word as rare as the rarest and sank a plain
+    question: "how do I become an IT project manager, therefore" got "I don't know"."""
+    question = "how do i become an it project manager"
+    padded = f"{connective}, {question}?"
+    assert engine.rank(padded)[0].mass == engine.rank(question)[0].mass
+    answer, plain = engine.answer(padded), engine.answer(question)
+    assert answer.outcome is Outcome.ANSWER and answer.entry is not None and plain.entry is not None
+    assert answer.entry.id == plain.entry.id
+
+
 @pytest.mark.parametrize("question", ["audit", "I got audited", "selected for audit what now"])
 def test_an_audit_on_its_own_is_the_pmp_audit(engine: AnswerEngine, question: str) -> None:
     """In a community of PMP candidates an audit is PMI's check of an application; the entry on
