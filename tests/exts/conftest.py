@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -88,3 +90,16 @@ def mod(fake_discord: FakeDiscord, guild: FakeGuild) -> FakeMember:  # noqa: F81
 def owner(guild: FakeGuild) -> FakeMember:
     """The server owner: every permission, and may assign any role below the bot's."""
     return guild.member(guild.owner_id)
+
+
+T = TypeVar("T")
+
+
+async def counted(read: Callable[[], Awaitable[T]], timeout: float = 5.0) -> T:
+    """What ``read`` returns once it is truthy. A question is counted (and a gap logged) just
+    after its reply goes out, in a batch: a test that reads the counts as soon as it sees the
+    reply can run before that."""
+    async with asyncio.timeout(timeout):
+        while not (value := await read()):
+            await asyncio.sleep(0.01)
+    return value

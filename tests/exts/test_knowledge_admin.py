@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.protocol import UnansweredQuestion, Usage
-from tests.exts.conftest import RunBot
+from tests.exts.conftest import RunBot, counted
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember
 from tests.fake_discord.payloads import walk_components
 
@@ -185,6 +185,12 @@ async def test_gaps_group_near_duplicates_and_feedback_ranks_entries(
             "what's the weather tomorrow",
         ):
             await (await fake_discord.slash(guild, mod, "ask", question=question, private=True)).response()
+        since = datetime.now(UTC) - timedelta(days=1)
+
+        async def all_logged() -> bool:
+            return len(await bot.coach.unanswered_questions(guild.id, since)) == 4
+
+        await counted(all_logged)
         gaps = await (await fake_discord.slash(guild, mod, "kb gaps")).final_message()
         lines = gaps.embeds[0]["description"].splitlines()
         assert lines[0].startswith("**3×** how do i become a nurse")

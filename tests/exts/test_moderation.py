@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import struct
+from datetime import date
 
 import pytest
 
-from tests.exts.conftest import RunBot
+from tests.exts.conftest import RunBot, counted
 from tests.fake_discord import FakeDiscord, FakeGuild, FakeMember, Overwrite, Permission
 
 MODERATOR_COMMANDS = [
@@ -173,10 +173,7 @@ async def test_stats_chart_and_csv_export(
         for milestone in ("understand-the-role", "gain-project-experience"):
             await (await fake_discord.slash(guild, alice, "milestone done", milestone=milestone)).response()
         await (await fake_discord.slash(guild, alice, "ask", question="what is scrum")).response()
-        # the question is counted just after the reply goes out: wait for that, not the reply
-        async with asyncio.timeout(5):
-            while not sum(n for _, n in (await bot.coach.guild_report(guild.id)).questions_per_day):
-                await asyncio.sleep(0.01)
+        await counted(lambda: bot.coach.storage.questions_per_day(guild.id, date.today()))
         stats = await (await fake_discord.slash(guild, mod, "coach stats")).final_message()
         width, height = png_size(stats.files[0].data)
         assert width >= 800 and height >= 400
