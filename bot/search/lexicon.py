@@ -340,7 +340,7 @@ white whole wide wife win window winter wish woman wonder wonderful word work wo
 additional amount entire particular simply attend
 worse worst worth write wrong year yesterday young son mom mum dad toddler children way ways
 provide appreciate advise curious anyone folks kindly concern struggle kind sort respond explanation
-clarify clarification involve prefer related viable
+clarify clarification involve prefer related viable transition
 """)
 
 #: Derived forms that mean something else than the word they stem to: kept whole, so they

@@ -539,6 +539,20 @@ def test_pros_and_cons_ask_about_what_follows(engine: AnswerEngine) -> None:
     assert career.entry is not None and career.entry.id == "it-pm-career-pros-and-cons"
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how do i transition from teaching into it project management", "teacher-to-it-pm"),
+        ("how do I transition from scrum master to project manager?", "pm-vs-scrum-master"),
+    ],
+)
+def test_transition_is_an_everyday_word(engine: AnswerEngine, question: str, expected: str) -> None:
+    """Members "transition" into PM far more often than the knowledge says so; the word's rarity
+    there made it outweigh where they come from (the developer's entry uses it)."""
+    answer = engine.answer(question)
+    assert answer.entry is not None and answer.entry.id == expected
+
+
 @pytest.mark.parametrize("connective", ["therefore", "perhaps", "although", "furthermore", "various"])
 def test_connectives_weigh_nothing(engine: AnswerEngine, connective: str) -> None:
     """Linking words and hedges say how a sentence hangs together, not what it is about. No entry
