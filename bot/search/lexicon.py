@@ -439,6 +439,13 @@ meter meters metre metres 100m 200m 400m athletics hamstring hamstrings stride m
 runner runners jogging olympic olympics
 """),
     ),
+    (  # a slow game or connection, not a wait between linked tasks
+        _words("lag lags lagged lagging laggy"),
+        _words("""
+player players multiplayer game games gaming gamer fps framerate ping ms latency stutter stutters
+stuttering minecraft roblox steam gpu graphics mod mods modded forge spigot
+"""),
+    ),
     (  # rugby
         _words("scrum scrums scrummage scrummaging"),
         _words("""

@@ -178,6 +178,10 @@ def test_cannot_is_a_function_word(engine: AnswerEngine) -> None:
         ("how do i change my discord avatar", "any good discord servers for project managers?"),
         ("how do i cook rice", "what is rice prioritization"),
         (
+            "every time a player logs in the server lags like crazy, how do i fix it",
+            "what is the difference between a lead and a lag in a schedule?",
+        ),
+        (
             "Our kitchen remodel contractor is two months behind and keeps blaming us for the delays. "
             "Should we fire him and find a new one, or wait it out?",
             "how do I manage a contractor who keeps missing deadlines on my IT project?",
@@ -188,7 +192,8 @@ def test_the_subjects_words_in_another_sense_carry_no_answer(
     engine: AnswerEngine, elsewhere: str, here: str
 ) -> None:
     """A website's certificate, a runner's sprint, a rugby scrum, dog agility, an investor's risk,
-    rice on the stove (not the RICE scoring model; it opened the prioritisation entry at 0.82),
+    rice on the stove (not the RICE scoring model; it opened the prioritisation entry at 0.82), a
+    game that lags (not a wait between linked tasks: it opened the leads-and-lags entry),
     the Discord app's settings (not the communities that meet on Discord), a builder on a home
     remodel (not a vendor or a contract PM role)."""
     assert engine.answer(elsewhere).outcome is Outcome.UNKNOWN
