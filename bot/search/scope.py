@@ -74,8 +74,8 @@ _FAULT = re.compile(
     r"crash(?:es|ed|ing)?|buggy|traceback|stack ?trace|overheat(?:s|ed|ing)?|blue screen|bsod|"
     r"(?:wont|doesnt|will not|does not) boot|"
     r"(?:website|site|server|app|wifi|wi fi|internet|email|network) (?:is|was|went|goes|keeps going) down|"
-    r"(?:cant|cannot|unable to|couldnt) (?:install|load|upload|connect|log ?in|sign in|download|compile|"
-    r"import|boot|drag|update it))\b"
+    r"(?:cant|cannot|can not|unable to|couldnt|could not) "
+    r"(?:install|load|upload|connect|log ?in|sign in|download|compile|import|boot|drag|update it))\b"
 )
 #: ... or a programming or system tool named beside a bare error word ("npm ERR! code ERESOLVE",
 #: "Python: Select Interpreter shows no options"): a developer's support request, whose own

@@ -228,6 +228,9 @@ def test_code_beside_the_coachs_words_is_left_to_the_ranking(question: str) -> N
         # a hardware fault: a graphics card's fans after a new processor got a menu of PM entries (0.48)
         ("fault", "since I swapped the processor my GPU fans stopped spinning and it keeps overheating"),
         ("fault", "my laptop wont boot after the bios update, just a black screen"),
+        # "can not" and "could not" written out: the first was answered (0.82) with online PM communities
+        ("fault", "installed the editor again but can not load the project, it just hangs"),
+        ("fault", "could not connect to the build server since this morning"),
         # a game's fault keeps its "career mode" and "manager": a menu of PM entries (0.85)
         ("fault", "Game crashes when I start a new manager career mode save, any fix?"),
         # another profession's exam: each was answered or offered a menu of the PMP's study time
