@@ -25,7 +25,7 @@ MINIMUMS = {
     "fresh_questions_4.yaml": (50, 35, 1, 14),
     "fresh_questions_5.yaml": (60, 35, 1, 15),
     "fresh_questions_6.yaml": (60, 45, 9, 12),
-    "fresh_questions_7.yaml": (50, 40, 3, 12),
+    "fresh_questions_7.yaml": (50, 40, 2, 12),
     "fresh_questions_8.yaml": (60, 50, 6, 12),
     "fresh_questions_9.yaml": (58, 39, 4, 12),
     "fresh_questions_10.yaml": (53, 41, 9, 11),
