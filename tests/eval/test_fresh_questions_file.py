@@ -27,7 +27,7 @@ MINIMUMS = {
     "fresh_questions_6.yaml": (60, 45, 9, 12),
     "fresh_questions_7.yaml": (50, 40, 2, 12),
     "fresh_questions_8.yaml": (60, 50, 6, 12),
-    "fresh_questions_9.yaml": (58, 39, 4, 12),
+    "fresh_questions_9.yaml": (58, 39, 3, 12),
     "fresh_questions_10.yaml": (53, 41, 8, 11),
     "fresh_questions_11.yaml": (45, 39, 9, 11),
     "fresh_questions_12.yaml": (38, 30, 3, 11),
