@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge.loader import EntryMemo, KnowledgeError, _Loader, load_knowledge, load_or_raise
+from bot.library import IndexCache, Library
 from tests.knowledge.kbfactory import entry_yaml, make_kb, write_entry
 
 TODAY = date(2026, 11, 26)
@@ -32,6 +33,22 @@ def test_valid_knowledge_has_no_problems(kb: Path) -> None:
     assert result.problems == []
     assert result.knowledge is not None
     assert result.summary() == "2 entries, 2 milestones, 1 tracks: ok"
+
+
+def test_equal_links_areas_and_dates_are_kept_once(kb: Path, tmp_path: Path) -> None:
+    """Hundreds of entries cite the same pages and share areas and review dates: each value
+    is one object, in the loaded knowledge and in the index cache's copy of it (pickle keeps
+    shared objects shared). Copies cost about 10 MB at 10,000 entries."""
+    write_entry(kb, "pmp-exam-day", "certifications")
+    knowledge = load_or_raise(kb, today=TODAY)
+    cache = IndexCache(tmp_path / "cache")
+    cache.write(kb, Library.build(knowledge))
+    cached = cache.read(kb)
+    assert cached is not None
+    for loaded in (knowledge, cached.knowledge):
+        fees, exam = loaded.entries["pmp-fees"], loaded.entries["pmp-exam-day"]
+        assert fees.links[0] is exam.links[0] is loaded.entries["role-overview"].links[0]
+        assert fees.area is exam.area and fees.reviewed is exam.reviewed
 
 
 def test_yaml_syntax_error_names_file_and_line(kb: Path) -> None:
