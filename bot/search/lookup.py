@@ -56,6 +56,8 @@ class NameIndex:
                 if not found:
                     continue
                 norm = " ".join(found)
+                if norm == name:  # most aliases are written plain: keep the entry's string, not a copy
+                    norm = name
                 self.exact.setdefault(norm, number)
                 names.append(norm)
                 owners.append(number)

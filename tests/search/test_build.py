@@ -216,3 +216,17 @@ def test_postings_and_name_owners_are_stored_compactly(engine: AnswerEngine) -> 
     assert engine._index._strong.dtype == np.bool_
     assert isinstance(engine._names._owners, array) and engine._names._owners.typecode == "q"
     assert engine.answer("what is the critical path").entry is not None
+
+
+def test_plain_aliases_are_not_copied_into_the_name_index(engine: AnswerEngine) -> None:
+    """Most aliases are written as the name index keeps them (lower case, single spaces): it
+    holds the entry's own string, not an equal copy (3.3 MB at 10,000 entries)."""
+    names = {id(name) for name in engine._names._names}
+    plain = [
+        a
+        for e in engine.entries
+        for a in e.aliases
+        if " ".join(a.split()) == a and a.isascii() and a.replace(" ", "").isalnum()
+    ]
+    assert len(plain) > 500
+    assert all(id(alias) in names for alias in plain)
