@@ -150,9 +150,10 @@ class Librarian:
         """
         async with self._lock:
             stamp = await asyncio.to_thread(fingerprint, self.directory)
-            result, library, diff = await asyncio.to_thread(
-                _reload, self.directory, self._library, self._memo
-            )
+            # the version in service, in a list _release empties: a worker thread still holds
+            # its call's arguments for a moment after the await has returned
+            old = [self._library]
+            result, library, diff = await asyncio.to_thread(_reload, self.directory, old, self._memo)
             self._fingerprint = stamp
             if library is None:
                 errors = result.errors
@@ -165,7 +166,6 @@ class Librarian:
                     "\n".join([*map(str, first), left_out(len(errors) - len(first))]).rstrip(),
                 )
                 return ReloadOutcome(False, self.knowledge.version, first, len(errors))
-            old = [self._library]
             self._library = library
             old_version = old[0].knowledge.version
             await asyncio.to_thread(_release, old)
@@ -384,12 +384,12 @@ def _load_and_index(directory: Path, memo: EntryMemo) -> tuple[LoadResult, Libra
 
 
 def _reload(
-    directory: Path, current: Library, memo: EntryMemo
+    directory: Path, current: list[Library], memo: EntryMemo
 ) -> tuple[LoadResult, Library | None, KnowledgeDiff]:
     result, library = _load_and_index(directory, memo)
     if library is None:
         return result, None, KnowledgeDiff()
-    return result, library, KnowledgeDiff.between(current.knowledge, library.knowledge)
+    return result, library, KnowledgeDiff.between(current[0].knowledge, library.knowledge)
 
 
 def fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
