@@ -37,7 +37,8 @@ honestly seriously wat wut idk tbh imo imho ngl bc cuz coz btw fyi asap omg nobo
 everyone everybody everything anywhere somewhere nowhere go goes going mean means meaning
 wanting needing keen eager willing thoughts however whose vice versa brand
 although therefore thus hence furthermore moreover nevertheless nonetheless whereas perhaps indeed
-upon various absolutely alright certainly
+upon various absolutely alright certainly via onto despite among amongst whilst thru
+regarding beside besides beyond till unto throughout amid
 """)
 
 #: Phrases that say how or when to answer, not what about, so none of their words carries a

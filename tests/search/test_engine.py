@@ -553,11 +553,14 @@ def test_transition_is_an_everyday_word(engine: AnswerEngine, question: str, exp
     assert answer.entry is not None and answer.entry.id == expected
 
 
-@pytest.mark.parametrize("connective", ["therefore", "perhaps", "although", "furthermore", "various"])
+@pytest.mark.parametrize(
+    "connective", ["therefore", "perhaps", "although", "furthermore", "various", "regarding", "despite that"]
+)
 def test_connectives_weigh_nothing(engine: AnswerEngine, connective: str) -> None:
-    """Linking words and hedges say how a sentence hangs together, not what it is about. No entry
-    uses most of them, so each counted as an unknown word as rare as the rarest and sank a plain
-    question: "how do I become an IT project manager, therefore" got "I don't know"."""
+    """Linking words, hedges and some prepositions ("regarding", "despite", "via") say how a
+    sentence hangs together, not what it is about. No entry uses most of them, so each counted as
+    an unknown word as rare as the rarest and sank a plain question: "how do I become an IT
+    project manager, therefore" got "I don't know"."""
     question = "how do i become an it project manager"
     padded = f"{connective}, {question}?"
     assert engine.rank(padded)[0].mass == engine.rank(question)[0].mass
