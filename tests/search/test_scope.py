@@ -42,6 +42,10 @@ def norm(text: str) -> str:
         ("how do i become a recruiter", "recruiter"),
         # "being" as a goal: "is being a firefighter ... too loopy?" got a menu of PM entries (0.51)
         ("is being a firefighter after years of office work too crazy?", "firefighter"),
+        # a legal career: "is being a paralegal a good career choice?" was answered (0.99) with the
+        # entry on moving from a non-IT job into IT PM
+        ("is being a paralegal a good career choice?", "paralegal"),
+        ("how do i become a legal assistant", "legal assistant"),
     ],
 )
 def test_the_goal_of_another_career_is_found(question: str, career: str) -> None:
