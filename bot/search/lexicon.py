@@ -129,6 +129,17 @@ IRREGULAR = {
     "mins": "minutes",
     "min": "minute",
     "uni": "university",
+    # the plural of a Latin "-us" noun: Porter takes the singular's final "s" for a plural ending
+    # ("status" -> "statu") but not the plural's ("statuses" -> "status"), so the two never met
+    "statuses": "status",
+    "bonuses": "bonus",
+    "focuses": "focus",
+    "campuses": "campus",
+    "viruses": "virus",
+    "syllabuses": "syllabus",
+    "syllabi": "syllabus",
+    "surpluses": "surplus",
+    "buses": "bus",
     # the plural and the adjective of a word kept whole (``KEPT_WHOLE``), British spellings included
     "organizations": "organization",
     "organisations": "organization",

@@ -30,6 +30,13 @@ def test_base_words_fold_irregular_and_british_forms() -> None:
     assert base_words("organise organisation") == base_words("organize organization")
 
 
+def test_latin_us_plurals_meet_their_singulars() -> None:
+    """Porter reads the final "s" of "status" as a plural ending but not that of "statuses":
+    "what limit should each of my workflow statuses have" missed the entries that say "status"."""
+    for singular, plural in [("status", "statuses"), ("bonus", "bonuses"), ("focus", "focuses")]:
+        assert stem(base_word(plural)) == stem(base_word(singular))
+
+
 def test_hr_is_human_resources_not_an_hour() -> None:
     """Members write "HR" for the people team far more often than "hr" for an hour ("talk to HR
     about my boss"); only the plural abbreviation is unambiguous."""
