@@ -490,7 +490,7 @@ class _Loader:
 
     def _one(self, value: _Value) -> _Value:
         """``value``, or the equal one an earlier file gave: hundreds of entries cite the same
-        pages and name the same area and review date (some 5 MB of copies at 10,000 entries)."""
+        pages and name the same area and review date (about 10 MB of copies at 10,000 entries)."""
         return self.values.setdefault(value, value)  # type: ignore[return-value]
 
     def _check_reviewed(self, f: Fields, reviewed: date) -> None:

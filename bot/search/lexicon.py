@@ -451,11 +451,12 @@ meter meters metre metres 100m 200m 400m athletics hamstring hamstrings stride m
 runner runners jogging olympic olympics
 """),
     ),
-    (  # a slow game or connection, not a wait between linked tasks
+    (  # a slow game or connection, not a wait between linked tasks (not "ms": MS Project; not
+        # "mods": a server's moderators)
         _words("lag lags lagged lagging laggy"),
         _words("""
-player players multiplayer game games gaming gamer fps framerate ping ms latency stutter stutters
-stuttering minecraft roblox steam gpu graphics mod mods modded forge spigot
+player players multiplayer game games gaming gamer fps framerate ping latency stutter stutters
+stuttering minecraft roblox steam gpu graphics modded forge spigot
 """),
     ),
     (  # rugby

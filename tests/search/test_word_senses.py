@@ -179,7 +179,7 @@ def test_cannot_is_a_function_word(engine: AnswerEngine) -> None:
         ("how do i cook rice", "what is rice prioritization"),
         (
             "every time a player logs in the server lags like crazy, how do i fix it",
-            "what is the difference between a lead and a lag in a schedule?",
+            "how do i add a lag in ms project",  # "ms" is no cue: it read as a game's lag
         ),
         (
             "Our kitchen remodel contractor is two months behind and keeps blaming us for the delays. "
