@@ -452,11 +452,11 @@ runner runners jogging olympic olympics
 """),
     ),
     (  # a slow game or connection, not a wait between linked tasks (not "ms": MS Project; not
-        # "mods": a server's moderators)
+        # "mods": a server's moderators; not "steam": a project losing steam)
         _words("lag lags lagged lagging laggy"),
         _words("""
 player players multiplayer game games gaming gamer fps framerate ping latency stutter stutters
-stuttering minecraft roblox steam gpu graphics modded forge spigot
+stuttering minecraft roblox gpu graphics modded forge spigot
 """),
     ),
     (  # rugby
