@@ -452,10 +452,11 @@ runner runners jogging olympic olympics
 """),
     ),
     (  # a slow game or connection, not a wait between linked tasks (not "ms": MS Project; not
-        # "mods": a server's moderators; not "steam": a project losing steam)
+        # "mods": a server's moderators; not "steam": a project losing steam; not "ping": pinging
+        # someone for an update)
         _words("lag lags lagged lagging laggy"),
         _words("""
-player players multiplayer game games gaming gamer fps framerate ping latency stutter stutters
+player players multiplayer game games gaming gamer fps framerate latency stutter stutters
 stuttering minecraft roblox gpu graphics modded forge spigot
 """),
     ),
