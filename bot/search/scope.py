@@ -39,7 +39,7 @@ from bot.search.lexicon import CODE_TOOLS, PROJECT_WORDS
 _GOAL = re.compile(
     r"\b(?:become|becoming|be|being|work as|working as|jobs? as|careers? as|careers? in|roles? as|"
     r"position as|get into|getting into|break into|breaking into|transition into|move into|"
-    r"switch to|switch into|retrain as|train as|qualify as|"
+    r"switch to|switch into|retrain as|train as|qualify as|promoted to|promotion to|"
     r"(?:cover letters?|resumes?|cvs?|interviews?|applications?) for)"
     r" (?:(?:an?|the) )?((?:\w+ ){0,3}\w+)"
 )
@@ -53,7 +53,7 @@ _PAY = re.compile(
 #: Careers the knowledge does not cover as a goal (it covers moving *from* several of them).
 _OTHER_CAREER = re.compile(
     r"\b(?:(?:(?:software|web|game|app|mobile|frontend|backend) )?developers?|programmers?|coders?|coding|"
-    r"(?:software|devops|data|cloud|network|security|"
+    r"(?:software|devops|data|cloud|network|security|senior|staff|principal|"
     r"qa|test|machine learning|ml|ai|game|web|civil|mechanical|electrical) engineers?|"
     r"data (?:scientists?|analysts?|analytics|science)|designers?|ux|ui|frontend|front end|"
     r"backend|back end|full ?stack|web development|software development|cyber ?security|"

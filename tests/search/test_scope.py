@@ -46,6 +46,11 @@ def norm(text: str) -> str:
         # entry on moving from a non-IT job into IT PM
         ("is being a paralegal a good career choice?", "paralegal"),
         ("how do i become a legal assistant", "legal assistant"),
+        # a promotion in another career: "why am I not getting promoted to senior engineer?" was
+        # answered (1.00) with the entry on a PM asking for a raise or promotion
+        ("Why am I not getting promoted to Senior Engineer?", "senior engineer"),
+        ("what does it take to get a promotion to staff engineer", "staff engineer"),
+        ("how do i get promoted to senior developer", "developer"),
     ],
 )
 def test_the_goal_of_another_career_is_found(question: str, career: str) -> None:
@@ -71,6 +76,8 @@ def test_the_goal_of_another_career_is_found(question: str, career: str) -> None
         "cover letter for a scrum master role",
         "i am an operations manager, can i become a pm",
         "how do i become a project manager after years as an hr manager",
+        "how do i get promoted to senior project manager",
+        "i am a senior engineer, how do i get promoted to engineering manager or pm",
     ],
 )
 def test_questions_about_project_roles_are_left_to_the_ranking(question: str) -> None:
