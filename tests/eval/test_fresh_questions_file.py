@@ -57,6 +57,7 @@ MINIMUMS = {
     "probe_questions_7.yaml": (39, 0, 0, 8),
     "probe_questions_8.yaml": (39, 0, 3, 8),
     "probe_questions_9.yaml": (40, 0, 0, 8),
+    "probe_questions_10.yaml": (40, 0, 2, 8),
 }
 #: The calibration set is for fitting thresholds and the probe sets for finding what to fix (all
 #: tuning); the first nine fresh sets are in the answer check's fit pool since the twenty-ninth round
@@ -74,6 +75,7 @@ SPLIT = {
     "probe_questions_7.yaml": "tune",
     "probe_questions_8.yaml": "tune",
     "probe_questions_9.yaml": "tune",
+    "probe_questions_10.yaml": "tune",
 }
 SETS = {name: load_items(HERE / name) for name in MINIMUMS}
 REAL = load_items()
