@@ -703,7 +703,9 @@ class AnswerEngine:
         terms = [term for concept in query.concepts for term, _ in concept.alternatives]
         if any(t in self._jargon for t in terms):
             return False
-        named = TOPIC_WORDS.intersection(query.norm.split())
+        # a plural names what its singular does: "estimations", "budgets", "stand-ups"
+        words = query.norm.split()
+        named = TOPIC_WORDS.intersection(words + [w[:-1] for w in words if w.endswith("s")])
         if query.long:
             return named <= WORKING_LIFE_WORDS and self._subject_groups.isdisjoint(terms)
         if named:
