@@ -3,7 +3,7 @@ and questions about moving out of project management, which entries about moving
 
 "How do I become a software developer?" shares most of its words with the entries about
 moving from development into project management, and those answered it with full
-confidence. A short question whose goal ("become a ...", "a job as a ...", "get into ...")
+confidence. A short question whose goal ("become a ...", "a job as a ...", "get into ...", "promoted to ...")
 is another career, and which names no project role anywhere, is outside what the coach
 knows however well its words match, so it gets "I don't know that one" rather than an
 entry about the opposite move. Questions that name a project role anywhere ("should I be a
