@@ -554,19 +554,6 @@ def test_transition_is_an_everyday_word(engine: AnswerEngine, question: str, exp
 
 
 @pytest.mark.parametrize(
-    "question",
-    ["How to Manage Expectations on Yellow and Red Projects", "when should a status go from green to yellow"],
-)
-def test_a_yellow_status_is_amber(engine: AnswerEngine, question: str) -> None:
-    """American teams call the middle traffic light "yellow", British ones "amber", which is what
-    the knowledge writes (RAG: red, amber, green); "yellow and red projects" opened the critical
-    chain entry, whose buffer zones are the only yellow the knowledge had (synonyms.yaml)."""
-    answer = engine.answer(question)
-    assert answer.outcome is Outcome.ANSWER
-    assert answer.entry is not None and answer.entry.id == "writing-status-reports"
-
-
-@pytest.mark.parametrize(
     "connective", ["therefore", "perhaps", "although", "furthermore", "various", "regarding", "despite that"]
 )
 def test_connectives_weigh_nothing(engine: AnswerEngine, connective: str) -> None:
