@@ -88,6 +88,15 @@ _TOOL_FAULT = re.compile(
     r"no options|permission denied|(?:fails?|failed|failing) to (?:build|install|run|start|load|compile|"
     r"connect|resolve))\b"
 )
+#: ... or a product's behaviour questioned, or a request to do something in it by code ("the date
+#: is shifted by the holiday. Is this a bug?", "move the issue into another project, how can I do
+#: this by code?"): a product's support request, unless it is about the work a bug or a test belongs
+#: to ("is it a bug or a change request if it was never in the requirements").
+_SUPPORT = re.compile(r"\b(?:is (?:this|it) a bug|by code|programmatically)\b")
+_QUALITY_WORK = re.compile(
+    r"\b(?:requirements?|change requests?|scope|sprints?|backlogs?|stor(?:y|ies)|defects?|uat|tests?|"
+    r"testing|testers?|qa|scrum|agile)\b"
+)
 #: The coach's own credentials and roles: what keeps a message the coach's whatever else it holds.
 _PM_CREDENTIALS_AND_ROLES = (
     r"pms?|pmp|capm|pmi|prince2|apm|csm|psm|acp|certif\w*|scrum master|project manag\w*|product owner"
@@ -161,8 +170,10 @@ def asks_about_another_exam(norm: str) -> bool:
 def reports_a_fault(norm: str) -> bool:
     """Whether a message (``Query.norm``) reports a product's fault and names nothing of the
     coach's subject: a support request the coach declines."""
-    reported = _FAULT.search(norm) is not None or (
-        _names_a_code_tool(norm) and _TOOL_FAULT.search(norm) is not None
+    reported = (
+        _FAULT.search(norm) is not None
+        or (_names_a_code_tool(norm) and _TOOL_FAULT.search(norm) is not None)
+        or (_SUPPORT.search(norm) is not None and _QUALITY_WORK.search(norm) is None)
     )
     if not reported:
         return False

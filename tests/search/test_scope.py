@@ -244,6 +244,14 @@ def test_code_beside_the_coachs_words_is_left_to_the_ranking(question: str) -> N
         ("fault", "could not connect to the build server since this morning"),
         # a game's fault keeps its "career mode" and "manager": a menu of PM entries (0.85)
         ("fault", "Game crashes when I start a new manager career mode save, any fix?"),
+        # a product's behaviour questioned, or asked to be done by code: the first got a menu of the
+        # Gantt entries (0.59), the second was answered (0.83) with the digital PM role
+        (
+            "fault",
+            'in the Gantt chart with "excludes weekends" the date is shifted by the holiday. Is this a bug?',
+        ),
+        ("fault", "there is a button to move the issue into another project, how can I do this by code?"),
+        ("fault", "can I update Jira issues programmatically"),
         # another profession's exam: each was answered or offered a menu of the PMP's study time
         ("exam", "how many hours should i study for the lsat"),
         ("exam", "is the nclex harder than the cpa exam"),
@@ -324,6 +332,17 @@ def test_a_message_outside_the_subject_is_declined(engine: AnswerEngine, rule: s
         ("exam", "does an az-900 course count toward the capm's 23 hours", "pm-contact-hours-explained"),
         # "sat" the past tense of "sit", as British members write it
         ("exam", "i sat the pmp exam yesterday and failed", "failing-pmi-exam-retakes"),
+        # a bug in the work itself, told apart from a change, a design or a request
+        (
+            "fault",
+            "is it a bug or a change request if it was never in the requirements",
+            "bugs-and-defects-in-scrum",
+        ),
+        (
+            "fault",
+            "is this a bug or a feature request, and who decides in scrum?",
+            "bugs-and-defects-in-scrum",
+        ),
     ],
 )
 def test_the_same_words_within_the_subject_are_still_answered(
