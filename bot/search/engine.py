@@ -49,7 +49,7 @@ from bot.search.analyzer import Analyzer, base_word
 from bot.search.calibration import Features
 from bot.search.corpus import Corpus
 from bot.search.index import FIELDS, K1, FieldIndex, PhraseIndex
-from bot.search.lexicon import TOPIC_WORDS, WORKING_LIFE_WORDS
+from bot.search.lexicon import TOPIC_WORDS, WORKING_LIFE_WORDS, named_in
 from bot.search.lookup import MAX_CHOICES, MAX_LOOKUP_CHARS, NameIndex, normalise_name
 from bot.search.query import SPELLING_BUDGET, Query, QueryParser
 from bot.search.scope import (
@@ -703,9 +703,7 @@ class AnswerEngine:
         terms = [term for concept in query.concepts for term, _ in concept.alternatives]
         if any(t in self._jargon for t in terms):
             return False
-        # a plural names what its singular does: "estimations", "budgets", "stand-ups"
-        words = query.norm.split()
-        named = TOPIC_WORDS.intersection(words + [w[:-1] for w in words if w.endswith("s")])
+        named = named_in(query.norm.split(), TOPIC_WORDS)
         if query.long:
             return named <= WORKING_LIFE_WORDS and self._subject_groups.isdisjoint(terms)
         if named:

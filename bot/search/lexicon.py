@@ -17,6 +17,12 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def named_in(words: list[str], vocabulary: frozenset[str]) -> frozenset[str]:
+    """The words of ``vocabulary`` that ``words`` (a message's cleaned words) name, a plural or a
+    possessive as its word: "estimations", "budgets", "the PMP's" (cleaned to "pmps")."""
+    return vocabulary.intersection([*words, *(w[:-1] for w in words if w.endswith("s"))])
+
+
 #: Function words, question words and chat filler: they never decide which entry is meant.
 STOPWORDS = _words("""
 a about above after again against aint all am an and any anybody anyone anything are arent as at

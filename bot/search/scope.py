@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 
-from bot.search.lexicon import CODE_TOOLS, PROJECT_WORDS
+from bot.search.lexicon import CODE_TOOLS, PROJECT_WORDS, named_in
 
 #: What follows a goal verb, or the job an application is for: up to four words, after an article.
 _GOAL = re.compile(
@@ -190,9 +190,8 @@ def _names_a_code_tool(norm: str) -> bool:
 
 
 def _names_project_work(norm: str) -> bool:
-    """Whether ``norm`` names project work; a possessive reads as its word ("the PMP's" is
-    cleaned to "pmps")."""
-    return any(w in PROJECT_WORDS or (w[-1] == "s" and w[:-1] in PROJECT_WORDS) for w in norm.split())
+    """Whether ``norm`` names project work (a plural or possessive as its word)."""
+    return bool(named_in(norm.split(), PROJECT_WORDS))
 
 
 def other_career(norm: str) -> str | None:
