@@ -2,9 +2,9 @@
 
     python benchmarks/fit_sentence_evidence.py [--knowledge DIR] [--folds 5] [QUESTION_FILE ...]
 
-Default question files: tests/eval/questions.yaml, tests/eval/common_questions.yaml,
-../shared/eval/dev_questions.yaml (when present) and the ``tune`` split of
-tests/eval/real_questions.yaml; the ``measure`` split and the fresh sets are never read.
+Default question files: ``calibrate.FIT_POOL``, every question file in tests/eval and
+../shared/eval/dev_questions.yaml (when present); items of the ``measure`` split (the held-out
+sets) are never read.
 
 For every answerable question the engine's first six candidates get three features: the
 candidate's score over the best candidate's, its best such share in the ranking of one of the
@@ -29,18 +29,12 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks.calibrate import FIT_POOL  # noqa: E402
 from bot.knowledge.loader import load_or_raise  # noqa: E402
 from bot.search.engine import AnswerEngine, sentence_evidence  # noqa: E402
 from bot.search.evaluation import EvalItem, load_items  # noqa: E402
 
 DEPTH = 6
-EVAL = REPO / "tests" / "eval"
-DEFAULT_FILES = [
-    EVAL / "questions.yaml",
-    EVAL / "common_questions.yaml",
-    REPO.parent / "shared" / "eval" / "dev_questions.yaml",
-    EVAL / "real_questions.yaml",
-]
 
 
 @dataclass(frozen=True)
@@ -87,7 +81,7 @@ def first_right(questions: list[Question], weights: np.ndarray | None) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("files", nargs="*", type=Path, default=DEFAULT_FILES)
+    parser.add_argument("files", nargs="*", type=Path, default=[f for f in FIT_POOL if f.exists()])
     parser.add_argument("--knowledge", type=Path, default=REPO / "knowledge")
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
