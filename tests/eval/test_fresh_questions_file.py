@@ -47,6 +47,7 @@ MINIMUMS = {
     "fresh_questions_26.yaml": (20, 17, 2, 7),
     "fresh_questions_27.yaml": (20, 18, 3, 7),
     "fresh_questions_28.yaml": (20, 18, 4, 5),
+    "fresh_questions_29.yaml": (20, 17, 4, 5),
     "calibration_questions.yaml": (65, 57, 0, 13),
     "probe_questions.yaml": (34, 11, 0, 8),
     "probe_questions_2.yaml": (40, 15, 0, 8),
