@@ -23,6 +23,7 @@ from bot.search.calibration import (
     Features,
 )
 from bot.search.engine import SURE_MARGIN, Answer, _largest, decide
+from bot.search.query import Query
 
 
 def check_shape(answer) -> None:
@@ -263,15 +264,27 @@ def test_a_question_sentence_lifts_the_posts_best_entry(engine: AnswerEngine) ->
 def test_a_question_sure_of_its_entry_heads_the_menu_of_a_post_whose_story_points_elsewhere(
     engine: AnswerEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The story (vendors, carriers, a week away) ranks the takeover entry first and unsure; the
+    """The story (vendors, carriers, a week away) ranks another entry first and unsure; the
     question alone names the time-off entry with near certainty, and it heads the menu. It is not
-    answered: on the tune posts such a question's entry was more often wrong than right."""
+    answered: on the tune posts such a question's entry was more often wrong than right.
+
+    The post's own ranking is a near tie between the time-off entry and the takeover one, which any
+    entry a moderator adds can tip, so the test puts the story's pick first itself."""
     post = (
         "I coordinate four projects for a logistics firm and I am the switchboard between the warehouse "
         "crews, the carriers, our vendors and the developers. Last summer I went to the coast for a few days, and "
         "the messages never stopped: the carriers, the vendors, the warehouse. My partner was furious and "
         "the kids barely saw me. How do you take time off as a PM?"
     )
+    ranked = engine._ranked
+
+    def story_first(query: Query, depth: int) -> list[Candidate]:
+        candidates = ranked(query, depth)
+        if not query.long:  # a sentence ranked alone keeps its own order
+            return candidates
+        return sorted(candidates, key=lambda c: c.entry.id == "taking-time-off-as-a-pm")
+
+    monkeypatch.setattr(engine, "_ranked", story_first)
     query, candidates = engine.rank(post)
     alone = engine.answer(query.questions[-1])
     assert candidates[0].entry != alone.entry and candidates[0].confidence < alone.confidence - SURE_MARGIN
