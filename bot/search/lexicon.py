@@ -505,6 +505,20 @@ striping striped zfs mdadm guild guilds loot dungeon dungeons police cops warran
 savings wedding household groceries grocery mortgage paycheck paycheque payday christmas
 """),
     ),
+    (  # a lender's or a film's credit, not recognition for your work
+        _words("credit credits credited"),
+        _words("""
+card cards score scores loan loans mortgage mortgages bank banks lender lenders debt bureau apr
+movie movies film films
+"""),
+    ),
+    (  # the numbers in code, not story points' scale
+        _words("fibonacci"),
+        _words("""
+python javascript java recursion recursive recursively algorithm algorithms memoization
+memoize leetcode
+"""),
+    ),
     (  # a school's or a pay scale's grades, not grade vs quality
         _words("grade grades graded grading"),
         _words("""

@@ -177,6 +177,9 @@ def test_cannot_is_a_function_word(engine: AnswerEngine) -> None:
         ("how much risk should I take with stocks in my roth ira?", "how do I manage project risks?"),
         ("how do i change my discord avatar", "any good discord servers for project managers?"),
         ("how do i cook rice", "what is rice prioritization"),
+        ("how do I improve my credit score", "my boss took credit for my project, what do I do?"),
+        ("who gets credit in a movie", "a colleague presented my work as theirs, how do i get the credit?"),
+        ("how to write fibonacci with recursion", "why do story points use fibonacci?"),
         (
             "every time a player logs in the server lags like crazy, how do i fix it",
             "how do i add a lag in ms project",  # "ms" is no cue: it read as a game's lag
@@ -195,7 +198,9 @@ def test_the_subjects_words_in_another_sense_carry_no_answer(
     rice on the stove (not the RICE scoring model; it opened the prioritisation entry at 0.82), a
     game that lags (not a wait between linked tasks: it opened the leads-and-lags entry),
     the Discord app's settings (not the communities that meet on Discord), a builder on a home
-    remodel (not a vendor or a contract PM role)."""
+    remodel (not a vendor or a contract PM role), a lender's or a film's credit (the entry on getting
+    credit for your work answered the credit score at 0.78), Fibonacci in code (the story-points scale entry
+    answered "how to write fibonacci with recursion" at 0.80)."""
     assert engine.answer(elsewhere).outcome is Outcome.UNKNOWN
     assert engine.answer(here).outcome is Outcome.ANSWER
 
