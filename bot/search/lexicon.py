@@ -509,8 +509,12 @@ savings wedding household groceries grocery mortgage paycheck paycheque payday c
         _words("credit credits credited"),
         _words("""
 card cards score scores loan loans mortgage mortgages bank banks lender lenders debt bureau apr
-movie movies film films
+limit limits interest movie movies film films
 """),
+    ),
+    (  # a live video or music stream, not a value stream
+        _words("stream streams streaming streamed streamer streamers"),
+        _words("twitch youtube obs netflix spotify podcast podcasts livestream viewers subscribers"),
     ),
     (  # the numbers in code, not story points' scale
         _words("fibonacci"),

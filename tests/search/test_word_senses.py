@@ -180,6 +180,8 @@ def test_cannot_is_a_function_word(engine: AnswerEngine) -> None:
         ("how do I improve my credit score", "my boss took credit for my project, what do I do?"),
         ("who gets credit in a movie", "a colleague presented my work as theirs, how do i get the credit?"),
         ("how to write fibonacci with recursion", "why do story points use fibonacci?"),
+        ("what is a good credit limit", "how do i make sure i get credit for the project i led?"),
+        ("how do I stream on twitch", "how do i run a value stream mapping workshop?"),
         (
             "every time a player logs in the server lags like crazy, how do i fix it",
             "how do i add a lag in ms project",  # "ms" is no cue: it read as a game's lag
@@ -200,7 +202,7 @@ def test_the_subjects_words_in_another_sense_carry_no_answer(
     the Discord app's settings (not the communities that meet on Discord), a builder on a home
     remodel (not a vendor or a contract PM role), a lender's or a film's credit (the entry on getting
     credit for your work answered the credit score at 0.78), Fibonacci in code (the story-points scale entry
-    answered "how to write fibonacci with recursion" at 0.80)."""
+    answered "how to write fibonacci with recursion" at 0.80), a live stream (not a value stream: 0.70)."""
     assert engine.answer(elsewhere).outcome is Outcome.UNKNOWN
     assert engine.answer(here).outcome is Outcome.ANSWER
 
