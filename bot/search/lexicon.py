@@ -505,10 +505,10 @@ striping striped zfs mdadm guild guilds loot dungeon dungeons police cops warran
 savings wedding household groceries grocery mortgage paycheck paycheque payday christmas
 """),
     ),
-    (  # a lender's or a film's credit, not recognition for your work
+    (  # a lender's or a film's credit, not recognition for your work (not "debt": technical debt)
         _words("credit credits credited"),
         _words("""
-card cards score scores loan loans mortgage mortgages bank banks lender lenders debt bureau apr
+card cards score scores loan loans mortgage mortgages bank banks lender lenders bureau apr
 limit limits interest movie movies film films
 """),
     ),

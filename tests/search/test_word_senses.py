@@ -119,6 +119,12 @@ def test_project_costs_are_not_household_cues(engine: AnswerEngine) -> None:
         assert "budget" not in engine._parser.parse(question).other_sense, question
 
 
+def test_technical_debt_is_no_lenders_cue(engine: AnswerEngine) -> None:
+    """Debt is a project word too (technical debt): beside it, credit is still the credit for work done."""
+    question = "my manager took credit for clearing our tech debt"
+    assert "credit" not in engine._parser.parse(question).other_sense
+
+
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
