@@ -7,12 +7,6 @@ from bot.search import AnswerEngine, Outcome
 from bot.search.evaluation import EvalItem, Result
 
 
-def make(
-    file: str, key: str, *, held: bool, outcome: str, shown: tuple[str, ...], right: bool, wrong: bool
-) -> Row:
-    return Row(file, key, held, outcome, shown, right, wrong)
-
-
 def test_an_item_is_right_wrong_or_neither(engine: AnswerEngine) -> None:
     """A right answer scores +1, a confident wrong one -1, a menu for an answerable question 0;
     ``split: measure`` marks an item held out."""
@@ -30,14 +24,22 @@ def test_an_item_is_right_wrong_or_neither(engine: AnswerEngine) -> None:
 
 def test_held_out_changes_are_counted_never_listed() -> None:
     old = [
-        make("tune_set", "a", held=False, outcome="suggest", shown=("e1", "e2"), right=False, wrong=False),
-        make("held_set", "b", held=True, outcome="answer", shown=("e3",), right=True, wrong=False),
-        make("held_set", "c", held=True, outcome="unknown", shown=(), right=True, wrong=False),
+        Row(
+            file="tune_set",
+            key="a",
+            held=False,
+            outcome="suggest",
+            shown=("e1", "e2"),
+            right=False,
+            wrong=False,
+        ),
+        Row(file="held_set", key="b", held=True, outcome="answer", shown=("e3",), right=True, wrong=False),
+        Row(file="held_set", key="c", held=True, outcome="unknown", shown=(), right=True, wrong=False),
     ]
     new = [
-        make("tune_set", "a", held=False, outcome="answer", shown=("e1",), right=True, wrong=False),
-        make("held_set", "b", held=True, outcome="answer", shown=("e4",), right=False, wrong=True),
-        make("held_set", "c", held=True, outcome="unknown", shown=(), right=True, wrong=False),
+        Row(file="tune_set", key="a", held=False, outcome="answer", shown=("e1",), right=True, wrong=False),
+        Row(file="held_set", key="b", held=True, outcome="answer", shown=("e4",), right=False, wrong=True),
+        Row(file="held_set", key="c", held=True, outcome="unknown", shown=(), right=True, wrong=False),
     ]
     lines = comparison(old, new)
     assert lines[0] == "+1 tune_set: suggest ['e1', 'e2'] -> answer ['e1']"
