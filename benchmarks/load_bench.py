@@ -360,8 +360,9 @@ async def seed_members(database: Path, members: int) -> None:
 
 def machine() -> str:
     from benchmarks.progress_bench import machine as describe
+    from bot.search import kernels
 
-    return describe()
+    return f"{describe()}; answer engine's inner loops in {'C' if kernels.COMPILED else 'numpy'}"
 
 
 def burst_lines(size: int, ours: list[Burst], floor: list[Burst]) -> Iterator[str]:

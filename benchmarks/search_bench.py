@@ -45,7 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.knowledge.loader import load_or_raise  # noqa: E402
 from bot.knowledge.models import Entry, Knowledge  # noqa: E402
-from bot.search import AnswerEngine  # noqa: E402
+from bot.search import AnswerEngine, kernels  # noqa: E402
 from bot.search.evaluation import EvalItem, load_items  # noqa: E402
 from bot.search.lexicon import STOPWORDS  # noqa: E402
 
@@ -320,7 +320,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     global CLOCK
     CLOCK = time.thread_time if args.cpu else time.perf_counter
     source = load_or_raise(args.knowledge)
-    print(f"python {sys.version.split()[0]}; seed knowledge: {len(source.entries)} entries")
+    print(
+        f"python {sys.version.split()[0]}; seed knowledge: {len(source.entries)} entries; "
+        f"inner loops in {'C' if kernels.COMPILED else 'numpy'}"
+    )
     print("\nShipped knowledge on the evaluation sets (ranking only, whatever the outcome):")
     bench_eval_sets(source)
     rng = random.Random(args.seed)

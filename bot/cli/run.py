@@ -10,6 +10,7 @@ import sys
 
 from bot.cli.common import describe_database
 from bot.knowledge.loader import KnowledgeError
+from bot.search import kernels
 from bot.settings import Settings, load_settings
 from bot.storage.errors import StorageError
 
@@ -78,9 +79,10 @@ async def serve(settings: Settings, token: str) -> int:
 
     coach = await Coach.open(settings)
     log.info(
-        "knowledge from %s; progress in the %s",
+        "knowledge from %s; progress in the %s; answer engine's inner loops in %s",
         settings.knowledge_dir,
         describe_database(settings.database_url),
+        "C" if kernels.COMPILED else "numpy (no C compiler at install)",
     )
     bot = CoachBot(settings, coach)
     loop = asyncio.get_running_loop()

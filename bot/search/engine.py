@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from bot.knowledge.models import Entry, Knowledge
-from bot.search import calibration
+from bot.search import calibration, kernels
 from bot.search.analyzer import Analyzer, base_word
 from bot.search.calibration import Features
 from bot.search.corpus import Corpus
@@ -89,7 +89,6 @@ QSIM_BETA = 0.5
 HARD_WEIGHT = 0.0
 #: How many scores ``_largest`` samples for its lower bound.
 _SAMPLE = 512
-_BETAS = np.array([[QSIM_BETA * QSIM_BETA], [1.0]])  # beta squared of F-beta, then of F1
 #: Words written with two or more capitals in the answers (PgMP, PMIEF, VRMS): the
 #: subject's own jargon, which names what an entry is about even when only its answer
 #: mentions it, unlike an ordinary word found there ("nursing").
@@ -318,30 +317,20 @@ class AnswerEngine:
     def _soft(self, query: Query) -> np.ndarray:
         """Per entry: the BM25F score over the query's total importance (a concept counts
         through its best alternative)."""
-        n = self._index.size
-        soft = np.zeros(n, dtype=np.float32)
         postings = self._index.postings
-        for concept in query.concepts:
-            alternatives = concept.alternatives
-            if not alternatives:
-                continue
-            w = concept.weight
-            if len(alternatives) == 1:
-                term, value = alternatives[0]
-                docs, sat = postings(term)
-                np.add.at(soft, docs, (w * value) * sat)  # unbuffered: 2x faster on long lists
-                continue
-            # the longest list first: it is assigned as it is, the others compared with it
-            lists = sorted(
-                ((*postings(term), value) for term, value in alternatives), key=lambda a: -len(a[0])
+        concepts = [
+            (
+                concept.weight,
+                # the longest list first: it is assigned as it is, the others compared with it
+                sorted(
+                    ((*postings(term), value) for term, value in concept.alternatives),
+                    key=lambda a: -len(a[0]),
+                ),
             )
-            best = np.zeros(n, dtype=np.float32)
-            docs, sat, value = lists[0]
-            best[docs] = value * sat
-            for docs, sat, value in lists[1:]:
-                np.maximum.at(best, docs, value * sat)
-            soft += w * best
-        return soft / query.mass
+            for concept in query.concepts
+            if concept.alternatives
+        ]
+        return kernels.bm25f(self._index.size, concepts, query.mass)
 
     def _matched(self, query: Query, entries: np.ndarray) -> tuple[list[float], list[float], list[float]]:
         """For a few entries (ascending): the importance matched anywhere over the query's
@@ -395,7 +384,6 @@ class AnswerEngine:
         importance (a concept counts once, through its best alternative), precision over the
         phrase's idf."""
         index = self._phrases
-        similar, f1 = np.zeros(len(entries), dtype=np.float32), np.zeros(len(entries), dtype=np.float32)
         # the cells of each query term: the concepts it serves, with its value for each (a term
         # may serve several: a synonym phrase spans several words)
         cells: dict[int, list[tuple[int, float]]] = {}
@@ -404,54 +392,8 @@ class AnswerEngine:
                 tid = index.vocab.get(term)
                 if tid is not None:
                     cells.setdefault(tid, []).append((ci, value))
-        if not cells:
-            return similar, f1
-        # the cells term by term in ``flat``; a term is numbered by where its cells start (0: not
-        # in the query; int16: a message's at most MAX_WORDS words name far fewer terms)
-        flat, count = [(0, 0.0)], [0]
-        term_number = np.zeros(index.n_terms, dtype=np.int16)
-        for tid, served in cells.items():
-            term_number[tid] = len(flat)
-            flat.extend(served)
-            count.extend([len(served)] + [0] * (len(served) - 1))
-        rows = index.rows_of(entries)
-        matched = term_number[index.term[rows]]
-        hit = np.flatnonzero(matched)
-        if not len(hit):
-            return similar, f1
-        rows, matched = rows[hit], matched[hit]
-        # rows come entry by entry and phrase by phrase, so equal phrases are adjacent
-        phrase_of = index.phrase[rows]
-        new = np.empty(len(rows), dtype=bool)
-        new[0] = True
-        np.not_equal(phrase_of[1:], phrase_of[:-1], out=new[1:])
-        phrases = phrase_of[new]
-        local = np.cumsum(new) - 1
-        if len(flat) > len(cells) + 1:  # a term serves several concepts: credit each
-            per_row = np.array(count)[matched]
-            local_of = np.repeat(local, per_row)
-            at = np.repeat(matched - (np.cumsum(per_row) - per_row), per_row) + np.arange(len(local_of))
-        else:
-            local_of, at = local, matched
-        # per phrase and concept, the best value of the phrase's terms
-        n_concepts = len(query.concepts)
-        by_cell = np.zeros(len(phrases) * n_concepts, dtype=np.float32)
-        cell_concept = np.array([c for c, _ in flat])
-        cell_value = np.array([v for _, v in flat], dtype=np.float32)
-        np.maximum.at(by_cell, local_of * n_concepts + cell_concept[at], cell_value[at])
-        best = by_cell.reshape(len(phrases), n_concepts)
         weights = np.array([c.weight for c in query.concepts], dtype=np.float32)
-        recall = (best * weights).sum(axis=1) / query.mass  # not BLAS: its float flags are noisy
-        precision = np.bincount(local, weights=index.idf[rows], minlength=len(phrases)) / index.total[phrases]
-        # F-beta and F1 per phrase, then the best phrase of each entry (phrases come entry by entry)
-        total = _BETAS * precision + recall  # > 0: every phrase here has a term of the query
-        f = (1 + _BETAS) * (recall * precision) / total
-        owner = index.owner[phrases]
-        first = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
-        best_of = np.maximum.reduceat(f, first, axis=1).astype(np.float32)
-        slot = entries.searchsorted(owner[first])
-        similar[slot], f1[slot] = best_of
-        return similar, f1
+        return kernels.phrase_overlap(index, entries, cells, weights, query.mass, QSIM_BETA)
 
     def _jargon_kept(self, query: Query, entries: np.ndarray) -> np.ndarray:
         """Per entry (ascending numbers): ``JARGON_MISS`` to the power of how many of the
@@ -498,25 +440,8 @@ class AnswerEngine:
                     weights.append(value * concept.weight)
         if not lists:
             return np.zeros(0, dtype=np.int64)
-        phrase = np.concatenate(lists).astype(np.int64)  # times the concepts below: no int32 overflow
-        counts = [len(p) for p in lists]
-        concept_of = np.repeat(np.array(concepts, dtype=np.int64), counts)
-        weight = np.repeat(np.array(weights, dtype=np.float64), counts)
-        # a concept counts once per phrase, through its best alternative (the first: the sort is stable)
-        key = phrase * len(query.concepts) + concept_of
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-        best = weight[order[starts]]
-        phrase = key[starts] // len(query.concepts)
-        starts = np.flatnonzero(np.concatenate(([True], phrase[1:] != phrase[:-1])))
-        recall = np.add.reduceat(best, starts)
-        phrase = phrase[starts]
-        keep = min(len(recall), 8 * k)
-        top = np.argpartition(-recall, keep - 1)[:keep] if keep < len(recall) else np.arange(len(recall))
-        top = top[np.argsort(-recall[top], kind="stable")]
-        entries = dict.fromkeys(index.owner[phrase[top]].tolist())
-        return np.fromiter(entries, dtype=np.int64, count=len(entries))[:k]
+        entries = kernels.closest_phrases(lists, concepts, weights, index.owner, k, 8 * k)
+        return np.array(entries, dtype=np.int64)
 
     def rank(
         self,
