@@ -24,7 +24,7 @@ typedef struct {
     int held;
 } Array;
 
-/* ``kind``: 'f' float32, 'd' float64, 'i' int32, 'q' int64. */
+/* ``kind``: 'f' float32, 'd' float64, 'i' int32, 'q' int64, '?' bool. */
 static int
 array_get(PyObject *obj, Array *out, char kind, int writable, const char *name)
 {
@@ -44,6 +44,7 @@ array_get(PyObject *obj, Array *out, char kind, int writable, const char *name)
     case 'f': ok = size == 4 && *format == 'f'; break;
     case 'd': ok = size == 8 && *format == 'd'; break;
     case 'i': ok = size == 4 && (*format == 'i' || *format == 'l'); break;
+    case '?': ok = size == 1 && *format == '?'; break;
     default: ok = size == 8 && (*format == 'q' || *format == 'l'); break;
     }
     if (!ok) {
@@ -626,10 +627,78 @@ done:
     return result;
 }
 
+/* -- found: which of a few entries hold each term ------------------------------------------- */
+
+PyDoc_STRVAR(found_doc,
+"found(docs, strong, starts, ends, entries, hit, named)\n\n"
+"For each term t (its postings ``docs[starts[t]:ends[t]]``, int32 ascending) and each of\n"
+"``entries`` (int32 ascending): whether the entry holds the term (into ``hit``, bool, terms x\n"
+"entries) and whether in a naming field (``strong``, into ``named``).");
+
+static PyObject *
+found(PyObject *self, PyObject *args)
+{
+    PyObject *objects[7];
+    if (!PyArg_ParseTuple(args, "OOOOOOO", &objects[0], &objects[1], &objects[2], &objects[3], &objects[4],
+                          &objects[5], &objects[6])) {
+        return NULL;
+    }
+    static const char kinds[] = "i?qqi??";
+    static const char *names[] = {"docs", "strong", "starts", "ends", "entries", "hit", "named"};
+    Array arrays[7];
+    memset(arrays, 0, sizeof(arrays));
+    PyObject *result = NULL;
+    for (int i = 0; i < 7; i++) {
+        if (array_get(objects[i], &arrays[i], kinds[i], i >= 5, names[i]) < 0) {
+            goto done;
+        }
+    }
+    const int32_t *docs = arrays[0].view.buf, *entries = arrays[4].view.buf;
+    const uint8_t *strong = arrays[1].view.buf;
+    const int64_t *starts = arrays[2].view.buf, *ends = arrays[3].view.buf;
+    uint8_t *hit = arrays[5].view.buf, *named = arrays[6].view.buf;
+    Py_ssize_t n_docs = array_len(&arrays[0]), n_terms = array_len(&arrays[2]), n_entries = array_len(&arrays[4]);
+    int bad = array_len(&arrays[1]) != n_docs || array_len(&arrays[3]) != n_terms
+              || array_len(&arrays[5]) != n_terms * n_entries || array_len(&arrays[6]) != n_terms * n_entries;
+    for (Py_ssize_t t = 0; t < n_terms && !bad; t++) {
+        bad = starts[t] < 0 || starts[t] > ends[t] || ends[t] > n_docs;
+    }
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "found: inconsistent arrays");
+        goto done;
+    }
+    for (Py_ssize_t t = 0; t < n_terms; t++) {
+        Py_ssize_t lo = starts[t];
+        for (Py_ssize_t e = 0; e < n_entries; e++) {
+            /* the first posting at or after the entry; entries ascend, so the search goes on from there */
+            Py_ssize_t hi = ends[t];
+            while (lo < hi) {
+                Py_ssize_t mid = lo + (hi - lo) / 2;
+                if (docs[mid] < entries[e]) {
+                    lo = mid + 1;
+                }
+                else {
+                    hi = mid;
+                }
+            }
+            int here = lo < ends[t] && docs[lo] == entries[e];
+            hit[t * n_entries + e] = (uint8_t)here;
+            named[t * n_entries + e] = (uint8_t)(here && strong[lo]);
+        }
+    }
+    result = Py_NewRef(Py_None);
+done:
+    for (int i = 0; i < 7; i++) {
+        array_release(&arrays[i]);
+    }
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"soft", soft, METH_VARARGS, soft_doc},
     {"phrase_overlap", phrase_overlap, METH_VARARGS, phrase_overlap_doc},
     {"closest_phrases", closest_phrases, METH_VARARGS, closest_phrases_doc},
+    {"found", found, METH_VARARGS, found_doc},
     {NULL, NULL, 0, NULL},
 };
 

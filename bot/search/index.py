@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from bot.search import kernels
 from bot.search.corpus import ANSWER, FIELD_NAMES, Corpus, repeat
 
 #: Field weights and length normalisation (b). Titles, aliases and the curated questions
@@ -130,17 +131,10 @@ class FieldIndex:
         """Per term (rows) and entry (columns, ascending): whether the entry contains the
         term, and whether in a naming field (title, alias, question). A few entries are searched
         for in each posting list rather than each list scattered over every entry."""
-        offsets, docs = self._offsets, self._docs
-        entries = entries.astype(docs.dtype, copy=False)  # a search in another type copies the list
-        starts = [offsets[self.terms[t]] for t in terms]
-        ends = [offsets[self.terms[t] + 1] for t in terms]
-        at = np.array([docs[a:b].searchsorted(entries) for a, b in zip(starts, ends, strict=True)])
-        at += np.array(starts)[:, None]
-        end = np.array(ends)[:, None]
-        inside = at < end
-        at = np.minimum(at, end - 1)  # a posting list is never empty
-        hit = inside & (docs[at] == entries)
-        return hit, hit & self._strong[at]
+        terms_at = [self.terms[t] for t in terms]
+        starts = np.array([self._offsets[i] for i in terms_at], dtype=np.int64)
+        ends = np.array([self._offsets[i + 1] for i in terms_at], dtype=np.int64)
+        return kernels.found(self._docs, self._strong, starts, ends, entries)
 
 
 class PhraseIndex:

@@ -1,7 +1,7 @@
-"""The answer engine's three inner loops: BM25F scores, the phrase overlap of a few candidates,
-and the phrases closest to a question.
+"""The answer engine's inner loops: BM25F scores, the phrase overlap of a few candidates, the
+phrases closest to a question, and which candidates hold which terms.
 
-Each is tens of numpy calls on arrays of a few hundred items, so what a question costs is the
+Each is several to tens of numpy calls on arrays of a few hundred items, so what a question costs is the
 calls' overhead rather than the arithmetic (docs/benchmarks.md, issue 16). ``_kernels.c`` does
 the same loops in C, built at install where a C compiler is found; where it is not, these numpy
 versions run. Both give the same numbers (float32 where numpy computes in float32, numpy's
@@ -175,3 +175,27 @@ def closest_phrases(
         near = np.arange(len(recall))
     top = near[np.lexsort((phrase[near], -recall[near]))[:keep]]
     return list(dict.fromkeys(owner[phrase[top]].tolist()))[:k]
+
+
+def found(
+    docs: np.ndarray, strong: np.ndarray, starts: np.ndarray, ends: np.ndarray, entries: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per term (rows: its postings are ``docs[starts[t]:ends[t]]``, int32 ascending) and entry
+    (columns, ascending): whether the entry holds the term, and whether in a naming field
+    (``strong``). A few entries are searched for in each posting list rather than each list
+    scattered over every entry."""
+    entries = entries.astype(docs.dtype, copy=False)  # a search in another type copies the list
+    if COMPILED:
+        hit, named = (
+            np.empty((len(starts), len(entries)), dtype=bool),
+            np.empty((len(starts), len(entries)), dtype=bool),
+        )
+        _kernels.found(docs, strong, starts, ends, entries, hit, named)
+        return hit, named
+    at = np.array([docs[a:b].searchsorted(entries) for a, b in zip(starts, ends, strict=True)])
+    at = at.reshape(len(starts), len(entries)) + starts[:, None]
+    end = ends[:, None]
+    inside = at < end
+    at = np.minimum(at, end - 1)  # a posting list is never empty
+    hit = inside & (docs[at] == entries)
+    return hit, hit & strong[at]

@@ -109,6 +109,10 @@ def test_the_c_module_refuses_arrays_of_the_wrong_kind_or_range() -> None:
     owner = np.zeros(3, dtype=np.int64)
     with pytest.raises(ValueError, match="outside the owners"):
         _kernels.closest_phrases([np.array([7], dtype=np.int32)], [0], [1.0], owner, 5, 5)
+    with pytest.raises(ValueError, match="inconsistent"):
+        hit = np.zeros((1, 2), dtype=bool)
+        ends = np.array([5], dtype=np.int64)  # past the two postings
+        _kernels.found(docs, np.ones(2, dtype=bool), np.zeros(1, dtype=np.int64), ends, docs, hit, hit.copy())
     # a refused call leaves nothing behind: the next one is served as before
     assert _kernels.closest_phrases([np.array([2, 1], dtype=np.int32)], [0], [1.0], owner, 5, 5) == [0]
 
