@@ -703,7 +703,11 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_kernels", "The answer engine's inner loops in C (see kernels.py).", -1, methods,
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_kernels",
+    .m_doc = "The answer engine's inner loops in C (see kernels.py).",
+    .m_size = -1,
+    .m_methods = methods,
 };
 
 PyMODINIT_FUNC
