@@ -358,7 +358,7 @@ white whole wide wife win window winter wish woman wonder wonderful word work wo
 additional amount entire particular simply attend
 worse worst worth write wrong year yesterday young son mom mum dad toddler children way ways
 provide appreciate advise curious anyone folks kindly concern struggle kind sort respond explanation
-clarify clarification involve prefer related viable transition
+clarify clarification involve prefer related viable transition determine reconcile external internal
 """)
 
 #: Derived forms that mean something else than the word they stem to: kept whole, so they
@@ -583,6 +583,42 @@ buttons checkbox cache cookies javascript
         _words("""
 stock stocks bond bonds etf etfs crypto bitcoin 401k ira roth dividend dividends brokerage
 """),
+    ),
+    (  # the one you sleep in, not a schedule's hammock activity
+        _words("hammock hammocks"),
+        _words("""
+camping camp campsite tent tents hiking backpacking strap straps tree trees sleep sleeping stand
+stands backyard garden patio beach
+"""),
+    ),
+    (  # a household's or a bonus's discretion, not a dependency's soft logic
+        _words("discretionary"),
+        _words("spending spend income bonus bonuses trust trusts household households grocery groceries"),
+    ),
+    (  # a computer's parts, not who controls a dependency
+        _words("external internal hard"),
+        _words("drive drives ssd ssds hdd hdds usb enclosure gpu gpus"),
+    ),
+    (  # a holiday deal, not a planning or work package
+        _words("package packages"),
+        _words(
+            "holiday holidays vacation vacations travel trip trips tour tours flight flights hotel resort"
+        ),
+    ),
+    (  # a household's loan or a builder's quote, not a project's funding or estimate
+        _words("funding fund funds limit limits estimate estimates estimating rough"),
+        _words("""
+loan loans mortgage mortgages kitchen kitchens bathroom bathrooms remodel remodeling remodelling
+renovation renovations roofing plumbing
+"""),
+    ),
+    (  # an electric motor's phases, not a project's
+        _words("phase phases"),
+        _words("motor motors voltage wiring electrical electrician inverter"),
+    ),
+    (  # rent and bills shared out, not apportioned effort
+        _words("apportion apportioned apportioning apportionment"),
+        _words("rent rents flatmate flatmates roommate roommates housemate housemates bills utilities"),
     ),
 )
 
