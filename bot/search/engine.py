@@ -25,9 +25,10 @@ out-of-scope questions fall through), and per-candidate features for the confide
 With FTS5 all of that would be query-string rewriting (with its syntax to escape) plus a
 second pass over its results, and FTS5's ``bm25()`` sums per-column BM25 scores instead
 of saturating once across fields (true BM25F). Saturation is precomputed per (term,
-entry), so a query is a few vectorised numpy operations: 1-2 ms at 10,000 entries
-(docs/benchmarks.md), and 0.99/1.00 of in-scope questions ranked right where plain BM25
-(rank_bm25, bm25s) gets 0.88-0.92.
+entry), so a query is a few loops over posting arrays (``bot.search.kernels``: C where it
+was built, numpy otherwise): under 1 ms at 10,000 entries (docs/benchmarks.md), and
+0.99/1.00 of in-scope questions ranked right where plain BM25 (rank_bm25, bm25s) gets
+0.88-0.92.
 
 The engine is immutable after ``build`` (only word caches grow), so the Discord bot
 builds it in a worker thread and swaps it in whole when the knowledge reloads.
