@@ -1,9 +1,9 @@
-/* The answer engine's three inner loops in C: BM25F scores, the phrase overlap of a few
- * candidates, and the phrases closest to a question. bot/search/kernels.py holds the same
- * three in numpy, used where this module was not built (no C compiler at install), and
- * tests/search/test_kernels.py checks that both give the same numbers.
+/* The answer engine's inner loops in C: BM25F scores, the phrase overlap of a few candidates,
+ * the phrases closest to a question, and which candidates hold which terms.
+ * bot/search/kernels.py holds the same four in numpy, used where this module was not built (no
+ * C compiler at install), and tests/search/test_kernels.py checks that both give the same numbers.
  *
- * Why C: each of the three is tens of numpy calls on arrays of a few hundred items, so the
+ * Why C: each is several to tens of numpy calls on arrays of a few hundred items, so the
  * calls' overhead, not the arithmetic, is what a question costs (docs/benchmarks.md, issue 16).
  * The arithmetic follows numpy's where the result is compared: float32 where numpy computes in
  * float32, and numpy's pairwise summation where numpy sums a float32 row.

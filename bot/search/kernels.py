@@ -1,8 +1,8 @@
 """The answer engine's inner loops: BM25F scores, the phrase overlap of a few candidates, the
 phrases closest to a question, and which candidates hold which terms.
 
-Each is several to tens of numpy calls on arrays of a few hundred items, so what a question costs is the
-calls' overhead rather than the arithmetic (docs/benchmarks.md, issue 16). ``_kernels.c`` does
+Each is several to tens of numpy calls on arrays of a few hundred items, so what a question
+costs is the calls' overhead rather than the arithmetic (docs/benchmarks.md, issue 16). ``_kernels.c`` does
 the same loops in C, built at install where a C compiler is found; where it is not, these numpy
 versions run. Both give the same numbers (float32 where numpy computes in float32, numpy's
 pairwise sum where it sums a float32 row): tests/search/test_kernels.py compares them.
