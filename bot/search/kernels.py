@@ -32,14 +32,14 @@ Alternative = tuple[np.ndarray, np.ndarray, float]
 
 def bm25f(
     n: int,
-    concepts: Sequence[tuple[float, Sequence[Alternative]]],
+    concepts: list[tuple[float, list[Alternative]]],
     mass: float,
 ) -> np.ndarray:
     """Per entry (float32): the weighted BM25F of each concept through its best alternative,
     over ``mass``. A concept's alternatives come longest list first."""
     soft = np.zeros(n, dtype=np.float32)
     if COMPILED:
-        _kernels.soft(soft, [(w, list(alternatives)) for w, alternatives in concepts], mass)
+        _kernels.soft(soft, concepts, mass)
         return soft
     for w, alternatives in concepts:
         if len(alternatives) == 1:
@@ -140,9 +140,9 @@ def phrase_overlap(
 
 
 def closest_phrases(
-    lists: Sequence[np.ndarray],
-    concepts: Sequence[int],
-    weights: Sequence[float],
+    lists: list[np.ndarray],
+    concepts: list[int],
+    weights: list[float],
     owner: np.ndarray,
     k: int,
     keep: int,
@@ -152,7 +152,8 @@ def closest_phrases(
     serves concept ``concepts[i]`` with ``weights[i]``; a concept's lists come together, its best
     first, and a phrase's recall adds up the first weight it gets from each concept."""
     if COMPILED:
-        return list(_kernels.closest_phrases(list(lists), list(concepts), list(weights), owner, k, keep))
+        chosen: list[int] = _kernels.closest_phrases(lists, concepts, weights, owner, k, keep)
+        return chosen
     n_concepts = max(concepts) + 1
     phrase = np.concatenate(lists).astype(np.int64)  # times the concepts below: no int32 overflow
     counts = [len(p) for p in lists]
@@ -192,7 +193,9 @@ def found(
         )
         _kernels.found(docs, strong, starts, ends, entries, hit, named)
         return hit, named
-    at = np.array([docs[a:b].searchsorted(entries) for a, b in zip(starts, ends, strict=True)])
+    at = np.array(
+        [docs[a:b].searchsorted(entries) for a, b in zip(starts, ends, strict=True)], dtype=np.int64
+    )
     at = at.reshape(len(starts), len(entries)) + starts[:, None]
     end = ends[:, None]
     inside = at < end

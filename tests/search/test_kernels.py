@@ -120,3 +120,12 @@ def test_the_c_module_refuses_arrays_of_the_wrong_kind_or_range() -> None:
 @pytest.mark.skipif(os.environ.get("CI") != "true", reason="only CI must have a C compiler")
 def test_ci_builds_the_kernels() -> None:
     assert kernels.COMPILED, "pip install -e . did not build bot/search/_kernels.c"
+
+
+def test_found_with_no_terms_is_an_empty_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs, strong = np.array([1, 3], dtype=np.int32), np.array([True, False])
+    none = np.zeros(0, dtype=np.int64)
+    for compiled in [False, True] if kernels.COMPILED else [False]:
+        monkeypatch.setattr(kernels, "COMPILED", compiled)
+        hit, named = kernels.found(docs, strong, none, none, np.array([1, 2]))
+        assert hit.shape == named.shape == (0, 2)
