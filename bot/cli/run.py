@@ -10,7 +10,6 @@ import sys
 
 from bot.cli.common import describe_database
 from bot.knowledge.loader import KnowledgeError
-from bot.search import kernels
 from bot.settings import Settings, load_settings
 from bot.storage.errors import StorageError
 
@@ -76,6 +75,7 @@ async def serve(settings: Settings, token: str) -> int:
 
     from bot.client import CoachBot
     from bot.coach import Coach
+    from bot.search import kernels
 
     coach = await Coach.open(settings)
     log.info(
